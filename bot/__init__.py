@@ -1,0 +1,3 @@
+"""Nudge: continuous team learning inside Slack."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,96 @@
+"""`python -m bot <command>`: the entry points named in DESIGN.md.
+
+A configuration problem ends the process with one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.library import LibraryInvalid
+from bot.settings import ConfigError, Settings
+from bot.store.db import SchemaOutOfDate
+
+log = logging.getLogger("bot")
+
+NOT_BUILT = {
+    "tick": "one scheduling pass arrives with the scheduled-delivery issue",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Nudge: learning in Slack.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    commands.add_parser("run", help="serve Slack (Socket Mode if SLACK_APP_TOKEN, else HTTP)")
+    commands.add_parser("web", help="HTTP only: POST /slack/events, GET /healthz")
+    commands.add_parser("clock", help="the scheduler (exactly one per deployment)")
+    tick = commands.add_parser("tick", help="one scheduling pass as if the time were AT")
+    tick.add_argument("--at", help="ISO-8601 time, default now")
+    demo = commands.add_parser("demo", help="a scripted run against the built-in local Slack")
+    demo.add_argument("--seed", type=Path, default=Path("seeds/demo.yaml"))
+    demo.add_argument("--rounds", type=int, default=3, help="lessons each member asks for")
+    console = commands.add_parser("console", help="be a member, lead or admin of the local Slack")
+    console.add_argument("--seed", type=Path, default=Path("seeds/demo.yaml"))
+    content = commands.add_parser("content", help="the lesson library")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    check = content_commands.add_parser("check", help="validate the library")
+    check.add_argument("dir", nargs="?", type=Path, help="default: CONTENT_DIR")
+    db = commands.add_parser("db", help="the database")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return _dispatch(args)
+    except (ConfigError, SchemaOutOfDate) as problem:
+        print(f"nudge: {problem}", file=sys.stderr)
+        return 2
+    except LibraryInvalid as invalid:
+        print(
+            f"nudge: the lesson library has errors ({invalid.report.summary_line()}); "
+            "run `python -m bot content check` to see them.",
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command in NOT_BUILT:
+        print(
+            f"nudge: `{args.command}` is not built yet: {NOT_BUILT[args.command]}.", file=sys.stderr
+        )
+        return 2
+    if args.command == "content":
+        from bot.library.cli import run_check
+
+        return run_check(args.dir or Settings().content_dir)
+    if args.command == "db":
+        from bot.store.db import current_revision, make_engine, upgrade
+
+        engine = make_engine(Settings().database_url)
+        upgrade(engine)
+        print(f"database at schema {current_revision(engine)}")
+        return 0
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return run_demo(args.seed, rounds=args.rounds)
+    if args.command == "console":
+        from bot.console import run_console
+
+        return run_console(args.seed)
+    from bot import serve
+
+    return {"run": serve.run, "web": serve.web, "clock": serve.clock}[args.command](Settings())

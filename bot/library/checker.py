@@ -1,0 +1,348 @@
+"""``check_library``: read every content file, report every fault, build the library if clean.
+
+It never raises for bad content: the Slack layer shows its report to an admin after a failed
+reload, and the CLI prints it, so every fault must become a :class:`Problem` with a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.library import limits
+from bot.library.lesson_files import LessonFile, read_lesson_file
+from bot.library.locales import KNOWN_LOCALES, ORIGINAL_LOCALE
+from bot.library.models import (
+    Check,
+    Lesson,
+    LessonTranslation,
+    Library,
+    Skill,
+    SkillText,
+    Source,
+)
+from bot.library.problems import CheckReport, ProblemSink
+from bot.library.question_files import QuestionEntry, read_question_file
+from bot.library.schema import LessonFrontMatter, SkillsFile, SourceFile, TranslationFrontMatter
+from bot.library.sourcefile import FileFault, read_text
+from bot.library.validation import validate
+from bot.library.yamllines import YamlFault, parse_yaml
+
+
+@dataclass
+class _Scan:
+    """Everything read so far; files that failed validation are counted but not kept."""
+
+    skills: dict[str, Skill] = field(default_factory=dict)
+    skill_lines: dict[str, int] = field(default_factory=dict)
+    skill_count: int = 0
+    lessons: list[LessonFile] = field(default_factory=list)
+    lesson_files: set[tuple[str, str]] = field(default_factory=set)  # (folder, stem), even broken
+    translations: list[LessonFile] = field(default_factory=list)
+    lesson_count: int = 0
+    translation_count: int = 0
+    questions: list[QuestionEntry] = field(default_factory=list)
+    question_count: int = 0
+
+
+def check_library(content_dir: Path) -> CheckReport:
+    """Check ``content_dir`` (skills.yaml, lessons/, questions/) and report every problem."""
+    sink = ProblemSink(content_dir)
+    scan = _Scan()
+    if not content_dir.is_dir():
+        sink.error(content_dir, 1, "the content directory does not exist")
+        return CheckReport(library=None, problems=sink.sorted())
+    skills_ok = _read_skills(content_dir / "skills.yaml", scan, sink)
+    _read_lessons(content_dir / "lessons", scan, sink)
+    _read_questions(content_dir / "questions", scan, sink)
+    if skills_ok:
+        _check_skills_known(scan, sink)
+        _warn_thin_skills(content_dir / "skills.yaml", scan, sink)
+    _check_duplicate_ids(scan, sink)
+    lessons = _attach_translations(scan, sink)
+    problems = sink.sorted()
+    library = None
+    if not any(p.severity == "error" for p in problems):
+        library = Library(
+            skills=dict(scan.skills),
+            lessons=lessons,
+            questions={entry.question.id: entry.question for entry in scan.questions},
+        )
+    return CheckReport(
+        library=library,
+        problems=problems,
+        skills=scan.skill_count,
+        lessons=scan.lesson_count,
+        translations=scan.translation_count,
+        questions=scan.question_count,
+    )
+
+
+def _read_skills(path: Path, scan: _Scan, sink: ProblemSink) -> bool:
+    """Fill ``scan.skills``; False when skills.yaml is missing or broken (skip skill checks)."""
+
+    def report(line: int, message: str) -> None:
+        sink.error(path, line, message)
+
+    if not path.is_file():
+        report(1, "skills.yaml is missing; every library lists its skill areas there")
+        return False
+    try:
+        lined = parse_yaml(read_text(path))
+    except (FileFault, YamlFault) as fault:
+        report(fault.line, fault.message)
+        return False
+    if isinstance(lined.data, dict) and isinstance(lined.data.get("skills"), list):
+        scan.skill_count = len(lined.data["skills"])
+    parsed = validate(SkillsFile, lined, report)
+    if parsed is None:
+        return False
+    for index, entry in enumerate(parsed.skills):
+        line = lined.line_of(("skills", index, "id"))
+        if entry.id in scan.skills:
+            first = scan.skill_lines[entry.id]
+            report(line, f"duplicate skill id '{entry.id}': also at {path}:{first}")
+            continue
+        scan.skill_lines[entry.id] = line
+        scan.skills[entry.id] = Skill(
+            id=entry.id,
+            name=entry.name,
+            description=entry.description,
+            translations={
+                code: SkillText(text.name, text.description)
+                for code, text in entry.translations.items()
+            },
+        )
+    return True
+
+
+def _entries(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if not p.name.startswith("."))
+
+
+def _read_lessons(lessons_dir: Path, scan: _Scan, sink: ProblemSink) -> None:
+    if not lessons_dir.is_dir():
+        return
+    for folder in _entries(lessons_dir):
+        if not folder.is_dir():
+            sink.error(folder, 1, "a lesson belongs in lessons/<skill>/, not in lessons/ itself")
+            continue
+        for path in _entries(folder):
+            _read_one_lesson(path, folder.name, scan, sink)
+
+
+def _read_one_lesson(path: Path, folder: str, scan: _Scan, sink: ProblemSink) -> None:
+    if path.is_dir():
+        sink.error(path, 1, "lessons go directly in lessons/<skill>/; remove this sub-folder")
+        return
+    if not path.name.endswith(".md"):
+        sink.warning(path, 1, "ignored: not a Markdown lesson (.md)")
+        return
+    parts = path.name[: -len(".md")].split(".")
+    if len(parts) == 1:
+        scan.lesson_count += 1
+        scan.lesson_files.add((folder, parts[0]))
+        lesson = read_lesson_file(path, folder, parts[0], None, sink)
+        if lesson is not None:
+            scan.lessons.append(lesson)
+        return
+    if len(parts) != 2:
+        sink.error(path, 1, "a lesson file is named <id>.md, a translation <id>.<locale>.md")
+        return
+    scan.translation_count += 1
+    stem_id, locale = parts
+    if locale == ORIGINAL_LOCALE:
+        sink.error(path, 1, "'en' is the original language; an English lesson is <id>.md")
+        return
+    if locale not in KNOWN_LOCALES:
+        known = ", ".join(sorted(KNOWN_LOCALES))
+        sink.error(path, 1, f"unknown locale '{locale}' in the file name (known: {known})")
+        return
+    translation = read_lesson_file(path, folder, stem_id, locale, sink)
+    if translation is not None:
+        scan.translations.append(translation)
+
+
+def _read_questions(questions_dir: Path, scan: _Scan, sink: ProblemSink) -> None:
+    if not questions_dir.is_dir():
+        return
+    for path in _entries(questions_dir):
+        if path.suffix not in (".yaml", ".yml") or path.is_dir():
+            sink.warning(path, 1, "ignored: not a weekly question (.yaml)")
+            continue
+        scan.question_count += 1
+        entry = read_question_file(path, sink)
+        if entry is not None:
+            scan.questions.append(entry)
+
+
+def _check_skills_known(scan: _Scan, sink: ProblemSink) -> None:
+    known = ", ".join(scan.skills)
+    for lesson in scan.lessons:
+        front = lesson.front
+        assert isinstance(front, LessonFrontMatter)
+        if front.id != lesson.stem_id:
+            sink.error(
+                lesson.path,
+                lesson.lined.line_of(("id",)),
+                f"id '{front.id}' differs from the file name; name the file {front.id}.md "
+                f"or set id: {lesson.stem_id}",
+            )
+        if front.skill not in scan.skills:
+            sink.error(
+                lesson.path,
+                lesson.lined.line_of(("skill",)),
+                f"unknown skill '{front.skill}' (skills.yaml lists: {known})",
+            )
+        elif front.skill != lesson.folder:
+            sink.error(
+                lesson.path,
+                lesson.lined.line_of(("skill",)),
+                f"skill '{front.skill}' differs from the folder '{lesson.folder}'; "
+                f"move the file to lessons/{front.skill}/ or set skill: {lesson.folder}",
+            )
+    for entry in scan.questions:
+        if entry.question.skill not in scan.skills:
+            sink.error(
+                entry.path,
+                entry.lined.line_of(("skill",)),
+                f"weekly question for unknown skill '{entry.question.skill}' "
+                f"(skills.yaml lists: {known})",
+            )
+
+
+def _warn_thin_skills(path: Path, scan: _Scan, sink: ProblemSink) -> None:
+    counts = {skill: 0 for skill in scan.skills}
+    for folder, _ in scan.lesson_files:  # broken lessons count: they are reported already
+        if folder in counts:
+            counts[folder] += 1
+    for skill, count in counts.items():
+        if count < limits.LESSONS_PER_SKILL_MIN:
+            noun = "lesson" if count == 1 else "lessons"
+            sink.warning(
+                path,
+                scan.skill_lines[skill],
+                f"skill '{skill}' has {count} {noun}; give each skill area at least "
+                f"{limits.LESSONS_PER_SKILL_MIN}",
+            )
+
+
+def _check_duplicate_ids(scan: _Scan, sink: ProblemSink) -> None:
+    """Lessons and weekly questions share one id space: progress rows are keyed by it."""
+    places: list[tuple[str, Path, int]] = [
+        (str(lesson.front.id), lesson.path, lesson.lined.line_of(("id",)))
+        for lesson in scan.lessons
+    ]
+    places += [
+        (entry.question.id, entry.path, entry.lined.line_of(("id",))) for entry in scan.questions
+    ]
+    first: dict[str, tuple[Path, int]] = {}
+    for item_id, path, line in sorted(places, key=lambda p: (str(p[1]), p[2])):
+        if item_id in first:
+            other_path, other_line = first[item_id]
+            sink.error(
+                path, line, f"duplicate id '{item_id}': also used at {other_path}:{other_line}"
+            )
+        else:
+            first[item_id] = (path, line)
+
+
+def _sources(sources: list[SourceFile] | None) -> list[Source]:
+    return [Source(s.title, s.url) for s in sources or []]
+
+
+def _check(front: LessonFrontMatter | TranslationFrontMatter) -> Check:
+    check = front.check
+    return Check(check.question, list(check.options), check.answer)
+
+
+def _attach_translations(scan: _Scan, sink: ProblemSink) -> dict[str, Lesson]:
+    """Build lessons with their translations, checking each translation against its original."""
+    originals: dict[tuple[str, str], LessonFile] = {
+        (lesson.folder, lesson.stem_id): lesson for lesson in scan.lessons
+    }
+    translations: dict[tuple[str, str], dict[str, LessonTranslation]] = {}
+    for item in scan.translations:
+        original = originals.get((item.folder, item.stem_id))
+        if original is None and (item.folder, item.stem_id) in scan.lesson_files:
+            continue  # the original is broken and already reported
+        if original is None:
+            sink.error(
+                item.path,
+                1,
+                f"translation without an original: {item.stem_id}.md is not in this folder",
+            )
+            continue
+        if not _matches_original(item, original, sink):
+            continue
+        assert item.locale is not None
+        front = item.front
+        translations.setdefault((item.folder, item.stem_id), {})[item.locale] = LessonTranslation(
+            locale=item.locale,
+            title=front.title,
+            check=_check(front),
+            explanation=front.explanation,
+            sources=_sources(front.sources) if front.sources else _sources(original.front.sources),
+            body=item.body,
+            path=item.path,
+        )
+    lessons: dict[str, Lesson] = {}
+    for lesson in scan.lessons:
+        front = lesson.front
+        assert isinstance(front, LessonFrontMatter)
+        lessons.setdefault(
+            front.id,
+            Lesson(
+                id=front.id,
+                skill=front.skill,
+                level=front.level,
+                title=front.title,
+                minutes=front.minutes,
+                check=_check(front),
+                explanation=front.explanation,
+                sources=_sources(front.sources),
+                body=lesson.body,
+                path=lesson.path,
+                translations=translations.get((lesson.folder, lesson.stem_id), {}),
+            ),
+        )
+    return lessons
+
+
+def _matches_original(item: LessonFile, original: LessonFile, sink: ProblemSink) -> bool:
+    """Inherited fields equal, same number of options, the answer at the same position."""
+    ok = True
+    for name in ("id", "skill", "level", "minutes"):
+        value = getattr(item.front, name)
+        expected = getattr(original.front, name)
+        if value is not None and value != expected:
+            sink.error(
+                item.path,
+                item.lined.line_of((name,)),
+                f"'{name}' is {value!r} but the original says {expected!r}; "
+                f"omit it to inherit the original's",
+            )
+            ok = False
+    mine, theirs = item.front.check, original.front.check
+    if len(mine.options) != len(theirs.options):
+        sink.error(
+            item.path,
+            item.lined.line_of(("check", "options")),
+            f"the translation has {len(mine.options)} options but the original has "
+            f"{len(theirs.options)}; translate each option in the same order",
+        )
+        return False
+    if mine.answer in mine.options and theirs.answer in theirs.options:
+        position, expected_position = (
+            mine.options.index(mine.answer),
+            theirs.options.index(theirs.answer),
+        )
+        if position != expected_position:
+            sink.error(
+                item.path,
+                item.lined.line_of(("check", "answer")),
+                f"the answer is option {position + 1} but in the original it is option "
+                f"{expected_position + 1}; keep the options in the original's order",
+            )
+            ok = False
+    return ok

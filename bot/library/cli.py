@@ -1,0 +1,27 @@
+"""``python -m bot content check [DIR]``: the lead wires the command, this module does the work."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.library.checker import check_library
+
+
+def run_check(content_dir: Path, out: TextIO = sys.stdout) -> int:
+    """Print every problem as ``path:line: message``, then the summary; 1 on any error."""
+    report = check_library(Path(content_dir))
+    for problem in report.problems:
+        print(problem, file=out)
+    print(report.summary_line(), file=out)
+    return 0 if report.ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    return run_check(Path(args[0] if args else "content"))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,207 @@
+"""The lesson library as the bot uses it: immutable values built once per (re)load.
+
+These are plain frozen dataclasses, not the pydantic file schemas (see ``schema.py``): the
+schemas describe what an admin may write, these describe what the rest of the bot may read.
+Everything is resolved at load time, so a lookup during a Slack request never touches a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.library.locales import ORIGINAL_LOCALE, normalize_locale
+from bot.library.mrkdwn import markdown_to_mrkdwn
+
+
+@dataclass(frozen=True)
+class SkillText:
+    """A skill's name and description in one language."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Skill:
+    id: str
+    name: str
+    description: str
+    translations: dict[str, SkillText] = field(default_factory=dict)
+
+    def name_in(self, locale: str | None) -> str:
+        """The name in ``locale`` (a Slack locale such as ``el-GR`` works too), else English."""
+        text = self.translations.get(normalize_locale(locale))
+        return text.name if text else self.name
+
+    def description_in(self, locale: str | None) -> str:
+        text = self.translations.get(normalize_locale(locale))
+        return text.description if text else self.description
+
+
+@dataclass(frozen=True)
+class Check:
+    """A lesson's retrieval question; ``answer`` is the text of the right option."""
+
+    question: str
+    options: list[str]
+    answer: str
+
+    @property
+    def answer_index(self) -> int:
+        return self.options.index(self.answer)
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class LocalizedLesson:
+    """A lesson as one member reads it: one language, body already in Slack mrkdwn."""
+
+    id: str
+    skill: str
+    locale: str
+    title: str
+    body_mrkdwn: str
+    question: str
+    options: list[str]
+    answer_index: int
+    explanation: str
+    sources: list[Source]
+
+    @property
+    def body_sections(self) -> list[str]:
+        """The body split at top-level blocks, each short enough for one Slack section."""
+        return self.body_mrkdwn.split("\n\n") if self.body_mrkdwn else []
+
+
+@dataclass(frozen=True)
+class LessonTranslation:
+    """A lesson in another language; sources default to the original's when omitted."""
+
+    locale: str
+    title: str
+    check: Check
+    explanation: str
+    sources: list[Source]
+    body: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    skill: str
+    level: int
+    title: str
+    minutes: int
+    check: Check
+    explanation: str
+    sources: list[Source]
+    body: str
+    path: Path
+    translations: dict[str, LessonTranslation] = field(default_factory=dict)
+
+    def localized(self, locale: str | None) -> LocalizedLesson:
+        """The lesson in ``locale`` (``el`` or a Slack ``el-GR``), falling back to English."""
+        translation = self.translations.get(normalize_locale(locale))
+        if translation is None:
+            return LocalizedLesson(
+                id=self.id,
+                skill=self.skill,
+                locale=ORIGINAL_LOCALE,
+                title=self.title,
+                body_mrkdwn=markdown_to_mrkdwn(self.body),
+                question=self.check.question,
+                options=list(self.check.options),
+                answer_index=self.check.answer_index,
+                explanation=self.explanation,
+                sources=list(self.sources),
+            )
+        return LocalizedLesson(
+            id=self.id,
+            skill=self.skill,
+            locale=translation.locale,
+            title=translation.title,
+            body_mrkdwn=markdown_to_mrkdwn(translation.body),
+            question=translation.check.question,
+            options=list(translation.check.options),
+            answer_index=translation.check.answer_index,
+            explanation=translation.explanation,
+            sources=list(translation.sources),
+        )
+
+
+@dataclass(frozen=True)
+class LocalizedQuestion:
+    id: str
+    skill: str
+    locale: str
+    prompt: str
+    choices: list[str]
+    follow_up: str | None
+
+
+@dataclass(frozen=True)
+class QuestionText:
+    """A weekly question in another language; ``choices`` None means the original's."""
+
+    prompt: str
+    choices: list[str] | None
+    follow_up: str | None
+
+
+@dataclass(frozen=True)
+class Question:
+    """A weekly strategy question; ``choices`` empty means a free-text answer."""
+
+    id: str
+    skill: str
+    prompt: str
+    choices: list[str]
+    follow_up: str | None
+    translations: dict[str, QuestionText] = field(default_factory=dict)
+    path: Path | None = None
+
+    def localized(self, locale: str | None) -> LocalizedQuestion:
+        text = self.translations.get(normalize_locale(locale))
+        if text is None:
+            return LocalizedQuestion(
+                self.id,
+                self.skill,
+                ORIGINAL_LOCALE,
+                self.prompt,
+                list(self.choices),
+                self.follow_up,
+            )
+        return LocalizedQuestion(
+            id=self.id,
+            skill=self.skill,
+            locale=normalize_locale(locale),
+            prompt=text.prompt,
+            choices=list(text.choices if text.choices is not None else self.choices),
+            follow_up=text.follow_up if text.follow_up is not None else self.follow_up,
+        )
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every skill, lesson and weekly question, keyed by id."""
+
+    skills: dict[str, Skill]
+    lessons: dict[str, Lesson]
+    questions: dict[str, Question]
+
+    def lessons_in(self, skill: str) -> list[Lesson]:
+        """A skill's lessons in teaching order: foundations first, then by id for stability."""
+        return sorted(
+            (lesson for lesson in self.lessons.values() if lesson.skill == skill),
+            key=lambda lesson: (lesson.level, lesson.id),
+        )
+
+    def questions_in(self, skill: str) -> list[Question]:
+        return sorted((q for q in self.questions.values() if q.skill == skill), key=lambda q: q.id)

@@ -1,0 +1,80 @@
+"""What the checker found: problems with a file and line, and the report that sums them up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.library.models import Library
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One fault in one file. ``str()`` is the ``path:line: message`` editors and CI jump to.
+
+    A warning's message starts with ``warning: `` so the printed line says so on its own.
+    """
+
+    path: Path
+    line: int
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        return (str(self.path), self.line, self.message)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The outcome of one check: the library (only when there is no error) and every problem."""
+
+    library: Library | None
+    problems: list[Problem] = field(default_factory=list)
+    skills: int = 0
+    lessons: int = 0
+    translations: int = 0
+    questions: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when the library may go into service (warnings do not block it)."""
+        return not self.errors
+
+    def summary_line(self) -> str:
+        return (
+            f"{self.skills} skills, {self.lessons} lessons, {self.translations} translations, "
+            f"{self.questions} questions: {len(self.errors)} errors, {len(self.warnings)} warnings"
+        )
+
+
+class ProblemSink:
+    """Collects problems for one content directory; paths are shown relative to it as given."""
+
+    def __init__(self, content_dir: Path) -> None:
+        self.content_dir = content_dir
+        self.problems: list[Problem] = []
+
+    def error(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, message, "error"))
+
+    def warning(self, path: Path, line: int, message: str) -> None:
+        self.problems.append(Problem(path, line, f"warning: {message}", "warning"))
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: p.sort_key)

@@ -1,0 +1,79 @@
+"""Nudge's configuration: one `Settings` object, read from the environment and `.env`, passed down.
+
+Nothing else in the code reads `os.environ`; a module that needs a value takes it from `Settings`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SLACK_API_URL_DEFAULT = "https://slack.com/api/"
+
+# Where to find each secret, said in the one line that start-up prints when it is missing.
+WHERE_TO_GET = {
+    "slack_bot_token": "the Bot User OAuth Token (xoxb-...) on your app's OAuth & Permissions page",
+    "slack_signing_secret": "the Signing Secret on your app's Basic Information page",
+    "slack_app_token": "an app-level token (xapp-...) with connections:write, Basic Information page",
+}
+
+
+class ConfigError(Exception):
+    """A setting needed for the chosen command is missing or wrong; its message is one line for a person."""
+
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every setting Nudge reads. Names match the environment variables (upper case) in the README table."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_app_token: str = ""
+    slack_api_url: str = SLACK_API_URL_DEFAULT
+    database_url: str = "sqlite:///nudge.db"
+    database_auto_upgrade: bool = True
+    content_dir: Path = Path("content")
+    port: int = 3000
+    slash_command: str = "/learn"
+    team_channel: str = ""
+    leads: CommaList = Field(default_factory=list)
+    admins: CommaList = Field(default_factory=list)
+    leads_channel: str = ""
+    # Bolt runs lazy listeners on this many threads; each holds one database connection at most.
+    listener_threads: int = 5
+    # Retries that slack_sdk's handlers make for 429, 5xx and connection errors before giving up.
+    slack_max_retries: int = 2
+
+    @field_validator("leads", "admins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # WebClient builds request URLs as base_url + method name.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slash_command")
+    @classmethod
+    def _leading_slash(cls, value: str) -> str:
+        return value if value.startswith("/") else "/" + value
+
+    def require(self, *names: str) -> None:
+        """Stop start-up with one readable line when a setting the command needs is empty."""
+        for name in names:
+            if not getattr(self, name):
+                where = WHERE_TO_GET.get(name, "see the configuration table in README.md")
+                raise ConfigError(
+                    f"{name.upper()} is not set: put {where} in .env or the environment."
+                )

@@ -1,0 +1,56 @@
+"""HTTP serving: Bolt's WSGI adapter behind waitress (a production WSGI server), plus /healthz."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+EVENTS_PATH = "/slack/events"
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def wsgi_app(app: App) -> WSGIApp:
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+class WebServer:
+    """waitress on HOST:PORT; port 0 picks a free one (tests, demo), read back from `.port`."""
+
+    def __init__(self, app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8):
+        self._server = create_server(wsgi_app(app), host=host, port=port, threads=threads)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)  # type: ignore[union-attr]
+
+    @property
+    def events_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{EVENTS_PATH}"
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> WebServer:
+        self._thread = threading.Thread(target=self._server.run, name="nudge-web", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

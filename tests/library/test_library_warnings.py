@@ -1,0 +1,63 @@
+"""Warnings are printed but leave the exit code at 0 and the library in service."""
+
+from __future__ import annotations
+
+from library_content import ContentDir, lesson
+
+from bot.library import check_library
+
+AUDIENCE = "lessons/strategy/strategy-audience.md"
+
+
+def test_lesson_without_sources_warns(content: ContentDir) -> None:
+    text = lesson("strategy-audience", level=2)
+    text = text.replace(
+        "sources:\n  - title: A book about planning\n    url: https://example.com/book\n", ""
+    )
+    content.write(AUDIENCE, text)
+    code, lines = content.check()
+    assert lines == [
+        content.at(
+            AUDIENCE, 2, "warning: no sources; add at least one so readers can check the facts"
+        ),
+        "2 skills, 6 lessons, 1 translations, 1 questions: 0 errors, 1 warnings",
+    ]
+    assert code == 0
+
+
+def test_skill_with_fewer_than_three_lessons_warns(content: ContentDir) -> None:
+    content.remove("lessons/analytics/analytics-sales.md")
+    code, lines = content.check()
+    assert lines[:-1] == [
+        content.at(
+            "skills.yaml",
+            7,
+            "warning: skill 'analytics' has 2 lessons; give each skill area at least 3",
+        )
+    ]
+    assert code == 0
+
+
+def test_body_longer_than_two_minutes_warns(content: ContentDir) -> None:
+    text = lesson("strategy-audience", level=2) + "\n" + "word " * 400 + "\n"
+    content.write(AUDIENCE, text)
+    code, lines = content.check()
+    assert lines[:-1] == [
+        content.at(
+            AUDIENCE,
+            19,
+            "warning: the body is 409 words, longer than a 2-minute read (400 words at 200 words "
+            "a minute)",
+        )
+    ]
+    assert code == 0
+
+
+def test_warnings_do_not_block_the_library(content: ContentDir) -> None:
+    content.remove("lessons/analytics/analytics-sales.md")
+    report = check_library(content.path)
+    assert report.ok
+    assert report.library is not None
+    assert [p.severity for p in report.problems] == ["warning"]
+    assert report.warnings == report.problems
+    assert report.errors == []

@@ -1,0 +1,234 @@
+"""`/learn now` and the check buttons, driven the way Slack drives them: signed HTTP to /slack/events,
+the bot's real WebClient calling the local Slack."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot.localslack import Message
+from bot.store import tables
+from tests.conftest import Bot
+
+
+def _count(bot: Bot, table: type[tables.Base]) -> int:
+    with bot.deps.store.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(table)) or 0
+
+
+def lesson_for(bot: Bot, user_id: str) -> Message:
+    """Ask for a lesson and return the DM it arrived in (waiting, bounded, for the lazy listener)."""
+    before = len(bot.slack.dm_messages(user_id))
+    response = bot.driver.command(user_id, "now")
+    assert response.status == 200
+    assert response.json()["response_type"] == "ephemeral"
+    assert "on its way" in response.json()["text"].lower()
+    bot.settle()
+    return bot.slack.dm_messages(user_id)[before]
+
+
+def buttons(message: Message) -> list[dict]:
+    return [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def current(bot: Bot, message: Message) -> Message:
+    return next(m for m in bot.slack.messages(message.channel) if m.ts == message.ts)
+
+
+def wait_answered(bot: Bot, message: Message) -> Message:
+    bot.settle()
+    return current(bot, message)
+
+
+def test_now_sends_a_lesson_dm_with_the_check_as_buttons(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)
+
+    assert message.channel == bot.slack.dm_channel_id(member)
+    types = [block["type"] for block in message.blocks]
+    assert types[0] == "header" and types[-1] == "actions"
+    title = message.blocks[0]["text"]["text"]
+    assert title.startswith("The ") and "lesson number" in title
+    options = [b["text"]["text"] for b in buttons(message)]
+    assert options == ["The wrong one", "The right one", "Another wrong one"]
+    # Slack accepted the blocks: the local Slack refuses what breaks Block Kit's limits.
+    post = bot.slack.calls_to("chat.postMessage")[-1]
+    assert post.ok, post.response
+    delivery = _only_delivery(bot)
+    assert (delivery.status, delivery.ts, delivery.channel_id) == (
+        "sent",
+        message.ts,
+        message.channel,
+    )
+
+
+def _only_delivery(bot: Bot) -> tables.Delivery:
+    with bot.deps.store._sessions() as session:
+        return session.scalars(select(tables.Delivery)).one()
+
+
+def test_pressing_the_right_answer_records_it_and_closes_the_check(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)
+
+    response = bot.driver.click(member, message, index=2)  # "The right one"
+
+    assert response.status == 200
+    answered = wait_answered(bot, message)
+    text = " ".join(
+        b.get("text", {}).get("text", "") for b in answered.blocks if b["type"] == "section"
+    )
+    assert "Right." in text and "The right one" in text
+    context = [b for b in answered.blocks if b["type"] == "context"][-1]
+    assert "test library says so" in context["elements"][0]["text"]
+    with bot.deps.store._sessions() as session:
+        saved = session.scalars(select(tables.Response)).one()
+    assert (saved.choice, saved.correct, saved.lesson_id) == (
+        1,
+        True,
+        _only_delivery(bot).lesson_id,
+    )
+
+
+def test_a_wrong_answer_shows_the_right_one(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)
+
+    bot.driver.click(member, message, index=1)
+
+    answered = wait_answered(bot, message)
+    verdict = next(b for b in answered.blocks if b.get("block_id") == "result")["text"]["text"]
+    assert "Not quite" in verdict and "The wrong one" in verdict and "The right one" in verdict
+
+
+def test_pressing_twice_or_a_second_answer_records_one_response(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)  # the message as it was before any press, buttons and all
+
+    first = bot.driver.click(member, message, index=2)
+    again = bot.driver.click(member, message, index=2)
+    other = bot.driver.click(member, message, index=1)
+
+    assert (first.status, again.status, other.status) == (200, 200, 200)
+    bot.settle()
+    assert len([e for e in bot.slack.ephemerals(member) if "already answered" in e.text]) == 2
+    assert _count(bot, tables.Response) == 1
+    with bot.deps.store._sessions() as session:
+        assert session.scalars(select(tables.Response.choice)).one() == 1
+    assert not buttons(current(bot, message))
+
+
+def test_someone_elses_lesson_cannot_be_answered(bot: Bot) -> None:
+    member, other = bot.user("member"), bot.user("greek")
+    message = lesson_for(bot, member)
+
+    bot.driver.click(other, message, index=2)
+
+    bot.settle()
+    refusal = bot.slack.ephemerals(other)[-1]
+    assert "sent to someone else" in refusal.text
+    assert _count(bot, tables.Response) == 0
+    assert buttons(current(bot, message)), "the owner can still answer"
+
+
+def test_a_forged_button_value_is_refused_and_changes_nothing(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)
+    forged = Message(
+        channel=message.channel,
+        ts=message.ts,
+        user=message.user,
+        text=message.text,
+        blocks=[
+            {
+                "type": "actions",
+                "block_id": "check",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "check_answer_0",
+                        "value": "not-a-lesson",
+                        "text": {"type": "plain_text", "text": "x"},
+                    },
+                    {
+                        "type": "button",
+                        "action_id": "check_answer_1",
+                        "value": "99999:0",
+                        "text": {"type": "plain_text", "text": "y"},
+                    },
+                    {
+                        "type": "button",
+                        "action_id": "check_answer_2",
+                        "value": f"{_only_delivery(bot).id}:7",
+                        "text": {"type": "plain_text", "text": "z"},
+                    },
+                ],
+            }
+        ],
+    )
+
+    for index in (1, 2, 3):
+        assert bot.driver.click(member, forged, index=index).status == 200
+
+    bot.settle()
+    texts = [e.text for e in bot.slack.ephemerals(member)]
+    assert sorted(texts) == sorted(
+        [
+            "That button is not one of Nudge's lessons, so nothing was recorded.",
+            "I can't find that lesson any more, so nothing was recorded.",
+            "That option is not part of this lesson, so nothing was recorded.",
+        ]
+    )
+    assert _count(bot, tables.Response) == 0
+
+
+def test_a_greek_speaker_gets_the_greek_translation(bot: Bot) -> None:
+    greek = bot.user("greek")
+    # The least-engaged area is chosen per member; ask until the translated lesson comes.
+    for _ in range(9):
+        message = lesson_for(bot, greek)
+        if message.blocks[0]["text"]["text"] == "Το μάθημα άλφα αριθμός 1":
+            break
+    else:
+        raise AssertionError("the Greek member never received the Greek translation of alpha-1")
+    assert [b["text"]["text"] for b in buttons(message)] == ["Η λάθος", "Η σωστή", "Μια άλλη λάθος"]
+    assert any("Ελέγξτε τον εαυτό σας" in b.get("text", {}).get("text", "") for b in message.blocks)
+    bot.driver.click(greek, message, index=2)
+    answered = wait_answered(bot, message)
+    verdict = next(b for b in answered.blocks if b.get("block_id") == "result")["text"]["text"]
+    assert "Σωστά." in verdict and "Η σωστή" in verdict
+
+
+def test_lessons_rotate_across_skill_areas(bot: Bot) -> None:
+    member = bot.user("member")
+    skills = []
+    for _ in range(3):
+        lesson_for(bot, member)
+    with bot.deps.store._sessions() as session:
+        skills = session.scalars(select(tables.Delivery.skill).order_by(tables.Delivery.id)).all()
+    assert sorted(skills) == ["alpha", "beta", "gamma"]
+
+
+def test_a_rate_limited_post_is_retried_after_retry_after(bot: Bot) -> None:
+    member = bot.user("member")
+    bot.slack.fail_next("chat.postMessage", status=429, retry_after=0, times=1)
+
+    message = lesson_for(bot, member)
+
+    posts = bot.slack.calls_to("chat.postMessage")
+    assert [call.status for call in posts] == [429, 200]
+    assert _only_delivery(bot).ts == message.ts
+    assert len(bot.slack.dm_messages(member)) == 1
+
+
+def test_a_lesson_slack_refuses_is_marked_failed_and_the_member_told(bot: Bot) -> None:
+    member = bot.user("member")
+    bot.slack.fail_next("chat.postMessage", status=500, times=5)
+
+    response = bot.driver.command(member, "now")
+
+    assert response.status == 200
+    bot.settle()
+    notice = bot.slack.ephemerals(member)[-1]
+    assert "nothing was sent" in notice.text
+    assert _only_delivery(bot).status == "failed"
+    assert bot.slack.dm_messages(member) == []

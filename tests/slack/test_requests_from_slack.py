@@ -1,0 +1,152 @@
+"""What every request to /slack/events must meet: Slack's signature, Slack's timing, and the usage."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.slack.blocks.usage import SUBCOMMANDS
+from bot.store import tables
+from tests.conftest import Bot
+
+
+def _rows(bot: Bot) -> int:
+    with bot.deps.store.engine.connect() as connection:
+        return sum(
+            connection.scalar(select(func.count()).select_from(table)) or 0
+            for table in (tables.Workspace, tables.Member, tables.Delivery, tables.Response)
+        )
+
+
+def _now_command_body(bot: Bot, user_id: str) -> bytes:
+    return urlencode(
+        {
+            "team_id": bot.slack.team_id,
+            "user_id": user_id,
+            "command": "/learn",
+            "text": "now",
+            "channel_id": bot.slack.dm_channel_id(user_id),
+            "response_url": bot.slack.new_response_url(bot.slack.dm_channel_id(user_id), user_id),
+            "trigger_id": bot.slack.new_trigger_id(user_id),
+        }
+    ).encode()
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["bad signature", "missing signature", "missing timestamp", "timestamp 6 minutes old"],
+)
+def test_an_unsigned_or_stale_request_gets_401_and_changes_nothing(bot: Bot, case: str) -> None:
+    body = _now_command_body(bot, bot.user("member"))
+    headers = {**FORM, **bot.driver.sign(body)}
+    if case == "bad signature":
+        headers["X-Slack-Signature"] = "v0=" + "0" * 64
+    elif case == "missing signature":
+        del headers["X-Slack-Signature"]
+    elif case == "missing timestamp":
+        del headers["X-Slack-Request-Timestamp"]
+    else:
+        headers = {**FORM, **bot.driver.sign(body, timestamp=int(time.time()) - 360)}
+    calls_before = len(bot.slack.calls)
+
+    response = bot.driver.post_raw(body, headers)
+
+    assert response.status == 401
+    bot.settle()
+    assert _rows(bot) == 0
+    # Bolt's one-off auth.test at the first request is the only call allowed; no lesson, no reply.
+    assert [c.method for c in bot.slack.calls[calls_before:]] in ([], ["auth.test"])
+    assert bot.slack.dm_messages(bot.user("member")) == []
+
+
+def test_a_correctly_signed_copy_of_the_same_request_is_accepted(bot: Bot) -> None:
+    body = _now_command_body(bot, bot.user("member"))
+
+    response = bot.driver.post_raw(body, {**FORM, **bot.driver.sign(body)})
+
+    assert response.status == 200
+    bot.settle()
+    assert len(bot.slack.dm_messages(bot.user("member"))) == 1
+
+
+def test_help_lists_every_subcommand_and_marks_those_not_built(bot: Bot) -> None:
+    response = bot.driver.command(bot.user("member"), "help")
+
+    assert response.status == 200
+    reply = response.json()
+    assert reply["response_type"] == "ephemeral"
+    text = "\n".join(b["text"]["text"] for b in reply["blocks"] if b["type"] == "section")
+    for sub in SUBCOMMANDS:
+        line = next(line for line in text.splitlines() if f"`/learn {sub.usage}`" in line)
+        assert ("coming soon" in line) is (not sub.built), line
+    for usage in ("now", "me", "why", "pause 1w|3d|until YYYY-MM-DD", "team csv", "admin reload"):
+        assert f"`/learn {usage}`" in text
+
+
+def test_a_bare_command_answers_with_the_usage(bot: Bot) -> None:
+    reply = bot.driver.command(bot.user("member"), "").json()
+    assert "Here is what I can do" in reply["text"]
+
+
+@pytest.mark.parametrize("text", ["dance", "now please", "admin", "admin delete-everything"])
+def test_an_unknown_subcommand_answers_with_the_usage_and_does_nothing(bot: Bot, text: str) -> None:
+    member = bot.user("member")
+    response = bot.driver.command(member, text)
+
+    assert response.status == 200
+    reply = response.json()
+    assert reply["response_type"] == "ephemeral"
+    assert reply["text"].startswith(f"I don't know `/learn {text}`")
+    bot.settle()
+    assert bot.slack.dm_messages(member) == [] and _rows(bot) == 0
+
+
+def test_the_answer_to_slack_does_not_wait_for_the_slack_api(bot: Bot) -> None:
+    """The lesson is posted by a lazy listener: while chat.postMessage is held, the command
+    has already been answered (if it waited, this request would hang until the hold ends)."""
+    member = bot.user("member")
+    with bot.slack.hold("chat.postMessage") as held:
+        response = bot.driver.command(member, "now")
+        assert response.status == 200 and "on its way" in response.json()["text"].lower()
+        held.wait_until_waiting(timeout=10)
+        assert bot.slack.dm_messages(member) == []
+    bot.settle()
+    assert len(bot.slack.dm_messages(member)) == 1
+
+
+def test_health_check_answers_ok(bot: Bot) -> None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{bot.server.port}/healthz", timeout=5) as r:
+        assert (r.status, r.read()) == (200, b"ok\n")
+
+
+def test_every_slack_call_went_to_slack_api_url(bot: Bot) -> None:
+    member = bot.user("member")
+    bot.driver.command(member, "now")
+    bot.settle()
+    assert bot.slack.calls, "the bot made no calls at all"
+    assert {call.method for call in bot.slack.calls} >= {
+        "auth.test",
+        "users.info",
+        "chat.postMessage",
+    }
+
+
+def test_url_verification_is_answered_with_the_challenge(bot: Bot) -> None:
+    response = bot.driver.url_verification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P")
+    assert response.status == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in response.body
+
+
+def test_an_event_without_a_listener_is_acknowledged(bot: Bot) -> None:
+    response = bot.driver.event({"type": "member_joined_channel", "user": bot.user("member")})
+    # Bolt answers 404 for events nobody listens to; Slack treats any answer as delivered.
+    assert response.status in (200, 404)
+    assert json.loads(response.body or "{}") is not None
