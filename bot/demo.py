@@ -127,7 +127,16 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
     try:
         learners = session.learners()
         admin = next(user.id for user in session.workspace.users if user.admin)
-        shown = learners[0]
+        # Show an English speaker's DMs; the Greek speakers' lessons arrive in Greek.
+        shown = next(
+            (
+                u
+                for u in learners
+                if session.slack.user(u).locale.startswith("en")
+                and not (session.slack.user(u).lead or session.slack.user(u).admin)
+            ),
+            learners[0],
+        )
         help_reply = session.driver.command(shown, "help").json()
         for _round in range(rounds):
             for user_id in learners:
@@ -172,13 +181,12 @@ def _print_summary(session: Session, out: TextIO) -> None:
     _rule("Per-member summary (from the database)", out)
     workspace_id = session.deps.store.workspace_id(session.workspace.team.id, session.deps.clock())
     rows = session.deps.store.member_totals(workspace_id)
-    print(
-        f"{'member':<24}{'tz':<22}{'lessons':>8}{'answers':>9}{'right':>7}  skill areas", file=out
-    )
+    header = f"{'member':<20}{'tz':<21}{'locale':<8}{'lessons':>8}{'answers':>8}{'right':>6}"
+    print(f"{header}  skill areas", file=out)
     for row in rows:
-        tz = session.slack.user(row.slack_user_id).tz
+        user = session.slack.user(row.slack_user_id)
         print(
-            f"{row.name:<24}{tz:<22}{row.lessons:>8}{row.answers:>9}{row.correct:>7}  "
-            f"{', '.join(row.skills)}",
+            f"{row.name:<20}{user.tz:<21}{user.locale:<8}{row.lessons:>8}{row.answers:>8}"
+            f"{row.correct:>6}  {', '.join(row.skills)}",
             file=out,
         )

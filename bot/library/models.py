@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.library.locales import ORIGINAL_LOCALE, normalize_locale
-from bot.library.mrkdwn import markdown_to_mrkdwn
+from bot.library.mrkdwn import mrkdwn_blocks
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,10 @@ class Source:
     url: str | None = None
 
 
+def _sections(markdown: str) -> tuple[str, ...]:
+    return tuple(block.text for block in mrkdwn_blocks(markdown))
+
+
 @dataclass(frozen=True)
 class LocalizedLesson:
     """A lesson as one member reads it: one language, body already in Slack mrkdwn."""
@@ -66,7 +70,9 @@ class LocalizedLesson:
     skill: str
     locale: str
     title: str
-    body_mrkdwn: str
+    # The body's top-level blocks (paragraphs, lists, quotes, code) in Slack mrkdwn, each short
+    # enough for one section: kept apart so a code block with blank lines is never cut in two.
+    body_sections: tuple[str, ...]
     question: str
     options: list[str]
     answer_index: int
@@ -74,9 +80,8 @@ class LocalizedLesson:
     sources: list[Source]
 
     @property
-    def body_sections(self) -> list[str]:
-        """The body split at top-level blocks, each short enough for one Slack section."""
-        return self.body_mrkdwn.split("\n\n") if self.body_mrkdwn else []
+    def body_mrkdwn(self) -> str:
+        return "\n\n".join(self.body_sections)
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ class Lesson:
                 skill=self.skill,
                 locale=ORIGINAL_LOCALE,
                 title=self.title,
-                body_mrkdwn=markdown_to_mrkdwn(self.body),
+                body_sections=_sections(self.body),
                 question=self.check.question,
                 options=list(self.check.options),
                 answer_index=self.check.answer_index,
@@ -127,7 +132,7 @@ class Lesson:
             skill=self.skill,
             locale=translation.locale,
             title=translation.title,
-            body_mrkdwn=markdown_to_mrkdwn(translation.body),
+            body_sections=_sections(translation.body),
             question=translation.check.question,
             options=list(translation.check.options),
             answer_index=translation.check.answer_index,

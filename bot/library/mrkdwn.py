@@ -95,6 +95,8 @@ def _render_block(node: SyntaxTreeNode) -> str:
         return _render_list(node)
     if kind == "blockquote":
         inner = _render_children(node, "\n")
+        if not inner.strip():
+            return ""
         return "\n".join(f"> {line}" if line else ">" for line in inner.split("\n"))
     if kind in ("fence", "code_block"):
         return "```\n" + escape_mrkdwn(node.content.rstrip("\n")) + "\n```"

@@ -40,6 +40,7 @@ from bot.library.mrkdwn import mrkdwn_blocks, unsupported_markdown
         ("hard  \nbreak", "hard\nbreak"),
         ("~~gone~~", "~gone~"),
         ("first\n\n\nsecond", "first\n\nsecond"),
+        ("- >\n- > quoted", "• \n• > quoted"),
         ("**[bold link](https://e.com)**", "*<https://e.com|bold link>*"),
         ("", ""),
     ],
@@ -60,6 +61,7 @@ from bot.library.mrkdwn import mrkdwn_blocks, unsupported_markdown
         "hardbreak",
         "strike",
         "blank-lines",
+        "quote-in-list",
         "bold-link",
         "empty",
     ],
@@ -89,7 +91,7 @@ def test_unsupported_markdown_names_lines() -> None:
 
 # Our own markup that may contain "<" or ">": links <url|text> / <url>, and "> " quote markers.
 _OUR_LINK = re.compile(r"<[^<>\s|]+(\|[^<>]*)?>")
-_OUR_QUOTE = re.compile(r"^(> ?)+", re.MULTILINE)
+_OUR_QUOTE = re.compile(r"^((?: *(?:• |\d+\. ))* *)(?:> ?)+", re.MULTILINE)  # after list markers
 _PIECES = [*"ab <>&*_`~[]()!#|-:/.\n\\\"'1 ", "http://x.y", "https://", "é", "\n\n", "> ", "- "]
 _MARKDOWNISH = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 
@@ -99,7 +101,7 @@ _MARKDOWNISH = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 def test_rendering_never_raises_and_leaves_no_raw_angle_brackets(markdown: str) -> None:
     rendered = markdown_to_mrkdwn(markdown)
     assert rendered == markdown_to_mrkdwn(markdown)  # deterministic
-    stripped = _OUR_QUOTE.sub("", _OUR_LINK.sub("", rendered))
+    stripped = _OUR_QUOTE.sub(r"\1", _OUR_LINK.sub("", rendered))
     assert "<" not in stripped
     assert ">" not in stripped
 

@@ -42,16 +42,16 @@ def parse_answer_value(value: str) -> tuple[int, int] | None:
     return int(delivery), int(choice)
 
 
-def _body_sections(body_mrkdwn: str) -> list[Block]:
-    """Paragraphs packed into sections under Slack's 3,000-character limit (the checker
-    guarantees that no single paragraph is longer)."""
-    sections: list[str] = []
-    for paragraph in body_mrkdwn.split("\n\n"):
-        if sections and len(sections[-1]) + 2 + len(paragraph) <= SECTION_LIMIT:
-            sections[-1] += "\n\n" + paragraph
+def _body_sections(sections: tuple[str, ...]) -> list[Block]:
+    """Top-level Markdown blocks packed into as few sections as Slack's 3,000-character limit
+    allows (the checker guarantees that no single block is longer)."""
+    packed: list[str] = []
+    for block in sections:
+        if packed and len(packed[-1]) + 2 + len(block) <= SECTION_LIMIT:
+            packed[-1] += "\n\n" + block
         else:
-            sections.append(paragraph)
-    return [SectionBlock(text=MarkdownTextObject(text=text)) for text in sections if text.strip()]
+            packed.append(block)
+    return [SectionBlock(text=MarkdownTextObject(text=text)) for text in packed if text.strip()]
 
 
 def _lesson_blocks(lesson: LocalizedLesson, skill_name: str, minutes: int) -> list[Block]:
@@ -64,7 +64,7 @@ def _lesson_blocks(lesson: LocalizedLesson, skill_name: str, minutes: int) -> li
                 )
             ]
         ),
-        *_body_sections(lesson.body_mrkdwn),
+        *_body_sections(lesson.body_sections),
         DividerBlock(),
         SectionBlock(
             text=MarkdownTextObject(text=f"{phrase(lesson.locale, 'check')} {lesson.question}")

@@ -1,0 +1,74 @@
+"""The lesson DM's Block Kit, built from plain data (no I/O)."""
+
+from __future__ import annotations
+
+from bot.library import LocalizedLesson
+from bot.slack.blocks.lesson import (
+    SECTION_LIMIT,
+    answered_message,
+    lesson_message,
+    parse_answer_value,
+)
+
+
+def _lesson(sections: tuple[str, ...], options: int = 3, locale: str = "en") -> LocalizedLesson:
+    return LocalizedLesson(
+        id="x-1",
+        skill="x",
+        locale=locale,
+        title="A title",
+        body_sections=sections,
+        question="Which?",
+        options=[f"Option {n}" for n in range(options)],
+        answer_index=1,
+        explanation="Because.",
+        sources=[],
+    )
+
+
+def _sections(blocks: list[dict]) -> list[str]:
+    return [b["text"]["text"] for b in blocks if b["type"] == "section"]
+
+
+def test_a_code_block_with_blank_lines_stays_in_one_section() -> None:
+    code = "```\nline one\n\nline three\n```"
+    message = lesson_message(_lesson(("Intro.", code, "Outro.")), "Skill", 2, delivery_id=7)
+    assert any(code in text for text in _sections(message.blocks))
+
+
+def test_a_long_body_is_packed_into_sections_under_slacks_limit() -> None:
+    paragraphs = tuple(f"Paragraph {n}. " + "word " * 300 for n in range(12))
+    message = lesson_message(_lesson(paragraphs), "Skill", 5, delivery_id=7)
+    body = _sections(message.blocks)[:-1]  # the last section is the check question
+    assert len(body) > 1 and all(len(text) <= SECTION_LIMIT for text in body)
+    assert "\n\n".join(body) == "\n\n".join(paragraphs)
+
+
+def test_each_option_is_a_button_whose_value_names_the_delivery_and_option() -> None:
+    message = lesson_message(_lesson(("Body.",), options=4), "Skill", 2, delivery_id=42)
+    actions = message.blocks[-1]
+    assert actions["type"] == "actions" and actions["block_id"] == "check"
+    values = [parse_answer_value(e["value"]) for e in actions["elements"]]
+    assert values == [(42, 0), (42, 1), (42, 2), (42, 3)]
+    assert len({e["action_id"] for e in actions["elements"]}) == 4
+
+
+def test_values_nudge_did_not_write_are_not_parsed() -> None:
+    for value in ("", "7", "7:", ":1", "a:b", "-1:0", "1:-1", "1:2:3"):
+        assert parse_answer_value(value) is None, value
+
+
+def test_the_answered_message_drops_the_buttons_and_shows_the_verdict() -> None:
+    sent = lesson_message(_lesson(("Body.",)), "Skill", 2, delivery_id=1)
+    answered = answered_message(
+        sent.blocks,
+        choice=0,
+        correct=False,
+        answer_index=1,
+        explanation="Because.",
+        title="T",
+        locale="en",
+    )
+    assert not any(b["type"] == "actions" for b in answered.blocks)
+    verdict = next(b for b in answered.blocks if b.get("block_id") == "result")["text"]["text"]
+    assert "Option 0" in verdict and "Option 1" in verdict and "Not quite" in verdict

@@ -1,0 +1,47 @@
+"""`python -m bot demo` and `console` run in-process against the local Slack, as a newcomer runs them."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from bot.console import run_console
+from bot.demo import run_demo
+from bot.localslack import load_workspace
+from tests.conftest import SEED
+
+
+def test_the_demo_runs_end_to_end_and_prints_what_people_saw() -> None:
+    out = io.StringIO()
+
+    assert run_demo(SEED, rounds=2, out=out) == 0
+
+    text = out.getvalue()
+    assert "> /learn help" in text and "Check yourself" in text
+    assert "Library reloaded" in text
+    summary = text.split("Per-member summary (from the database)")[1]
+    team = load_workspace(SEED)
+    learners = [u for u in team.users if u.id in team.team_channel.members]
+    for user in learners:
+        row = next(line for line in summary.splitlines() if line.startswith(user.real_name))
+        lessons, answers, right = (int(n) for n in re.findall(r"\s(\d+)(?=\s)", row)[:3])
+        assert (lessons, answers) == (2, 2) and 0 <= right <= 2, row
+    assert re.search(r"Demo finished in [\d.]+ s: \d+ Slack API calls", text)
+
+
+def test_the_console_lets_you_be_anyone_and_press_buttons() -> None:
+    admin = next(i for i, u in enumerate(load_workspace(SEED).users, start=1) if u.admin)
+    script = "\n".join(
+        ["/learn now", "1", "home", "bogus", f"as {admin}", "/learn admin reload", "as 999", "quit"]
+    )
+    out = io.StringIO()
+
+    assert run_console(SEED, stdin=io.StringIO(script + "\n"), out=out) == 0
+
+    text = out.getvalue()
+    assert "On its way" in text and "--- new DM from Nudge ---" in text
+    assert "--- Nudge updated its message ---" in text
+    assert "*1* lessons · *1* answered · " in text
+    assert "press button [number]" in text  # `bogus` shows the console's own help
+    assert "You are now" in text and "Library reloaded" in text
+    assert "Pick a number from 1 to" in text
