@@ -65,9 +65,11 @@ class Session:
         return self.slack.user(user_id).real_name or user_id
 
 
-def start_session(seed: Path, content_dir: Path = Path("content")) -> Session:
+def start_session(
+    seed: Path, content_dir: Path = Path("content"), *, rate_limits: bool = True
+) -> Session:
     workspace = load_workspace(seed)
-    slack = LocalSlack(workspace).start()
+    slack = LocalSlack(workspace, rate_limits=rate_limits).start()
     tmp = tempfile.TemporaryDirectory(prefix="nudge-demo-")
     secret = secrets.token_hex(16)
     settings = Settings(

@@ -114,30 +114,19 @@ class Lesson:
     def localized(self, locale: str | None) -> LocalizedLesson:
         """The lesson in ``locale`` (``el`` or a Slack ``el-GR``), falling back to English."""
         translation = self.translations.get(normalize_locale(locale))
-        if translation is None:
-            return LocalizedLesson(
-                id=self.id,
-                skill=self.skill,
-                locale=ORIGINAL_LOCALE,
-                title=self.title,
-                body_sections=_sections(self.body),
-                question=self.check.question,
-                options=list(self.check.options),
-                answer_index=self.check.answer_index,
-                explanation=self.explanation,
-                sources=list(self.sources),
-            )
+        # A translation carries the same fields as the original; id, skill and level are shared.
+        text: Lesson | LessonTranslation = translation or self
         return LocalizedLesson(
             id=self.id,
             skill=self.skill,
-            locale=translation.locale,
-            title=translation.title,
-            body_sections=_sections(translation.body),
-            question=translation.check.question,
-            options=list(translation.check.options),
-            answer_index=translation.check.answer_index,
-            explanation=translation.explanation,
-            sources=list(translation.sources),
+            locale=translation.locale if translation else ORIGINAL_LOCALE,
+            title=text.title,
+            body_sections=_sections(text.body),
+            question=text.check.question,
+            options=list(text.check.options),
+            answer_index=text.check.answer_index,
+            explanation=text.explanation,
+            sources=list(text.sources),
         )
 
 

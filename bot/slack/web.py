@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress import wasyncore
 from waitress.server import create_server
 
 EVENTS_PATH = "/slack/events"
@@ -51,6 +52,9 @@ class WebServer:
         return self
 
     def stop(self) -> None:
-        self._server.close()
+        """Finish the requests in flight, then close every socket (so no task writes to a
+        closed one), then let the serving thread end."""
+        self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
+        wasyncore.close_all(self._server._map)  # type: ignore[union-attr]
         if self._thread is not None:
             self._thread.join(timeout=5)

@@ -3,7 +3,10 @@ the bot's real WebClient calling the local Slack."""
 
 from __future__ import annotations
 
+import copy
+
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.localslack import Message
 from bot.store import tables
@@ -23,7 +26,8 @@ def lesson_for(bot: Bot, user_id: str) -> Message:
     assert response.json()["response_type"] == "ephemeral"
     assert "on its way" in response.json()["text"].lower()
     bot.settle()
-    return bot.slack.dm_messages(user_id)[before]
+    # A snapshot, as the member's Slack client holds it: later updates do not change it.
+    return copy.deepcopy(bot.slack.dm_messages(user_id)[before])
 
 
 def buttons(message: Message) -> list[dict]:
@@ -62,7 +66,7 @@ def test_now_sends_a_lesson_dm_with_the_check_as_buttons(bot: Bot) -> None:
 
 
 def _only_delivery(bot: Bot) -> tables.Delivery:
-    with bot.deps.store._sessions() as session:
+    with Session(bot.deps.store.engine) as session:
         return session.scalars(select(tables.Delivery)).one()
 
 
@@ -80,7 +84,7 @@ def test_pressing_the_right_answer_records_it_and_closes_the_check(bot: Bot) -> 
     assert "Right." in text and "The right one" in text
     context = [b for b in answered.blocks if b["type"] == "context"][-1]
     assert "test library says so" in context["elements"][0]["text"]
-    with bot.deps.store._sessions() as session:
+    with Session(bot.deps.store.engine) as session:
         saved = session.scalars(select(tables.Response)).one()
     assert (saved.choice, saved.correct, saved.lesson_id) == (
         1,
@@ -112,7 +116,7 @@ def test_pressing_twice_or_a_second_answer_records_one_response(bot: Bot) -> Non
     bot.settle()
     assert len([e for e in bot.slack.ephemerals(member) if "already answered" in e.text]) == 2
     assert _count(bot, tables.Response) == 1
-    with bot.deps.store._sessions() as session:
+    with Session(bot.deps.store.engine) as session:
         assert session.scalars(select(tables.Response.choice)).one() == 1
     assert not buttons(current(bot, message))
 
@@ -203,7 +207,7 @@ def test_lessons_rotate_across_skill_areas(bot: Bot) -> None:
     skills = []
     for _ in range(3):
         lesson_for(bot, member)
-    with bot.deps.store._sessions() as session:
+    with Session(bot.deps.store.engine) as session:
         skills = session.scalars(select(tables.Delivery.skill).order_by(tables.Delivery.id)).all()
     assert sorted(skills) == ["alpha", "beta", "gamma"]
 
