@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import selectors
 import shutil
 import subprocess
 import sys
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, TEST_LIBRARY
+from bot.localslack import SlackDriver
+from tests.conftest import REPO, SIGNING_SECRET, TEST_LIBRARY
 
 
 def run_bot(
@@ -118,3 +121,58 @@ def test_no_code_path_names_slack_com_outside_settings() -> None:
 def test_make_and_ci_call_the_readme_test_command() -> None:
     assert "make test" in (REPO / ".ci" / "run").read_text()
     assert "\ntest: " in (REPO / "Makefile").read_text()
+
+
+def test_web_serves_signed_slack_requests(tmp_path: Path, slack) -> None:
+    """`python -m bot web` as deployed: waitress on PORT, Bolt behind it, the local Slack as Slack."""
+    env = {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+        "CONTENT_DIR": str(TEST_LIBRARY),
+        "PORT": "0",
+    }
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web"],
+        cwd=tmp_path,
+        env={**clean, "PYTHONPATH": str(REPO), **env},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = _listening_port(process)
+        driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, slack)
+        member = next(u.id for u in slack.workspace.users if not u.lead and not u.admin)
+        reply = driver.command(member, "help")
+        assert reply.status == 200 and "Here is what I can do" in reply.json()["text"]
+        assert driver.command(member, "help").status == 200
+        forged = driver.post_raw(
+            b"text=help", {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "1"}
+        )
+        assert forged.status == 401
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _listening_port(process: subprocess.Popen[str]) -> int:
+    """Read the server's log until it names its port (bounded: the process must say it in 30 s)."""
+    assert process.stderr is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stderr, selectors.EVENT_READ)
+    seen = []
+    for _ in range(200):
+        if not selector.select(timeout=30):
+            break
+        line = process.stderr.readline()
+        seen.append(line)
+        found = re.search(r"listening on port (\d+)", line)
+        if found:
+            return int(found.group(1))
+        if not line:
+            break
+    raise AssertionError(
+        "`python -m bot web` never said which port it listens on:\n" + "".join(seen)
+    )
