@@ -236,3 +236,20 @@ def test_a_lesson_slack_refuses_is_marked_failed_and_the_member_told(bot: Bot) -
     assert "nothing was sent" in notice.text
     assert _only_delivery(bot).status == "failed"
     assert bot.slack.dm_messages(member) == []
+
+
+def test_a_failure_inside_nudge_shows_an_apology_not_a_traceback(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)
+    with bot.deps.store.engine.begin() as connection:  # the database loses a table under us
+        connection.exec_driver_sql("DROP TABLE responses")
+
+    response = bot.driver.click(member, message, index=2)
+
+    assert response.status == 200
+    bot.settle()
+    (apology,) = bot.slack.ephemerals(member)
+    assert apology.text.startswith(":warning: Something went wrong on Nudge's side")
+    seen = [apology.text, *(m.text for m in bot.slack.dm_messages(member))]
+    assert not any("Traceback" in text or "sqlalchemy" in text.lower() for text in seen)
+    assert buttons(current(bot, message)), "the lesson stays answerable once the fault is fixed"
