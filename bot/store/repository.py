@@ -237,30 +237,35 @@ class Store:
             return session.scalar(query) or 0
 
     def member_totals(self, workspace_id: int) -> list[MemberTotals]:
-        """Lessons, answers, right answers and skill areas touched, per member, by name."""
+        """Lessons, answers, right answers and skill areas touched, per member, by name (one query)."""
+        query = (
+            select(tables.Member, tables.Delivery.skill, tables.Response.correct)
+            .outerjoin(
+                tables.Delivery,
+                (tables.Delivery.member_id == tables.Member.id)
+                & (tables.Delivery.status == "sent"),
+            )
+            .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
+            .where(tables.Member.workspace_id == workspace_id)
+            .order_by(tables.Member.name, tables.Member.id)
+        )
+        rows: dict[int, tuple[tables.Member, list[tuple[str, bool | None]]]] = {}
         with self._session() as session:
-            members = session.scalars(
-                select(tables.Member)
-                .filter_by(workspace_id=workspace_id)
-                .order_by(tables.Member.name)
-            ).all()
-            totals = []
-            for member in members:
-                events = session.execute(
-                    select(tables.Delivery.skill, tables.Response.correct)
-                    .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
-                    .where(tables.Delivery.member_id == member.id)
-                    .where(tables.Delivery.status == "sent")
-                ).all()
-                answered = [correct for _skill, correct in events if correct is not None]
-                totals.append(
-                    MemberTotals(
-                        slack_user_id=member.slack_user_id,
-                        name=member.name,
-                        lessons=len(events),
-                        answers=len(answered),
-                        correct=sum(answered),
-                        skills=tuple(sorted({skill for skill, _correct in events})),
-                    )
+            for member, skill, correct in session.execute(query):
+                events = rows.setdefault(member.id, (member, []))[1]
+                if skill is not None:
+                    events.append((skill, correct))
+        totals = []
+        for member, events in rows.values():
+            answered = [correct for _skill, correct in events if correct is not None]
+            totals.append(
+                MemberTotals(
+                    slack_user_id=member.slack_user_id,
+                    name=member.name,
+                    lessons=len(events),
+                    answers=len(answered),
+                    correct=sum(answered),
+                    skills=tuple(sorted({skill for skill, _correct in events})),
                 )
-            return totals
+            )
+        return totals

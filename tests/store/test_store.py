@@ -114,3 +114,19 @@ def test_saving_a_member_again_updates_the_profile_and_keeps_one_row(store: Stor
 def test_a_naive_time_is_refused(store: Store) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         store.workspace_id("T0OTHER01", datetime(2026, 11, 26, 9, 0))
+
+
+def test_member_totals_count_sent_lessons_answers_and_skills(store: Store) -> None:
+    anna = _member(store)
+    ben = store.save_member(anna.workspace_id, MemberProfile("U0BEN", "Ben", "UTC", "en-US"), NOW)
+    sent = _claim(store, anna.id, date(2026, 11, 26))
+    unsent = _claim(store, anna.id, date(2026, 11, 27))
+    assert sent is not None and unsent is not None
+    store.mark_sent(sent.id, "D1", "1.1", NOW)
+    store.record_answer(sent, 1, True, NOW)
+
+    totals = {t.slack_user_id: t for t in store.member_totals(anna.workspace_id)}
+
+    assert (totals["U0ANNA0001"].lessons, totals["U0ANNA0001"].answers) == (1, 1)
+    assert (totals["U0ANNA0001"].correct, totals["U0ANNA0001"].skills) == (1, ("strategy",))
+    assert (totals[ben.slack_user_id].lessons, totals[ben.slack_user_id].skills) == (0, ())
