@@ -4,6 +4,7 @@ the bot's real WebClient calling the local Slack."""
 from __future__ import annotations
 
 import copy
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -253,3 +254,18 @@ def test_a_failure_inside_nudge_shows_an_apology_not_a_traceback(bot: Bot) -> No
     seen = [apology.text, *(m.text for m in bot.slack.dm_messages(member))]
     assert not any("Traceback" in text or "sqlalchemy" in text.lower() for text in seen)
     assert buttons(current(bot, message)), "the lesson stays answerable once the fault is fixed"
+
+
+def test_presses_arriving_together_record_one_response(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(
+            pool.map(lambda i: bot.driver.click(member, message, index=i % 3 + 1).status, range(6))
+        )
+
+    assert statuses == [200] * 6
+    bot.settle()
+    assert _count(bot, tables.Response) == 1
+    assert len([e for e in bot.slack.ephemerals(member) if "already answered" in e.text]) == 5
