@@ -9,39 +9,15 @@ import pytest
 
 from tests.conftest import REPO
 
-# What each package must never import (directly), top of the stack first.
+# What each package must never import (directly).
+SLACK = ("slack_bolt", "slack_sdk", "bot.slack", "bot.localslack")
+USE_CASES = ("bot.services", "bot.delivery")
 FORBIDDEN = {
-    "learning": (
-        "slack_bolt",
-        "slack_sdk",
-        "sqlalchemy",
-        "bot.slack",
-        "bot.store",
-        "bot.services",
-        "bot.delivery",
-        "bot.library",
-        "bot.localslack",
-    ),
-    "library": (
-        "slack_bolt",
-        "slack_sdk",
-        "sqlalchemy",
-        "bot.slack",
-        "bot.store",
-        "bot.services",
-        "bot.delivery",
-        "bot.localslack",
-    ),
-    "store": (
-        "slack_bolt",
-        "slack_sdk",
-        "bot.slack",
-        "bot.services",
-        "bot.delivery",
-        "bot.localslack",
-    ),
-    "services": ("slack_bolt", "slack_sdk", "bot.slack", "bot.localslack"),
-    "delivery": ("slack_bolt", "bot.slack", "bot.localslack"),
+    "learning": (*SLACK, *USE_CASES, "sqlalchemy", "bot.store", "bot.library"),
+    "library": (*SLACK, *USE_CASES, "sqlalchemy", "bot.store"),
+    "store": (*SLACK, *USE_CASES),
+    "services": SLACK,
+    "delivery": SLACK,
     "slack": ("bot.localslack",),
 }
 
