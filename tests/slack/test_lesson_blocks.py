@@ -72,3 +72,26 @@ def test_the_answered_message_drops_the_buttons_and_shows_the_verdict() -> None:
     assert not any(b["type"] == "actions" for b in answered.blocks)
     verdict = next(b for b in answered.blocks if b.get("block_id") == "result")["text"]["text"]
     assert "Option 0" in verdict and "Option 1" in verdict and "Not quite" in verdict
+
+
+def test_answering_again_from_an_answered_message_does_not_repeat_the_verdict() -> None:
+    sent = lesson_message(_lesson(("Body.",)), "Skill", 2, delivery_id=1)
+    once = answered_message(
+        sent.blocks,
+        choice=1,
+        correct=True,
+        answer_index=1,
+        explanation="Because.",
+        title="T",
+        locale="en",
+    )
+    twice = answered_message(
+        once.blocks + sent.blocks[-1:],
+        choice=1,
+        correct=True,
+        answer_index=1,
+        explanation="Because.",
+        title="T",
+        locale="en",
+    )
+    assert twice.blocks == once.blocks

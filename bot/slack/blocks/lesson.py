@@ -118,9 +118,11 @@ def answered_message(
     verdict = phrase(locale, "right" if correct else "wrong", chosen=chosen, right=right)
     result: list[Block] = [SectionBlock(block_id="result", text=MarkdownTextObject(text=verdict))]
     if explanation:
-        result.append(ContextBlock(elements=[MarkdownTextObject(text=explanation)]))
-    kept = [block for block in original_blocks if block.get("block_id") != CHECK_BLOCK_ID]
-    kept = [block for block in kept if block.get("block_id") != "result"]
+        result.append(
+            ContextBlock(block_id="explanation", elements=[MarkdownTextObject(text=explanation)])
+        )
+    replaced = {CHECK_BLOCK_ID, "result", "explanation"}
+    kept = [block for block in original_blocks if block.get("block_id") not in replaced]
     return SlackMessage(
         text=phrase(locale, "answered", title=title),
         blocks=[*kept, *(block.to_dict() for block in result)],
