@@ -58,40 +58,29 @@ def test_values_nudge_did_not_write_are_not_parsed() -> None:
         assert parse_answer_value(value) is None, value
 
 
-def test_the_answered_message_drops_the_buttons_and_shows_the_verdict() -> None:
-    sent = lesson_message(_lesson(("Body.",)), "Skill", 2, delivery_id=1)
-    answered = answered_message(
-        sent.blocks,
-        choice=0,
-        correct=False,
+def _answered(blocks: list[dict], choice: int) -> list[dict]:
+    """The message after pressing option `choice` of a check whose answer is option 1."""
+    return answered_message(
+        blocks,
+        choice=choice,
+        correct=choice == 1,
         answer_index=1,
         explanation="Because.",
         title="T",
         locale="en",
-    )
-    assert not any(b["type"] == "actions" for b in answered.blocks)
-    verdict = next(b for b in answered.blocks if b.get("block_id") == "result")["text"]["text"]
+    ).blocks
+
+
+def test_the_answered_message_drops_the_buttons_and_shows_the_verdict() -> None:
+    sent = lesson_message(_lesson(("Body.",)), "Skill", 2, delivery_id=1)
+    answered = _answered(sent.blocks, choice=0)
+    assert not any(b["type"] == "actions" for b in answered)
+    verdict = next(b for b in answered if b.get("block_id") == "result")["text"]["text"]
     assert "Option 0" in verdict and "Option 1" in verdict and "Not quite" in verdict
 
 
 def test_answering_again_from_an_answered_message_does_not_repeat_the_verdict() -> None:
     sent = lesson_message(_lesson(("Body.",)), "Skill", 2, delivery_id=1)
-    once = answered_message(
-        sent.blocks,
-        choice=1,
-        correct=True,
-        answer_index=1,
-        explanation="Because.",
-        title="T",
-        locale="en",
-    )
-    twice = answered_message(
-        once.blocks + sent.blocks[-1:],
-        choice=1,
-        correct=True,
-        answer_index=1,
-        explanation="Because.",
-        title="T",
-        locale="en",
-    )
-    assert twice.blocks == once.blocks
+    once = _answered(sent.blocks, choice=1)
+    twice = _answered(once + sent.blocks[-1:], choice=1)
+    assert twice == once
