@@ -18,18 +18,49 @@ MESSAGE_MAX_BLOCK_TEXT = 13_000
 VIEW_MAX_BYTES = 250_000
 
 BLOCK_TYPES = frozenset(
-    {"section", "header", "divider", "context", "actions", "image", "input", "rich_text",
-     "file", "video", "markdown"}
+    {
+        "section",
+        "header",
+        "divider",
+        "context",
+        "actions",
+        "image",
+        "input",
+        "rich_text",
+        "file",
+        "video",
+        "markdown",
+    }
 )
 SELECTS = frozenset(
-    {"static_select", "external_select", "users_select", "conversations_select",
-     "channels_select", "multi_static_select", "multi_external_select", "multi_users_select",
-     "multi_conversations_select", "multi_channels_select"}
+    {
+        "static_select",
+        "external_select",
+        "users_select",
+        "conversations_select",
+        "channels_select",
+        "multi_static_select",
+        "multi_external_select",
+        "multi_users_select",
+        "multi_conversations_select",
+        "multi_channels_select",
+    }
 )
 ELEMENT_TYPES = SELECTS | {
-    "button", "overflow", "datepicker", "timepicker", "datetimepicker", "checkboxes",
-    "radio_buttons", "plain_text_input", "email_text_input", "url_text_input", "number_input",
-    "image", "rich_text_input", "file_input",
+    "button",
+    "overflow",
+    "datepicker",
+    "timepicker",
+    "datetimepicker",
+    "checkboxes",
+    "radio_buttons",
+    "plain_text_input",
+    "email_text_input",
+    "url_text_input",
+    "number_input",
+    "image",
+    "rich_text_input",
+    "file_input",
 }
 
 

@@ -140,8 +140,10 @@ class SlackDriver:
                 "is_ephemeral": is_ephemeral,
             }
             channel = self.slack.workspace.channel(target.channel)
-            payload["channel"] = {"id": target.channel,
-                                  "name": channel.name if channel else "directmessage"}
+            payload["channel"] = {
+                "id": target.channel,
+                "name": channel.name if channel else "directmessage",
+            }
             if isinstance(target, Message):
                 payload["message"] = target.to_slack(self.slack.team_id)
             payload["response_url"] = self.slack.new_response_url(
@@ -190,10 +192,15 @@ class SlackDriver:
             "type": "event_callback",
             "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
             "event_time": int(self._clock()),
-            "authorizations": [{
-                "enterprise_id": None, "team_id": ws.team.id, "user_id": ws.bot.user_id,
-                "is_bot": True, "is_enterprise_install": False,
-            }],
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": ws.team.id,
+                    "user_id": ws.bot.user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
             "is_ext_shared_channel": False,
         }
         headers = {}
@@ -203,8 +210,7 @@ class SlackDriver:
         return self._post(json.dumps(payload).encode(), "application/json", payload, headers)
 
     def url_verification(self, challenge: str) -> DriverResponse:
-        payload = {"token": VERIFICATION_TOKEN, "challenge": challenge,
-                   "type": "url_verification"}
+        payload = {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
         return self._post(json.dumps(payload).encode(), "application/json", payload)
 
     def post_raw(self, body: bytes, headers: Mapping[str, str]) -> DriverResponse:
@@ -225,8 +231,12 @@ class SlackDriver:
         return {
             "type": kind,
             "team": {"id": ws.team.id, "domain": ws.team.domain},
-            "user": {"id": user_id, "username": user.name, "name": user.name,
-                     "team_id": ws.team.id},
+            "user": {
+                "id": user_id,
+                "username": user.name,
+                "name": user.name,
+                "team_id": ws.team.id,
+            },
             "api_app_id": ws.bot.app_id,
             "token": VERIFICATION_TOKEN,
             "trigger_id": self.slack.new_trigger_id(user_id),
@@ -244,7 +254,8 @@ class SlackDriver:
                 raise LookupError(f"no button [{index}]; there are {len(all_buttons)}")
             return all_buttons[index - 1]
         candidates = [
-            (b, e) for b, e in blockkit.iter_elements(blocks)
+            (b, e)
+            for b, e in blockkit.iter_elements(blocks)
             if (action_id is None or e.get("action_id") == action_id)
             and (value is None or e.get("type") != "button" or e.get("value") == value)
         ]
@@ -253,8 +264,9 @@ class SlackDriver:
                 (b, e) for b, e in candidates if _has_option(e, value)
             ]
         if not candidates:
-            found = [(e.get("action_id"), e.get("value")) for _, e in
-                     blockkit.iter_elements(blocks)]
+            found = [
+                (e.get("action_id"), e.get("value")) for _, e in blockkit.iter_elements(blocks)
+            ]
             raise LookupError(
                 f"no element with action_id={action_id!r} value={value!r}; there are {found}"
             )
@@ -271,16 +283,20 @@ class SlackDriver:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self._post(body, "application/x-www-form-urlencoded", payload)
 
-    def _post(self, body: bytes, content_type: str, payload: dict[str, Any],
-              extra: Mapping[str, str] | None = None) -> DriverResponse:
+    def _post(
+        self,
+        body: bytes,
+        content_type: str,
+        payload: dict[str, Any],
+        extra: Mapping[str, str] | None = None,
+    ) -> DriverResponse:
         headers = {"Content-Type": content_type, **self.sign(body), **(extra or {})}
         return self._send(body, headers, payload)
 
     def _send(
         self, body: bytes, headers: dict[str, str], payload: dict[str, Any]
     ) -> DriverResponse:
-        request = urllib.request.Request(self.events_url, data=body, headers=headers,
-                                         method="POST")
+        request = urllib.request.Request(self.events_url, data=body, headers=headers, method="POST")
         started = time.perf_counter()
         try:
             with urllib.request.urlopen(request, timeout=self._timeout) as resp:
@@ -321,8 +337,9 @@ def _state_values(
     for block_id, by_action in values.items():  # values for blocks the view lacks: pass through
         for action_id, raw in by_action.items():
             state.setdefault(block_id, {}).setdefault(
-                action_id, raw if isinstance(raw, dict) else {"type": "plain_text_input",
-                                                              "value": raw})
+                action_id,
+                raw if isinstance(raw, dict) else {"type": "plain_text_input", "value": raw},
+            )
     return state
 
 
@@ -339,8 +356,11 @@ def _element_state(element: dict[str, Any], raw: Any) -> dict[str, Any]:
         chosen = [o for o in _options(element) if o.get("value") in (raw or [])]
         return {"type": kind, "selected_options": chosen}
     if kind in ("users_select", "conversations_select", "channels_select"):
-        key = {"users_select": "selected_user", "conversations_select": "selected_conversation",
-               "channels_select": "selected_channel"}[kind]
+        key = {
+            "users_select": "selected_user",
+            "conversations_select": "selected_conversation",
+            "channels_select": "selected_channel",
+        }[kind]
         return {"type": kind, key: raw}
     if kind == "datepicker":
         return {"type": kind, "selected_date": raw}

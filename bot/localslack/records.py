@@ -53,8 +53,13 @@ class Message:
 
     def to_slack(self, team_id: str) -> dict[str, Any]:
         """The message object as Slack returns it (chat.postMessage, block_actions payloads)."""
-        data: dict[str, Any] = {"type": "message", "text": self.text, "user": self.user,
-                                "ts": self.ts, "team": team_id}
+        data: dict[str, Any] = {
+            "type": "message",
+            "text": self.text,
+            "user": self.user,
+            "ts": self.ts,
+            "team": team_id,
+        }
         if self.bot_id:
             data["bot_id"] = self.bot_id
         if self.blocks:

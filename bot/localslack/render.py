@@ -59,8 +59,9 @@ class _Renderer:
 
     def para(self, text: str, indent: str = "") -> None:
         for line in text.splitlines() or [""]:
-            wrapped = textwrap.wrap(line, WIDTH - len(indent), replace_whitespace=False,
-                                    drop_whitespace=True) or [""]
+            wrapped = textwrap.wrap(
+                line, WIDTH - len(indent), replace_whitespace=False, drop_whitespace=True
+            ) or [""]
             self.lines.extend(indent + w for w in wrapped)
 
     def element(self, element: dict[str, Any]) -> str:
@@ -68,8 +69,13 @@ class _Renderer:
         if kind == "button":
             self.button_number += 1
             return f"[{self.button_number}] {self.text(element.get('text'))}"
-        if kind in ("static_select", "multi_static_select", "radio_buttons", "checkboxes",
-                    "overflow"):
+        if kind in (
+            "static_select",
+            "multi_static_select",
+            "radio_buttons",
+            "checkboxes",
+            "overflow",
+        ):
             options = list(element.get("options") or [])
             for group in element.get("option_groups") or []:
                 options.extend(group.get("options") or [])
@@ -103,8 +109,10 @@ class _Renderer:
         elif kind == "divider":
             self.lines.append("-" * WIDTH)
         elif kind == "context":
-            parts = [self.element(e) if e.get("type") == "image" else self.text(e)
-                     for e in block.get("elements") or []]
+            parts = [
+                self.element(e) if e.get("type") == "image" else self.text(e)
+                for e in block.get("elements") or []
+            ]
             line = "(" + " · ".join(p for p in parts if p) + ")"
             self.lines.append(f"{DIM}{line}{RESET}" if self.color else line)
         elif kind == "actions":
@@ -155,8 +163,9 @@ def render_message(
         blocks, text = list(message.get("blocks") or []), str(message.get("text") or "")
     else:
         blocks, text = message.blocks, message.text
-    body = render_blocks(blocks, users=users, color=color) if blocks else mrkdwn_to_text(
-        text, users)
+    body = (
+        render_blocks(blocks, users=users, color=color) if blocks else mrkdwn_to_text(text, users)
+    )
     if isinstance(message, Ephemeral):
         note = "(only visible to you)"
         body = f"{DIM}{note}{RESET}\n{body}" if color else f"{note}\n{body}"
@@ -173,8 +182,9 @@ def render_view(
         lines.append("[ Home ]")
     else:
         title = str((data.get("title") or {}).get("text", ""))
-        lines.extend(["+" + "-" * (len(title) + 2) + "+", f"| {title} |",
-                      "+" + "-" * (len(title) + 2) + "+"])
+        lines.extend(
+            ["+" + "-" * (len(title) + 2) + "+", f"| {title} |", "+" + "-" * (len(title) + 2) + "+"]
+        )
     body = render_blocks(list(data.get("blocks") or []), users=users, color=color)
     if body:
         lines.append(body)

@@ -261,10 +261,13 @@ class LocalSlack(WebApi):
                     return cast(T, result)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    recent = "\n".join(
-                        f"  {c.method} -> {c.status} {c.response.get('error') or 'ok'}"
-                        for c in self._calls[-15:]
-                    ) or "  (no calls at all)"
+                    recent = (
+                        "\n".join(
+                            f"  {c.method} -> {c.status} {c.response.get('error') or 'ok'}"
+                            for c in self._calls[-15:]
+                        )
+                        or "  (no calls at all)"
+                    )
                     what = predicate if isinstance(predicate, str) else "the condition"
                     raise TimeoutError(
                         f"waited {timeout:g}s for {what}; the last calls to the local Slack "
@@ -366,12 +369,23 @@ class LocalSlack(WebApi):
             blocks = blockkit.parse_blocks(payload.get("blocks") or [])
             errors = blockkit.check_message_blocks(blocks)
             if errors:
-                self._record("command_ack", payload, 200,
-                             {"ok": False, "error": "invalid_blocks", "errors": errors})
+                self._record(
+                    "command_ack",
+                    payload,
+                    200,
+                    {"ok": False, "error": "invalid_blocks", "errors": errors},
+                )
                 return
-            self._command_acks.append(Ephemeral(
-                channel_id, user_id, self._next_ts(), str(payload.get("text") or ""),
-                blocks if isinstance(blocks, list) else [], source="command_ack"))
+            self._command_acks.append(
+                Ephemeral(
+                    channel_id,
+                    user_id,
+                    self._next_ts(),
+                    str(payload.get("text") or ""),
+                    blocks if isinstance(blocks, list) else [],
+                    source="command_ack",
+                )
+            )
             self._record("command_ack", payload, 200, {"ok": True})
 
     def command_acks(self, user_id: str) -> list[Ephemeral]:
@@ -398,13 +412,19 @@ class LocalSlack(WebApi):
         self._counter += 1
         ws = self.workspace
         return View(
-            id=f"V{self._counter:010d}", user_id=user_id, team_id=ws.team.id, app_id=ws.bot.app_id,
-            bot_id=ws.bot.bot_id, definition=definition, hash=self._new_hash(),
+            id=f"V{self._counter:010d}",
+            user_id=user_id,
+            team_id=ws.team.id,
+            app_id=ws.bot.app_id,
+            bot_id=ws.bot.bot_id,
+            definition=definition,
+            hash=self._new_hash(),
         )
 
     def _dm_user(self, channel_id: str) -> User | None:
-        return next((u for u in self.workspace.users if self.dm_channel_id(u.id) == channel_id),
-                    None)
+        return next(
+            (u for u in self.workspace.users if self.dm_channel_id(u.id) == channel_id), None
+        )
 
     def _channel_members(self, channel_id: str) -> list[str]:
         channel = self.workspace.channel(channel_id)
@@ -430,8 +450,9 @@ class LocalSlack(WebApi):
         raise SlackError("channel_not_found")
 
     def _find_message(self, channel: str, ts: str) -> Message | None:
-        return next((m for m in self._messages.get(channel, []) if m.ts == ts and not m.deleted),
-                    None)
+        return next(
+            (m for m in self._messages.get(channel, []) if m.ts == ts and not m.deleted), None
+        )
 
     def _record(self, method: str, args: dict[str, Any], status: int, body: dict) -> None:
         self._calls.append(ApiCall(method, args, status, body, self._clock()))
@@ -475,8 +496,11 @@ class LocalSlack(WebApi):
         with self._changed:
             handler = getattr(self, "api_" + method.replace(".", "_"), None)
             if handler is None or method not in tiers.METHOD_TIERS:
-                body: dict[str, Any] = {"ok": False, "error": "unknown_method",
-                                        "req_method": method}
+                body: dict[str, Any] = {
+                    "ok": False,
+                    "error": "unknown_method",
+                    "req_method": method,
+                }
                 return self._reply(method, args, 200, body)
             if not token:
                 return self._reply(method, args, 200, {"ok": False, "error": "not_authed"})
@@ -488,22 +512,33 @@ class LocalSlack(WebApi):
                 if failure.times <= 0:
                     del self._failures[method]
                 error = "ratelimited" if failure.status == 429 else "internal_error"
-                return self._reply(method, args, failure.status, {"ok": False, "error": error},
-                                   retry_after=failure.retry_after if failure.status == 429
-                                   else None)
+                return self._reply(
+                    method,
+                    args,
+                    failure.status,
+                    {"ok": False, "error": error},
+                    retry_after=failure.retry_after if failure.status == 429 else None,
+                )
             if self.rate_limits:
                 wait = self._rate_limited(method, args)
                 if wait is not None:
-                    return self._reply(method, args, 429, {"ok": False, "error": "ratelimited"},
-                                       retry_after=wait)
+                    return self._reply(
+                        method, args, 429, {"ok": False, "error": "ratelimited"}, retry_after=wait
+                    )
             try:
                 body = handler(args)
             except SlackError as error:
                 body = error.body()
             return self._reply(method, args, 200, body)
 
-    def _reply(self, method: str, args: dict[str, Any], status: int, body: dict[str, Any],
-               retry_after: int | None = None) -> _Response:
+    def _reply(
+        self,
+        method: str,
+        args: dict[str, Any],
+        status: int,
+        body: dict[str, Any],
+        retry_after: int | None = None,
+    ) -> _Response:
         self._record(method, args, status, body)
         return _Response(status, json.dumps(body).encode(), retry_after=retry_after)
 
@@ -573,14 +608,27 @@ class LocalSlack(WebApi):
             return
         ws = self.workspace
         if payload.get("response_type") == "in_channel":
-            message = Message(entry.channel_id, self._next_ts(), ws.bot.user_id, str(text or ""),
-                              blocks or [], thread_ts=payload.get("thread_ts"),
-                              bot_id=ws.bot.bot_id)
+            message = Message(
+                entry.channel_id,
+                self._next_ts(),
+                ws.bot.user_id,
+                str(text or ""),
+                blocks or [],
+                thread_ts=payload.get("thread_ts"),
+                bot_id=ws.bot.bot_id,
+            )
             self._messages.setdefault(entry.channel_id, []).append(message)
         else:
-            self._ephemerals.append(Ephemeral(entry.channel_id, entry.user_id, self._next_ts(),
-                                              str(text or ""), blocks or [],
-                                              source="response_url"))
+            self._ephemerals.append(
+                Ephemeral(
+                    entry.channel_id,
+                    entry.user_id,
+                    self._next_ts(),
+                    str(text or ""),
+                    blocks or [],
+                    source="response_url",
+                )
+            )
 
 
 def _truthy(value: Any) -> bool:
@@ -639,11 +687,11 @@ def _make_handler(slack: LocalSlack) -> type[BaseHTTPRequestHandler]:
                 token = auth[7:].strip() if auth.startswith("Bearer ") else None
                 token = token or args.pop("token", None)
                 args.pop("token", None)
-                self._send(slack._handle_api(path[len("/api/"):], args, token))
+                self._send(slack._handle_api(path[len("/api/") :], args, token))
             elif path.startswith("/upload/") and self.command == "POST":
-                self._send(slack._handle_upload(path[len("/upload/"):], body))
+                self._send(slack._handle_upload(path[len("/upload/") :], body))
             elif path.startswith("/response/") and self.command == "POST":
-                self._send(slack._handle_response_url(path[len("/response/"):], body))
+                self._send(slack._handle_response_url(path[len("/response/") :], body))
             else:
                 self._send(_Response(404, b"not found", "text/plain; charset=utf-8"))
 

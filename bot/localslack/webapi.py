@@ -99,8 +99,12 @@ def _view_arg(args: dict[str, Any]) -> dict[str, Any]:
         try:
             view = json.loads(view)
         except json.JSONDecodeError as exc:
-            raise SlackError("invalid_arguments", response_metadata={
-                "messages": ["[ERROR] failed to parse json [json-pointer:/view]"]}) from exc
+            raise SlackError(
+                "invalid_arguments",
+                response_metadata={
+                    "messages": ["[ERROR] failed to parse json [json-pointer:/view]"]
+                },
+            ) from exc
     if blockkit.view_size(view) > blockkit.VIEW_MAX_BYTES:
         raise SlackError("view_too_large")
     errors = blockkit.check_view(view)
@@ -206,13 +210,21 @@ class WebApi:
         text = str(text or "")[:MESSAGE_TEXT_LIMIT]
         ws = self.workspace
         message = Message(
-            channel=channel, ts=self._next_ts(), user=ws.bot.user_id, text=text,
-            blocks=blocks or [], bot_id=ws.bot.bot_id,
+            channel=channel,
+            ts=self._next_ts(),
+            user=ws.bot.user_id,
+            text=text,
+            blocks=blocks or [],
+            bot_id=ws.bot.bot_id,
             thread_ts=str(args["thread_ts"]) if args.get("thread_ts") else None,
         )
         self._messages.setdefault(channel, []).append(message)
-        return {"ok": True, "channel": channel, "ts": message.ts,
-                "message": self._message_body(message)}
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": message.ts,
+            "message": self._message_body(message),
+        }
 
     def api_chat_update(self: LocalSlack, args: dict[str, Any]) -> dict[str, Any]:
         _require(args, "channel", "ts")
@@ -229,8 +241,13 @@ class WebApi:
         body = {"text": message.text}
         if message.blocks:
             body["blocks"] = message.blocks  # type: ignore[assignment]
-        return {"ok": True, "channel": channel, "ts": message.ts, "text": message.text,
-                "message": body}
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": message.ts,
+            "text": message.text,
+            "message": body,
+        }
 
     def api_chat_postEphemeral(self: LocalSlack, args: dict[str, Any]) -> dict[str, Any]:
         _require(args, "channel", "user")
@@ -243,9 +260,13 @@ class WebApi:
         blocks = _blocks_arg(args)
         if not args.get("text") and not blocks and not args.get("attachments"):
             raise SlackError("no_text")
-        ephemeral = Ephemeral(channel=channel, user=user_id, ts=self._next_ts(),
-                              text=str(args.get("text") or "")[:MESSAGE_TEXT_LIMIT],
-                              blocks=blocks or [])
+        ephemeral = Ephemeral(
+            channel=channel,
+            user=user_id,
+            ts=self._next_ts(),
+            text=str(args.get("text") or "")[:MESSAGE_TEXT_LIMIT],
+            blocks=blocks or [],
+        )
         self._ephemerals.append(ephemeral)
         return {"ok": True, "message_ts": ephemeral.ts}
 
@@ -284,8 +305,12 @@ class WebApi:
 
     def api_views_update(self: LocalSlack, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("view_id") and not args.get("external_id"):
-            raise SlackError("invalid_arguments", response_metadata={
-                "messages": ["[ERROR] either view_id or external_id is required"]})
+            raise SlackError(
+                "invalid_arguments",
+                response_metadata={
+                    "messages": ["[ERROR] either view_id or external_id is required"]
+                },
+            )
         definition = _view_arg(args)
         view = self._find_view(args.get("view_id"), args.get("external_id"))
         if view is None:
@@ -300,8 +325,10 @@ class WebApi:
         _require(args, "user_id")
         definition = _view_arg(args)
         if definition.get("type") != "home":
-            raise SlackError("invalid_arguments", response_metadata={
-                "messages": ["[ERROR] must be home [json-pointer:/view/type]"]})
+            raise SlackError(
+                "invalid_arguments",
+                response_metadata={"messages": ["[ERROR] must be home [json-pointer:/view/type]"]},
+            )
         user_id = str(args["user_id"])
         if self.workspace.user(user_id) is None:
             raise SlackError("user_not_found")
@@ -350,14 +377,27 @@ class WebApi:
             f.completed, f.channel_id = True, channel
             f.initial_comment = args.get("initial_comment") or None
             f.thread_ts = args.get("thread_ts") or None
-            out.append({"id": f.id, "name": f.filename, "title": f.title, "size": f.length,
-                        "created": int(self._clock()), "user": self.workspace.bot.user_id})
+            out.append(
+                {
+                    "id": f.id,
+                    "name": f.filename,
+                    "title": f.title,
+                    "size": f.length,
+                    "created": int(self._clock()),
+                    "user": self.workspace.bot.user_id,
+                }
+            )
         if channel is not None:
             ws = self.workspace
-            message = Message(channel=channel, ts=self._next_ts(), user=ws.bot.user_id,
-                              text=str(args.get("initial_comment") or ""), bot_id=ws.bot.bot_id,
-                              files=[f.id for f in files],
-                              thread_ts=str(args["thread_ts"]) if args.get("thread_ts") else None)
+            message = Message(
+                channel=channel,
+                ts=self._next_ts(),
+                user=ws.bot.user_id,
+                text=str(args.get("initial_comment") or ""),
+                bot_id=ws.bot.bot_id,
+                files=[f.id for f in files],
+                thread_ts=str(args["thread_ts"]) if args.get("thread_ts") else None,
+            )
             self._messages.setdefault(channel, []).append(message)
         return {"ok": True, "files": out}
 
@@ -365,8 +405,12 @@ class WebApi:
     def _message_body(self: LocalSlack, message: Message) -> dict[str, Any]:
         return message.to_slack(self.workspace.team.id)
 
-    def _replace(self: LocalSlack, target: Message | Ephemeral, text: Any,
-                 blocks: list[dict[str, Any]] | None) -> None:
+    def _replace(
+        self: LocalSlack,
+        target: Message | Ephemeral,
+        text: Any,
+        blocks: list[dict[str, Any]] | None,
+    ) -> None:
         from bot.localslack.records import MessageVersion
 
         target.edits.append(MessageVersion(target.text, target.blocks, self._clock()))
