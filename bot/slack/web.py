@@ -34,6 +34,7 @@ class WebServer:
     def __init__(self, app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8):
         self._server = create_server(wsgi_app(app), host=host, port=port, threads=threads)
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @property
     def port(self) -> int:
@@ -47,14 +48,24 @@ class WebServer:
         self._server.run()
 
     def start(self) -> WebServer:
-        self._thread = threading.Thread(target=self._server.run, name="nudge-web", daemon=True)
+        self._thread = threading.Thread(
+            target=self._serve_until_stopped, name="nudge-web", daemon=True
+        )
         self._thread.start()
         return self
 
+    def _serve_until_stopped(self) -> None:
+        sockets = self._server._map  # type: ignore[union-attr]
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=30, map=sockets, count=1)
+        # Sockets are closed by the thread that polls them: closing them from another thread
+        # while select() waits on them fails with EBADF.
+        wasyncore.close_all(sockets)
+
     def stop(self) -> None:
-        """Finish the requests in flight, then close every socket (so no task writes to a
-        closed one), then let the serving thread end."""
+        """Finish the requests in flight (their answers still flow out), then end the loop."""
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
-        wasyncore.close_all(self._server._map)  # type: ignore[union-attr]
+        self._stopping.set()
+        self._server.pull_trigger()  # wake the loop's select() at once
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=10)
