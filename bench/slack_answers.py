@@ -64,7 +64,11 @@ def run() -> str:
         lines.append(
             f"| {name} | {len(values)} | {p50 * 1000:.1f} ms | "
             f"{_percentile(values, 0.95) * 1000:.1f} ms | {max(values) * 1000:.1f} ms | "
-            + (f"{done_p50 * 1000:.1f} ms | {done_p50 / p50:.1f}x |" if done_p50 else "inline | 1.0x |")
+            + (
+                f"{done_p50 * 1000:.1f} ms | {done_p50 / p50:.1f}x |"
+                if done_p50
+                else "inline | 1.0x |"
+            )
         )
     table = "\n".join(lines)
     print(table)

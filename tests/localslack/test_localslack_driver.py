@@ -55,8 +55,9 @@ class FakeBot:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server = self.server
-        threading.Thread(target=lambda: server.serve_forever(poll_interval=0.02),
-                         daemon=True).start()
+        threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.02), daemon=True
+        ).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/slack/events"
 
     def last_form(self) -> dict[str, str]:
@@ -82,11 +83,24 @@ def driver(fake_bot: FakeBot, slack: LocalSlack) -> SlackDriver:
 
 LESSON = [
     {"type": "header", "text": {"type": "plain_text", "text": "Start from the business goal"}},
-    {"type": "actions", "block_id": "check", "elements": [
-        {"type": "button", "action_id": "answer_0", "value": "0",
-         "text": {"type": "plain_text", "text": "Which business result"}},
-        {"type": "button", "action_id": "answer_1", "value": "1",
-         "text": {"type": "plain_text", "text": "Which network"}}]},
+    {
+        "type": "actions",
+        "block_id": "check",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": "answer_0",
+                "value": "0",
+                "text": {"type": "plain_text", "text": "Which business result"},
+            },
+            {
+                "type": "button",
+                "action_id": "answer_1",
+                "value": "1",
+                "text": {"type": "plain_text", "text": "Which network"},
+            },
+        ],
+    },
 ]
 
 
@@ -97,10 +111,21 @@ def test_command_is_signed_and_has_slacks_fields(
     assert response.status == 200
     form = fake_bot.last_form()
     assert {k: form[k] for k in ("command", "text", "user_id", "team_id", "channel_id")} == {
-        "command": "/learn", "text": "now", "user_id": ANNA, "team_id": "T0ACME001",
-        "channel_id": slack.dm_channel_id(ANNA)}
-    assert set(form) >= {"team_domain", "channel_name", "user_name", "api_app_id",
-                         "is_enterprise_install", "response_url", "trigger_id"}
+        "command": "/learn",
+        "text": "now",
+        "user_id": ANNA,
+        "team_id": "T0ACME001",
+        "channel_id": slack.dm_channel_id(ANNA),
+    }
+    assert set(form) >= {
+        "team_domain",
+        "channel_name",
+        "user_name",
+        "api_app_id",
+        "is_enterprise_install",
+        "response_url",
+        "trigger_id",
+    }
     modal = {"type": "modal", "title": {"type": "plain_text", "text": "Settings"}, "blocks": []}
     assert client.views_open(trigger_id=form["trigger_id"], view=modal)["ok"]
 
@@ -111,7 +136,8 @@ def test_command_ack_text_is_shown_to_the_invoker(
     fake_bot.reply = (200, {"text": "Usage: /learn now | me | pause 1w"})
     driver.command(ANNA, "nonsense")
     assert [(e.text, e.channel) for e in slack.command_acks(ANNA)] == [
-        ("Usage: /learn now | me | pause 1w", slack.dm_channel_id(ANNA))]
+        ("Usage: /learn now | me | pause 1w", slack.dm_channel_id(ANNA))
+    ]
     assert slack.ephemerals(ANNA) == []  # only what the bot sent through the API
 
 
@@ -133,11 +159,19 @@ def test_click_builds_block_actions_from_the_real_message(
     driver.click(ANNA, message, action_id="answer_1")
     payload = fake_bot.last_payload()
     assert payload["type"] == "block_actions"
-    assert payload["container"] == {"type": "message", "message_ts": message.ts,
-                                    "channel_id": message.channel, "is_ephemeral": False}
+    assert payload["container"] == {
+        "type": "message",
+        "message_ts": message.ts,
+        "channel_id": message.channel,
+        "is_ephemeral": False,
+    }
     (action,) = payload["actions"]
     assert (action["action_id"], action["block_id"], action["value"], action["type"]) == (
-        "answer_1", "check", "1", "button")
+        "answer_1",
+        "check",
+        "1",
+        "button",
+    )
     assert payload["message"]["blocks"] == LESSON
     driver.click(ANNA, message, index=1)
     assert fake_bot.last_payload()["actions"][0]["value"] == "0"
@@ -153,8 +187,12 @@ def test_response_url_of_a_click_replaces_the_original(
     url = fake_bot.last_payload()["response_url"]
     import urllib.request
 
-    request = urllib.request.Request(url, data=json.dumps(
-        {"replace_original": True, "text": "Not quite: start from the goal."}).encode())
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(
+            {"replace_original": True, "text": "Not quite: start from the goal."}
+        ).encode(),
+    )
     urllib.request.urlopen(request, timeout=5).close()
     assert slack.dm_messages(ANNA)[0].text == "Not quite: start from the goal."
 
@@ -163,16 +201,31 @@ def test_submit_view_shapes_state_and_applies_the_ack(
     driver: SlackDriver, fake_bot: FakeBot, slack: LocalSlack, client: WebClient
 ) -> None:
     modal = {
-        "type": "modal", "callback_id": "weekly", "private_metadata": "q-which-networks",
+        "type": "modal",
+        "callback_id": "weekly",
+        "private_metadata": "q-which-networks",
         "title": {"type": "plain_text", "text": "Weekly question"},
         "submit": {"type": "plain_text", "text": "Send"},
         "blocks": [
-            {"type": "input", "block_id": "answer", "label": {"type": "plain_text", "text": "A"},
-             "element": {"type": "plain_text_input", "action_id": "text", "multiline": True}},
-            {"type": "input", "block_id": "choice", "label": {"type": "plain_text", "text": "C"},
-             "element": {"type": "static_select", "action_id": "pick", "options": [
-                 {"text": {"type": "plain_text", "text": "Instagram"}, "value": "ig"},
-                 {"text": {"type": "plain_text", "text": "LinkedIn"}, "value": "li"}]}},
+            {
+                "type": "input",
+                "block_id": "answer",
+                "label": {"type": "plain_text", "text": "A"},
+                "element": {"type": "plain_text_input", "action_id": "text", "multiline": True},
+            },
+            {
+                "type": "input",
+                "block_id": "choice",
+                "label": {"type": "plain_text", "text": "C"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "pick",
+                    "options": [
+                        {"text": {"type": "plain_text", "text": "Instagram"}, "value": "ig"},
+                        {"text": {"type": "plain_text", "text": "LinkedIn"}, "value": "li"},
+                    ],
+                },
+            },
         ],
     }
     client.views_open(trigger_id=slack.new_trigger_id(ANNA), view=modal)
@@ -184,8 +237,15 @@ def test_submit_view_shapes_state_and_applies_the_ack(
     assert payload["view"]["callback_id"] == "weekly"
     assert payload["view"]["state"]["values"] == {
         "answer": {"text": {"type": "plain_text_input", "value": "ok"}},
-        "choice": {"pick": {"type": "static_select", "selected_option": {
-            "text": {"type": "plain_text", "text": "LinkedIn"}, "value": "li"}}},
+        "choice": {
+            "pick": {
+                "type": "static_select",
+                "selected_option": {
+                    "text": {"type": "plain_text", "text": "LinkedIn"},
+                    "value": "li",
+                },
+            }
+        },
     }
     assert len(slack.views(ANNA)) == 1  # errors keep the modal open
     fake_bot.reply = (200, None)
@@ -198,8 +258,9 @@ def test_event_with_retry_headers_and_url_verification(
 ) -> None:
     event = {"type": "app_home_opened", "user": ANNA, "tab": "home", "channel": "D0ANNA0001"}
     first = driver.event(event)
-    again = driver.event(event, retry_num=1, retry_reason="http_timeout",
-                         event_id=first.payload["event_id"])
+    again = driver.event(
+        event, retry_num=1, retry_reason="http_timeout", event_id=first.payload["event_id"]
+    )
     assert again.status == 200
     sent = json.loads(fake_bot.requests[-1]["body"])
     assert sent["event_id"] == first.payload["event_id"]

@@ -57,8 +57,10 @@ def test_user_not_found(client: WebClient) -> None:
 
 def test_missing_required_argument_is_invalid_arguments(client: WebClient) -> None:
     assert _error(lambda: client.api_call("usergroups.users.list")) == "invalid_arguments"
-    assert _error(lambda: client.api_call("files.getUploadURLExternal",
-                                          params={"filename": "a.csv"})) == "invalid_arguments"
+    assert (
+        _error(lambda: client.api_call("files.getUploadURLExternal", params={"filename": "a.csv"}))
+        == "invalid_arguments"
+    )
 
 
 @pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
@@ -67,16 +69,22 @@ def test_no_text(client: WebClient) -> None:
 
 
 def test_message_not_found_and_cant_update(slack: LocalSlack, client: WebClient) -> None:
-    assert _error(lambda: client.chat_update(channel=TEAM_CHANNEL, ts="1700000000.000001",
-                                             text="x")) == "message_not_found"
+    assert (
+        _error(lambda: client.chat_update(channel=TEAM_CHANNEL, ts="1700000000.000001", text="x"))
+        == "message_not_found"
+    )
     theirs = slack.post_user_message(ANNA, TEAM_CHANNEL, "my own words")
-    assert _error(lambda: client.chat_update(channel=TEAM_CHANNEL, ts=theirs.ts,
-                                             text="x")) == "cant_update_message"
+    assert (
+        _error(lambda: client.chat_update(channel=TEAM_CHANNEL, ts=theirs.ts, text="x"))
+        == "cant_update_message"
+    )
 
 
 def test_ephemeral_to_someone_outside_the_channel(client: WebClient) -> None:
-    assert _error(lambda: client.chat_postEphemeral(channel=TEAM_CHANNEL, user=KARL,
-                                                    text="x")) == "user_not_in_channel"
+    assert (
+        _error(lambda: client.chat_postEphemeral(channel=TEAM_CHANNEL, user=KARL, text="x"))
+        == "user_not_in_channel"
+    )
 
 
 def test_unknown_usergroup(client: WebClient) -> None:

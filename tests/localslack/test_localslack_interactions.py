@@ -16,9 +16,13 @@ from bot.localslack.server import LocalSlack
 
 ANNA, BEN = "U0ANNA0001", "U0BEN00001"
 TEAM_CHANNEL = "C0SOCIAL01"
-MODAL = {"type": "modal", "callback_id": "weekly", "external_id": "weekly-anna",
-         "title": {"type": "plain_text", "text": "Weekly question"},
-         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Which networks?"}}]}
+MODAL = {
+    "type": "modal",
+    "callback_id": "weekly",
+    "external_id": "weekly-anna",
+    "title": {"type": "plain_text", "text": "Weekly question"},
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Which networks?"}}],
+}
 
 
 def _error(call: Any) -> str:
@@ -28,8 +32,9 @@ def _error(call: Any) -> str:
 
 
 def _post(url: str, body: dict[str, Any]) -> tuple[int, str]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, response.read().decode()
@@ -45,8 +50,10 @@ def test_views_open_update_and_stack(slack: LocalSlack, client: WebClient) -> No
     client.views_update(external_id="weekly-anna", view=changed)
     assert slack.views(ANNA)[0].definition["title"]["text"] == "Thanks"
     assert _error(lambda: client.views_update(view_id="V0NOPE", view=MODAL)) == "not_found"
-    assert _error(lambda: client.views_update(view_id=view["id"], view=MODAL,
-                                              hash="stale")) == "hash_conflict"
+    assert (
+        _error(lambda: client.views_update(view_id=view["id"], view=MODAL, hash="stale"))
+        == "hash_conflict"
+    )
 
 
 def test_trigger_ids_expire_after_3_seconds_and_are_single_use(
@@ -67,8 +74,10 @@ def test_trigger_ids_expire_after_3_seconds_and_are_single_use(
 
 
 def test_views_publish_sets_the_home_tab(slack: LocalSlack, client: WebClient) -> None:
-    home = {"type": "home", "blocks": [{"type": "section",
-                                        "text": {"type": "mrkdwn", "text": "Progress"}}]}
+    home = {
+        "type": "home",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Progress"}}],
+    }
     first = client.views_publish(user_id=ANNA, view=home)["view"]
     second = client.views_publish(user_id=ANNA, view=home, hash=first["hash"])["view"]
     assert first["id"] == second["id"]
@@ -80,13 +89,20 @@ def test_views_publish_sets_the_home_tab(slack: LocalSlack, client: WebClient) -
 
 def test_files_upload_v2_lands_with_its_bytes(slack: LocalSlack, client: WebClient) -> None:
     content = b"member,skill,answered\nanna,strategy,3\n"
-    response = client.files_upload_v2(channel=slack.dm_channel_id(ANNA), content=content,
-                                      filename="team.csv", title="Team export",
-                                      initial_comment="Your export")
+    response = client.files_upload_v2(
+        channel=slack.dm_channel_id(ANNA),
+        content=content,
+        filename="team.csv",
+        title="Team export",
+        initial_comment="Your export",
+    )
     assert response["file"]["title"] == "Team export"
     (uploaded,) = slack.files
     assert (uploaded.filename, uploaded.content, uploaded.channel_id) == (
-        "team.csv", content, slack.dm_channel_id(ANNA))
+        "team.csv",
+        content,
+        slack.dm_channel_id(ANNA),
+    )
     assert uploaded.initial_comment == "Your export"
     assert slack.dm_messages(ANNA)[0].files == [uploaded.id]
 
@@ -97,7 +113,8 @@ def test_response_url_ephemeral_in_channel_and_replace(
     url = slack.new_response_url(TEAM_CHANNEL, ANNA)
     assert _post(url, {"text": "Only you see this"}) == (200, "ok")
     assert [(e.text, e.source) for e in slack.ephemerals(ANNA)] == [
-        ("Only you see this", "response_url")]
+        ("Only you see this", "response_url")
+    ]
     assert _post(url, {"text": "Everyone sees this", "response_type": "in_channel"})[0] == 200
     assert slack.messages(TEAM_CHANNEL)[-1].text == "Everyone sees this"
     ts = client.chat_postMessage(channel=ANNA, text="Question")["ts"]
@@ -109,9 +126,7 @@ def test_response_url_ephemeral_in_channel_and_replace(
     assert slack.calls_to("response_url")[0].args["text"] == "Only you see this"
 
 
-def test_response_url_takes_5_posts_within_30_minutes(
-    slack: LocalSlack, clock: FakeClock
-) -> None:
+def test_response_url_takes_5_posts_within_30_minutes(slack: LocalSlack, clock: FakeClock) -> None:
     url = slack.new_response_url(TEAM_CHANNEL, ANNA)
     for i in range(5):
         assert _post(url, {"text": f"reply {i}"})[0] == 200

@@ -57,14 +57,15 @@ def test_users_list_paginates_with_cursors(slack: LocalSlack, client: WebClient)
 
 
 def test_conversations_members_paginates(slack: LocalSlack, client: WebClient) -> None:
-    members = [m for page in client.conversations_members(channel=TEAM_CHANNEL, limit=3)
-               for m in page["members"]]
+    members = [
+        m
+        for page in client.conversations_members(channel=TEAM_CHANNEL, limit=3)
+        for m in page["members"]
+    ]
     assert members == slack.workspace.team_channel.members
 
 
-def test_users_info_time_zone_follows_daylight_saving(
-    client: WebClient, clock: FakeClock
-) -> None:
+def test_users_info_time_zone_follows_daylight_saving(client: WebClient, clock: FakeClock) -> None:
     clock.set(1_700_000_000)  # 14 November 2023: Athens on winter time
     winter = client.users_info(user=ANNA, include_locale=True)["user"]
     clock.set(1_690_000_000)  # 22 July 2023: summer time

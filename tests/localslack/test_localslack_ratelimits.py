@@ -87,8 +87,11 @@ def test_rate_limits_can_be_switched_off(workspace, clock: FakeClock) -> None:
 
 def test_rate_limit_retry_handler_recovers_from_forced_429(slack: LocalSlack) -> None:
     slack.fail_next("chat.postMessage", status=429, retry_after=0)
-    client = WebClient(token=slack.bot_token, base_url=slack.api_url,
-                       retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)])
+    client = WebClient(
+        token=slack.bot_token,
+        base_url=slack.api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
     assert client.chat_postMessage(channel=ANNA, text="delivered")["ok"]
     assert [c.status for c in slack.calls_to("chat.postMessage")] == [429, 200]
     assert len(slack.dm_messages(ANNA)) == 1

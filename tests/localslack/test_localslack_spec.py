@@ -21,8 +21,12 @@ from bot.localslack.server import LocalSlack
 ANNA, KARL = "U0ANNA0001", "U0KARL0001"
 TEAM_CHANNEL = "C0SOCIAL01"
 SECTION = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Lesson*"}}]
-MODAL = {"type": "modal", "callback_id": "q", "title": {"type": "plain_text", "text": "Weekly"},
-         "blocks": SECTION}
+MODAL = {
+    "type": "modal",
+    "callback_id": "q",
+    "title": {"type": "plain_text", "text": "Weekly"},
+    "blocks": SECTION,
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +83,9 @@ def test_conversations_match_spec(spec: dict, client: WebClient) -> None:
 def test_chat_methods_match_spec(spec: dict, client: WebClient) -> None:
     posted = client.chat_postMessage(channel=TEAM_CHANNEL, text="Lesson", blocks=SECTION).data
     _valid(spec, "chat.postMessage", posted)
-    updated = client.chat_update(channel=TEAM_CHANNEL, ts=posted["ts"], text="Answered",
-                                 blocks=SECTION).data
+    updated = client.chat_update(
+        channel=TEAM_CHANNEL, ts=posted["ts"], text="Answered", blocks=SECTION
+    ).data
     # Erratum: the spec types chat.update's message.blocks as an object; Slack returns an array.
     schema = _schema(spec, "chat.update", "200")
     schema["properties"]["message"]["properties"]["blocks"] = {"type": "array"}
@@ -104,10 +109,14 @@ def test_views_and_usergroups_match_spec(spec: dict, slack: LocalSlack, client: 
         ("users.info", lambda c: c.users_info(user="U0NOBODY01")),
         ("conversations.members", lambda c: c.conversations_members(channel="C0NOWHERE1")),
         ("chat.postMessage", lambda c: c.chat_postMessage(channel="C0NOWHERE1", text="x")),
-        ("chat.postEphemeral", lambda c: c.chat_postEphemeral(channel=TEAM_CHANNEL, user=KARL,
-                                                              text="x")),
-        ("chat.update", lambda c: c.chat_update(channel=TEAM_CHANNEL, ts="1700000000.000001",
-                                                text="x")),
+        (
+            "chat.postEphemeral",
+            lambda c: c.chat_postEphemeral(channel=TEAM_CHANNEL, user=KARL, text="x"),
+        ),
+        (
+            "chat.update",
+            lambda c: c.chat_update(channel=TEAM_CHANNEL, ts="1700000000.000001", text="x"),
+        ),
         ("conversations.open", lambda c: c.conversations_open(users="U0NOBODY01")),
     ],
 )
