@@ -58,12 +58,14 @@ def answer_check(
     store: Store,
     library: Library,
     *,
+    team_id: str,
+    slack_user_id: str,
     delivery_id: int,
     choice: int,
-    member: Member | None,
     now: datetime,
 ) -> AnswerOutcome:
     """Record a press of a check button once; a second press changes nothing and says so."""
+    member = store.member(store.workspace_id(team_id, now), slack_user_id)
     delivery = store.delivery(delivery_id)
     if delivery is None:
         return AnswerOutcome("unknown_delivery")

@@ -13,7 +13,7 @@ ProfileLookup = Callable[[str], MemberProfile]
 
 def ensure_member(
     store: Store,
-    workspace_id: int,
+    team_id: str,
     slack_user_id: str,
     lookup: ProfileLookup,
     now: datetime,
@@ -22,6 +22,7 @@ def ensure_member(
     is_admin: bool,
 ) -> Member:
     """The member for this user; Slack is asked for tz and locale only when we have not met them."""
+    workspace_id = store.workspace_id(team_id, now)
     member = store.member(workspace_id, slack_user_id)
     if member is not None and (member.is_lead, member.is_admin) == (is_lead, is_admin):
         return member

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.learning.selection import SkillEngagement, engagement_by_skill
 from bot.library import Library, normalize_locale
@@ -25,9 +26,9 @@ class Progress:
 
 
 def member_progress(
-    store: Store, library: Library, workspace_id: int, slack_user_id: str
+    store: Store, library: Library, team_id: str, slack_user_id: str, now: datetime
 ) -> Progress:
-    member = store.member(workspace_id, slack_user_id)
+    member = store.member(store.workspace_id(team_id, now), slack_user_id)
     events = store.lesson_events(member.id) if member else []
     locale = normalize_locale(member.locale if member else None)
     engagement = engagement_by_skill(list(library.skills), events)

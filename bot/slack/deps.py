@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from slack_bolt import BoltContext
+
 from bot.library import LibraryHolder
 from bot.settings import Settings
 from bot.slack.roles import Roles
@@ -14,6 +16,11 @@ from bot.store.repository import Store
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def team_of(context: BoltContext) -> str:
+    """The workspace a request comes from (an org-wide install names its enterprise instead)."""
+    return context.team_id or context.enterprise_id or ""
 
 
 @dataclass

@@ -229,12 +229,9 @@ class Store:
                 return None
             return model.Answer(row.delivery_id, row.choice, row.correct, row.answered_at)
 
-    def response_count(self, delivery_id: int | None = None) -> int:
-        query = select(func.count(tables.Response.id))
-        if delivery_id is not None:
-            query = query.where(tables.Response.delivery_id == delivery_id)
+    def response_count(self) -> int:
         with self._session() as session:
-            return session.scalar(query) or 0
+            return session.scalar(select(func.count(tables.Response.id))) or 0
 
     def member_totals(self, workspace_id: int) -> list[MemberTotals]:
         """Lessons, answers, right answers and skill areas touched, per member, by name (one query)."""

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.services.lessons import AnswerOutcome, answer_check
 from bot.slack.blocks.lesson import CHECK_ACTION_PREFIX, answered_message, parse_answer_value
-from bot.slack.deps import AppDeps
+from bot.slack.deps import AppDeps, team_of
 from bot.slack.listeners.safety import apologise_on_error
 
 REFUSALS = {
@@ -35,16 +35,14 @@ def register(app: App, deps: AppDeps) -> None:
             _refuse(respond, "bad_value")
             return
         delivery_id, choice = parsed
-        now = deps.clock()
-        workspace_id = deps.store.workspace_id(context.team_id or "local", now)
-        member = deps.store.member(workspace_id, body["user"]["id"])
         outcome = answer_check(
             deps.store,
             deps.library.current,
+            team_id=team_of(context),
+            slack_user_id=body["user"]["id"],
             delivery_id=delivery_id,
             choice=choice,
-            member=member,
-            now=now,
+            now=deps.clock(),
         )
         if outcome.status in ("recorded", "already_answered"):
             _show_result(client, body, outcome)

@@ -18,7 +18,7 @@ from bot.services.members import ensure_member
 from bot.slack.blocks.lesson import SlackMessage
 from bot.slack.blocks.library_report import library_report_message
 from bot.slack.blocks.usage import notice, usage_message
-from bot.slack.deps import AppDeps
+from bot.slack.deps import AppDeps, team_of
 from bot.slack.gateway import SlackLessonPoster, lookup_profile
 from bot.slack.listeners.safety import apologise_on_error
 
@@ -90,10 +90,9 @@ def _lesson_now(
     deps: AppDeps, respond: Respond, client: WebClient, context: BoltContext, user_id: str
 ) -> None:
     now = deps.clock()
-    workspace_id = deps.store.workspace_id(context.team_id or "local", now)
     member = ensure_member(
         deps.store,
-        workspace_id,
+        team_of(context),
         user_id,
         lambda uid: lookup_profile(client, uid),
         now,

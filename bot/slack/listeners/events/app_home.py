@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.services.progress import member_progress
 from bot.slack.blocks.home import home_view
-from bot.slack.deps import AppDeps
+from bot.slack.deps import AppDeps, team_of
 
 
 def register(app: App, deps: AppDeps) -> None:
@@ -17,8 +17,9 @@ def register(app: App, deps: AppDeps) -> None:
     def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab") != "home":
             return  # the Messages tab needs nothing from us
-        workspace_id = deps.store.workspace_id(context.team_id or "local", deps.clock())
-        progress = member_progress(deps.store, deps.library.current, workspace_id, event["user"])
+        progress = member_progress(
+            deps.store, deps.library.current, team_of(context), event["user"], deps.clock()
+        )
         client.views_publish(
             user_id=event["user"], view=home_view(progress, deps.settings.slash_command)
         )
