@@ -19,6 +19,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m bot content check content
 	$(BIN)/python -m pytest
 
@@ -35,8 +36,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 
+# `make check DIR=path/to/content` checks any library; the target-specific default ignores a stray
+# DIR in the environment, while DIR=... on the command line still wins.
+check: DIR := content
 check: $(STAMP)
-	$(BIN)/python -m bot content check content
+	$(BIN)/python -m bot content check "$(DIR)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache nudge.db

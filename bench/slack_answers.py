@@ -35,19 +35,21 @@ def run() -> str:
     answers: dict[str, list[float]] = {"/learn help": [], "/learn now": [], "check button": []}
     done: dict[str, list[float]] = {"/learn now": [], "check button": []}
     try:
-        learners = session.learners()
+        learners = session.bot.learners()
         for _ in range(ROUNDS):
             for user in learners:
-                answers["/learn help"].append(session.driver.command(user, "help").elapsed)
+                answers["/learn help"].append(session.bot.driver.command(user, "help").elapsed)
 
                 start = time.perf_counter()
-                answers["/learn now"].append(session.driver.command(user, "now").elapsed)
+                answers["/learn now"].append(session.bot.driver.command(user, "now").elapsed)
                 session.settle()
                 done["/learn now"].append(time.perf_counter() - start)
 
                 message = session.slack.dm_messages(user)[-1]
                 start = time.perf_counter()
-                answers["check button"].append(session.driver.click(user, message, index=1).elapsed)
+                answers["check button"].append(
+                    session.bot.driver.click(user, message, index=1).elapsed
+                )
                 session.settle()
                 done["check button"].append(time.perf_counter() - start)
     finally:

@@ -1,4 +1,5 @@
-"""`python -m bot <command>`: the entry points named in DESIGN.md.
+"""`python -m bot <command>`: the entry points (run, web, clock, tick, demo, console, content check,
+db upgrade).
 
 A configuration problem ends the process with one line on stderr and exit code 2, never a traceback.
 """
@@ -18,7 +19,7 @@ from bot.store.db import SchemaOutOfDate
 log = logging.getLogger("bot")
 
 NOT_BUILT = {
-    "tick": "one scheduling pass arrives with the scheduled-delivery issue",
+    "tick": "one scheduling pass comes with scheduled lessons",
 }
 
 
@@ -45,11 +46,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def _configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _configure_logging()
     try:
         return _dispatch(args)
     except (ConfigError, SchemaOutOfDate) as problem:
@@ -58,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LibraryInvalid as invalid:
         print(
             f"nudge: the lesson library has errors ({invalid.report.summary_line()}); "
-            "run `python -m bot content check` to see them.",
+            "run `make check` to see them.",
             file=sys.stderr,
         )
         return 2
@@ -67,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    # The streams are passed at call time: the commands' defaults (`out=sys.stdout`) are the
+    # streams of the moment their module was imported, which a caller may have replaced since
+    # (pytest's capsys does).
     if args.command in NOT_BUILT:
         print(
             f"nudge: `{args.command}` is not built yet: {NOT_BUILT[args.command]}.", file=sys.stderr
@@ -75,22 +83,25 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "content":
         from bot.library.cli import run_check
 
-        return run_check(args.dir or Settings().content_dir)
+        return run_check(args.dir or Settings().content_dir, out=sys.stdout)
     if args.command == "db":
         from bot.store.db import current_revision, make_engine, upgrade
 
         engine = make_engine(Settings().database_url)
-        upgrade(engine)
-        print(f"database at schema {current_revision(engine)}")
+        try:
+            upgrade(engine)
+            print(f"database at schema {current_revision(engine)}")
+        finally:
+            engine.dispose()  # a caller that goes on running (a test) keeps no connection open
         return 0
     if args.command == "demo":
         from bot.demo import run_demo
 
-        return run_demo(args.seed, rounds=args.rounds)
+        return run_demo(args.seed, rounds=args.rounds, out=sys.stdout)
     if args.command == "console":
         from bot.console import run_console
 
-        return run_console(args.seed)
+        return run_console(args.seed, stdin=sys.stdin, out=sys.stdout)
     from bot import serve
 
     return {"run": serve.run, "web": serve.web, "clock": serve.clock}[args.command](Settings())

@@ -31,7 +31,7 @@ def _people(session: Session) -> list[str]:
 def _describe(session: Session, index: int, user_id: str) -> str:
     user = session.slack.user(user_id)
     notes = [role for role, flag in (("lead", user.lead), ("admin", user.admin)) if flag]
-    if user_id not in session.learners():
+    if user_id not in session.bot.learners():
         notes.append("not in the team channel")
     extra = f" ({', '.join(notes)})" if notes else ""
     return f"  [{index}] {user.real_name}{extra}, {user.tz}, {user.locale}"
@@ -41,7 +41,7 @@ class Console:
     def __init__(self, session: Session, out: TextIO) -> None:
         self.session = session
         self.out = out
-        self.user = session.learners()[0]
+        self.user = session.bot.learners()[0]
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -56,7 +56,7 @@ class Console:
             self.say(f"Pick a number from 1 to {len(people)} (`who` lists them).")
             return
         self.user = people[int(arg) - 1]
-        self.say(f"You are now {self.session.name(self.user)}.")
+        self.say(f"You are now {self.session.bot.name(self.user)}.")
 
     def _latest_with_buttons(self) -> Message | Ephemeral | None:
         candidates: list[Message | Ephemeral] = [
@@ -85,7 +85,7 @@ class Console:
         text = line.partition(" ")[2]
 
         def run() -> None:
-            reply = self.session.driver.command(self.user, text)
+            reply = self.session.bot.driver.command(self.user, text)
             if reply.status != 200:
                 self.say(f"(Slack would show an error: HTTP {reply.status})")
             elif reply.json():
@@ -98,11 +98,11 @@ class Console:
         if target is None:
             self.say("No message with buttons yet. Try /learn now.")
             return
-        self._show_changes(lambda: self.session.driver.click(self.user, target, index=number))
+        self._show_changes(lambda: self.session.bot.driver.click(self.user, target, index=number))
 
     def home(self) -> None:
         event = {"type": "app_home_opened", "user": self.user, "tab": "home"}
-        self.session.driver.event(event)
+        self.session.bot.driver.event(event)
         self.session.settle()
         view = self.session.slack.home(self.user)
         self.say(render_view(view) if view else "(the Home tab is empty)")
@@ -143,7 +143,7 @@ def run_console(seed: Path, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdo
         console.say(f"Local Slack for {session.workspace.team.name}. People:")
         console.who()
         console.say(COMMANDS)
-        console.say(f"You are {session.name(console.user)}.")
+        console.say(f"You are {session.bot.name(console.user)}.")
         while True:
             print(f"{session.slack.user(console.user).name}> ", end="", file=out, flush=True)
             line = stdin.readline()

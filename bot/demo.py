@@ -17,15 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.localslack import LocalSlack, SlackDriver, load_workspace, render_message
+from bot.localbot import LocalBot, local_settings, start_local_bot
+from bot.localslack import LocalSlack, load_workspace, render_message
 from bot.localslack.workspace import Workspace
-from bot.runtime import build_deps
-from bot.settings import Settings
-from bot.slack.app import build_app
 from bot.slack.blocks.lesson import parse_answer_value
-from bot.slack.deps import AppDeps
-from bot.slack.executor import ListenerPool
-from bot.slack.web import WebServer
 
 # Each simulated member answers right with this probability, so the summary shows a spread.
 RIGHT_ANSWER_RATE = 0.7
@@ -34,35 +29,20 @@ WAIT_SECONDS = 10.0
 
 @dataclass
 class Session:
-    """A running local Slack + bot pair, shared by the demo and the console."""
+    """The local Slack and the bot on it, shared by the demo and the console."""
 
     slack: LocalSlack
-    server: WebServer
-    driver: SlackDriver
-    deps: AppDeps
+    bot: LocalBot
     workspace: Workspace
     tmp: tempfile.TemporaryDirectory[str]
-    pool: ListenerPool
 
     def settle(self) -> None:
-        """Wait (bounded) until the bot has finished the work behind every request so far."""
-        if not self.pool.wait_idle(timeout=WAIT_SECONDS):
-            raise RuntimeError(f"the bot was still busy after {WAIT_SECONDS:g} s")
+        self.bot.settle(WAIT_SECONDS)
 
     def close(self) -> None:
-        self.server.stop()
-        self.pool.shutdown(wait=True)
-        self.deps.store.engine.dispose()
+        self.bot.close()
         self.slack.stop()
         self.tmp.cleanup()
-
-    def learners(self) -> list[str]:
-        team = self.workspace.settings.team_channel
-        members = next(c.members for c in self.workspace.channels if c.id == team)
-        return [m for m in members if m != self.workspace.bot.user_id]
-
-    def name(self, user_id: str) -> str:
-        return self.slack.user(user_id).real_name or user_id
 
 
 def start_session(
@@ -71,29 +51,14 @@ def start_session(
     workspace = load_workspace(seed)
     slack = LocalSlack(workspace, rate_limits=rate_limits).start()
     tmp = tempfile.TemporaryDirectory(prefix="nudge-demo-")
-    secret = secrets.token_hex(16)
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        slack_bot_token=slack.bot_token,
-        slack_signing_secret=secret,
-        slack_api_url=slack.api_url,
-        database_url=f"sqlite:///{Path(tmp.name) / 'demo.db'}",
-        content_dir=content_dir,
-        team_channel=workspace.settings.team_channel,
-        leads_channel=workspace.settings.leads_channel or "",
-        leads=[user.id for user in workspace.users if user.lead],
-        admins=[user.id for user in workspace.users if user.admin],
-    )
-    deps = build_deps(settings)
-    pool = ListenerPool(settings.listener_threads)
-    server = WebServer(build_app(deps, pool), host="127.0.0.1", port=0).start()
-    driver = SlackDriver(server.events_url, secret, slack)
-    return Session(slack, server, driver, deps, workspace, tmp, pool)
+    database = f"sqlite:///{Path(tmp.name) / 'demo.db'}"
+    settings = local_settings(slack, database, content_dir, secrets.token_hex(16))
+    return Session(slack, start_local_bot(slack, settings), workspace, tmp)
 
 
 def ask_for_lesson(session: Session, user_id: str) -> None:
     """`/learn now`, then wait (bounded) until the bot has posted the lesson."""
-    response = session.driver.command(user_id, "now")
+    response = session.bot.driver.command(user_id, "now")
     if response.status != 200:
         raise RuntimeError(f"/learn now answered HTTP {response.status}: {response.body}")
     session.settle()
@@ -111,13 +76,16 @@ def answer_latest(session: Session, user_id: str, rng: random.Random) -> None:
     if not buttons:
         return
     parsed = parse_answer_value(buttons[0].get("value", ""))
-    delivery = session.deps.store.delivery(parsed[0]) if parsed else None
+    delivery = None
+    if parsed:
+        with session.bot.deps.uow() as uow:
+            delivery = uow.deliveries.get(parsed[0])
     if delivery is None:
         raise RuntimeError(f"the lesson DM {message.ts} to {user_id} has no recorded delivery")
     right = delivery.answer_index
     wrong = [i for i in range(len(buttons)) if i != right]
     choice = right if rng.random() < RIGHT_ANSWER_RATE or not wrong else rng.choice(wrong)
-    session.driver.click(user_id, message, index=choice + 1)
+    session.bot.driver.click(user_id, message, index=choice + 1)
     session.settle()
 
 
@@ -127,7 +95,7 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
     session = start_session(seed)
     rng = random.Random(2026)
     try:
-        learners = session.learners()
+        learners = session.bot.learners()
         admin = next(user.id for user in session.workspace.users if user.admin)
         # Show an English speaker's DMs; the Greek speakers' lessons arrive in Greek.
         shown = next(
@@ -139,15 +107,16 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
             ),
             learners[0],
         )
-        help_reply = session.driver.command(shown, "help").json()
+        session.bot.driver.command(shown, "help")
+        session.settle()
         for _round in range(rounds):
             for user_id in learners:
                 ask_for_lesson(session, user_id)
                 answer_latest(session, user_id, rng)
-        reload_reply = session.driver.command(admin, "admin reload")
+        session.bot.driver.command(admin, "admin reload")
         session.settle()
-        _print_transcript(session, shown, help_reply, out)
-        _print_admin(session, admin, reload_reply.json(), out)
+        _print_transcript(session, shown, out)
+        _print_admin(session, admin, out)
         _print_summary(session, out)
         print(
             f"\nDemo finished in {time.perf_counter() - started:.1f} s: "
@@ -164,31 +133,33 @@ def _rule(title: str, out: TextIO) -> None:
     print(f"\n{'=' * 8} {title} {'=' * max(4, 70 - len(title))}", file=out)
 
 
-def _print_transcript(session: Session, user_id: str, help_reply: dict | None, out: TextIO) -> None:
-    _rule(f"What {session.name(user_id)} saw ({session.slack.user(user_id).tz})", out)
-    print(f"> /learn help\n(only visible to you)\n{render_message(help_reply or {})}", file=out)
+def _print_transcript(session: Session, user_id: str, out: TextIO) -> None:
+    _rule(f"What {session.bot.name(user_id)} saw ({session.slack.user(user_id).tz})", out)
+    print("> /learn help", file=out)
+    for ephemeral in session.slack.ephemerals(user_id)[:1]:
+        print(render_message(ephemeral), file=out)
     for message in session.slack.dm_messages(user_id):
         print(f"\n--- DM from Nudge, ts {message.ts} ---\n{render_message(message)}", file=out)
 
 
-def _print_admin(session: Session, admin: str, ack: dict | None, out: TextIO) -> None:
-    _rule(f"What the admin {session.name(admin)} saw", out)
+def _print_admin(session: Session, admin: str, out: TextIO) -> None:
+    _rule(f"What the admin {session.bot.name(admin)} saw", out)
     print("> /learn admin reload", file=out)
-    print(f"(only visible to you) {render_message(ack or {})}", file=out)
-    for ephemeral in session.slack.ephemerals(admin):
+    for ephemeral in session.slack.ephemerals(admin)[-1:]:
         print(render_message(ephemeral), file=out)
 
 
 def _print_summary(session: Session, out: TextIO) -> None:
     _rule("Per-member summary (from the database)", out)
-    workspace_id = session.deps.store.workspace_id(session.workspace.team.id, session.deps.clock())
-    rows = session.deps.store.member_totals(workspace_id)
+    with session.bot.deps.uow() as uow:
+        workspace_id = uow.workspaces.find(session.workspace.team.id)
+        rows = [] if workspace_id is None else uow.responses.member_totals(workspace_id)
     header = f"{'member':<20}{'tz':<21}{'locale':<8}{'lessons':>8}{'answers':>8}{'right':>6}"
     print(f"{header}  skill areas", file=out)
     for row in rows:
         user = session.slack.user(row.slack_user_id)
         print(
-            f"{row.name:<20}{user.tz:<21}{user.locale:<8}{row.lessons:>8}{row.answers:>8}"
+            f"{row.name:<20}{user.tz:<21}{user.locale:<8}{row.lessons:>8}{row.responses:>8}"
             f"{row.correct:>6}  {', '.join(row.skills)}",
             file=out,
         )

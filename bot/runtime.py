@@ -6,21 +6,21 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.library import LibraryHolder
+from bot.services.deps import Deps, utc_now
+from bot.services.people import RoleBook
 from bot.settings import Settings
-from bot.slack.deps import AppDeps, utc_now
-from bot.slack.roles import Roles
 from bot.store.db import ensure_schema, make_engine
-from bot.store.repository import Store
+from bot.store.uow import Database
 
 
-def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> AppDeps:
+def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Deps:
     """Open the database (upgrading or refusing), load the library (refusing a broken one)."""
     engine = make_engine(settings.database_url)
     ensure_schema(engine, auto_upgrade=settings.database_auto_upgrade)
-    return AppDeps(
+    return Deps(
         settings=settings,
-        store=Store(engine),
+        db=Database(engine),
         library=LibraryHolder(settings.content_dir),
-        roles=Roles(settings.leads, settings.admins),
+        roles=RoleBook(settings.leads, settings.admins),
         clock=clock,
     )

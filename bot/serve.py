@@ -3,20 +3,93 @@
 from __future__ import annotations
 
 import logging
+import re
+from http.client import HTTPException
+from urllib.error import URLError
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 from bot.runtime import build_deps
-from bot.settings import Settings
+from bot.settings import SLACK_API_URL_DEFAULT, ConfigError, Settings
 from bot.slack.app import build_app
 from bot.slack.web import WebServer
 
 log = logging.getLogger("bot")
 
+# The probe reports its own failure in one line; left to itself slack_sdk logs every failed attempt
+# (ERROR) and every retry (INFO) first. A logger outside the hierarchy with a NullHandler says nothing,
+# and the NullHandler keeps logging's last-resort handler from printing to stderr instead.
+_QUIET = logging.Logger("nudge.slack-probe")
+_QUIET.addHandler(logging.NullHandler())
+
+# Slack's own error codes are snake_case words (invalid_auth, token_revoked, account_inactive);
+# anything else in `error` is slack_sdk describing a reply that did not come from Slack's API.
+_SLACK_ERROR_CODE = re.compile(r"[a-z_]+")
+
+
+def check_slack(settings: Settings) -> None:
+    """Call auth.test once before anything is opened or built, so that an unreachable Slack or a
+    refused token ends start-up with one line. Bolt's App makes the same call in its constructor
+    and lets a connection error through as a 100-line traceback."""
+    url = settings.slack_api_url
+    client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=url,
+        timeout=10,
+        # The app's own client retries as often, so a blip at start-up is not fatal here either.
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=settings.slack_max_retries),
+            ServerErrorRetryHandler(max_retry_count=settings.slack_max_retries),
+        ],
+        logger=_QUIET,
+    )
+    try:
+        client.auth_test()
+    except SlackApiError as answered:
+        status = answered.response.status_code
+        code = answered.response.get("error")
+        slack_code = code if isinstance(code, str) and _SLACK_ERROR_CODE.fullmatch(code) else ""
+        if status == 200 and slack_code:
+            raise ConfigError(
+                f"Slack at {url} refused SLACK_BOT_TOKEN ({slack_code}): check that it is the Bot "
+                "User OAuth Token (xoxb-...) on the OAuth & Permissions page of the app installed "
+                "in your workspace."
+            ) from None
+        detail = f" ({slack_code})" if slack_code else ", not a Slack API reply"
+        raise ConfigError(
+            f"{url} answered auth.test with HTTP {status}{detail}: check SLACK_API_URL (Slack's is "
+            f"{SLACK_API_URL_DEFAULT}), or try again later if Slack is having trouble."
+        ) from None
+    except ValueError:
+        # urllib's answer to a URL without http:// or https://
+        raise ConfigError(
+            f"SLACK_API_URL is {url!r}, not an http(s) URL (Slack's is {SLACK_API_URL_DEFAULT})."
+        ) from None
+    except (OSError, HTTPException) as unreachable:
+        raise ConfigError(
+            f"cannot reach Slack at {url} ({_reason(unreachable)}): check SLACK_API_URL, and that "
+            "this host can make outbound HTTPS requests (DNS, proxy, firewall)."
+        ) from None
+
+
+def _reason(error: Exception) -> str:
+    """'Connection refused', 'timed out', 'Name or service not known': the words, not the repr."""
+    cause: object = error.reason if isinstance(error, URLError) else error
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror
+    return str(cause) or type(cause).__name__
+
 
 def web(settings: Settings) -> int:
     """HTTP serving with waitress; run several of these behind a load balancer to scale."""
     settings.require("slack_bot_token", "slack_signing_secret")
+    check_slack(settings)
     app = build_app(build_deps(settings))
     server = WebServer(app, host="0.0.0.0", port=settings.port)
     log.info("Nudge is listening on port %s (POST /slack/events, GET /healthz)", server.port)
@@ -31,9 +104,10 @@ def run(settings: Settings) -> int:
         return web(settings)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    check_slack(settings)
     app = build_app(build_deps(settings))
     log.info("Nudge is connecting to Slack over Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
+    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     return 0
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.localslack import LocalSlack, SlackDriver, load_workspace
+from bot.localbot import LocalBot, local_settings, start_local_bot
+from bot.localslack import Ephemeral, FakeClock, LocalSlack, load_workspace
 from bot.localslack.workspace import Workspace
-from bot.runtime import build_deps
-from bot.settings import Settings
-from bot.slack.app import build_app
-from bot.slack.deps import AppDeps
-from bot.slack.executor import ListenerPool
-from bot.slack.web import WebServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -68,48 +62,13 @@ def slack(workspace: Workspace) -> Iterator[LocalSlack]:
         yield local
 
 
-class FixedClock:
-    """The bot's clock in tests: a time that only moves when a test moves it."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
+BOT_START = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
-def make_settings(slack: LocalSlack, database_url: str, **overrides: Any) -> Settings:
-    ws = slack.workspace
-    values: dict[str, Any] = {
-        "slack_bot_token": slack.bot_token,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": slack.api_url,
-        "database_url": database_url,
-        "content_dir": TEST_LIBRARY,
-        "team_channel": ws.settings.team_channel,
-        "leads_channel": ws.settings.leads_channel or "",
-        "leads": [user.id for user in ws.users if user.lead],
-        "admins": [user.id for user in ws.users if user.admin],
-        "slack_max_retries": 2,
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+class Bot(LocalBot):
+    """The bot as Slack sees it, plus the seeded people a test picks by role."""
 
-
-@dataclass
-class Bot:
-    """The bot as Slack sees it: an HTTP endpoint, plus the parts a test inspects afterwards."""
-
-    deps: AppDeps
-    server: WebServer
-    driver: SlackDriver
-    slack: LocalSlack
-    clock: FixedClock
-    pool: ListenerPool
-
-    def settle(self) -> None:
-        """Wait (bounded) until the lazy work behind every acknowledged request has finished."""
-        assert self.pool.wait_idle(timeout=15), "the bot's lazy listeners did not finish in 15 s"
+    clock: FakeClock
 
     def user(self, role: str) -> str:
         """The id of a seeded user: 'lead', 'admin', 'member' (a plain member), 'greek' or 'outsider'."""
@@ -125,14 +84,33 @@ class Bot:
         }
         return pick[role]().id
 
+    def ask(self, user_id: str, text: str) -> Ephemeral:
+        """`/learn <text>` as a person types it: Slack gets an empty 200 at once, and the answer
+        arrives afterwards as exactly one ephemeral message through response_url."""
+        before = len(self.slack.ephemerals(user_id))
+        response = self.driver.command(user_id, text)
+        assert (response.status, response.body) == (200, "")
+        self.settle()
+        replies = self.slack.ephemerals(user_id)[before:]
+        assert len(replies) == 1, replies
+        return replies[0]
+
 
 def start_bot(slack: LocalSlack, database_url: str, **overrides: Any) -> Bot:
-    clock = FixedClock(datetime(2026, 11, 26, 9, 30, tzinfo=UTC))
-    deps = build_deps(make_settings(slack, database_url, **overrides), clock=clock)
-    pool = ListenerPool(deps.settings.listener_threads)
-    server = WebServer(build_app(deps, pool), host="127.0.0.1", port=0).start()
-    driver = SlackDriver(server.events_url, SIGNING_SECRET, slack)
-    return Bot(deps, server, driver, slack, clock, pool)
+    """Nudge on the local Slack, as the demo starts it, with a clock that moves only when a test
+    moves it and retries that note their wait instead of sleeping."""
+    clock = FakeClock(BOT_START)
+    settings = local_settings(
+        slack,
+        database_url,
+        overrides.pop("content_dir", TEST_LIBRARY),
+        SIGNING_SECRET,
+        **{"slack_max_retries": 2, **overrides},
+    )
+    started = start_local_bot(slack, settings, clock=clock.now, record_waits=True)
+    bot = Bot(**vars(started))
+    bot.clock = clock
+    return bot
 
 
 @pytest.fixture
@@ -141,6 +119,4 @@ def bot(slack: LocalSlack, database_url: str) -> Iterator[Bot]:
     try:
         yield running
     finally:
-        running.server.stop()
-        running.pool.shutdown(wait=True)
-        running.deps.store.engine.dispose()
+        running.close()

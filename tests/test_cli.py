@@ -1,111 +1,273 @@
-"""`python -m bot ...` as an operator runs it: one clear line for a configuration problem, no traceback."""
+"""`python -m bot ...` as an operator runs it: one clear line for a configuration problem, no traceback.
+
+Every test but one calls `bot.cli.main` in this process; `test_python_m_bot_web_serves_slack` starts
+the real `python -m bot web`, the one check that the entry point, logging and waitress fit together.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 import selectors
 import shutil
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.localslack import SlackDriver
-from tests.conftest import REPO, SIGNING_SECRET, TEST_LIBRARY
+from bot.cli import main
+from bot.localslack import LocalSlack, SlackDriver
+from bot.settings import Settings
+from tests.conftest import REPO, SEED, SIGNING_SECRET, TEST_LIBRARY
 
-
-def run_bot(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
-    clean["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        env={**clean, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-@pytest.mark.parametrize(
-    ("env", "missing", "where"),
-    [
-        ({}, "SLACK_BOT_TOKEN", "OAuth & Permissions"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET", "Basic Information"),
-    ],
+TEST_LIBRARY_OK = "3 skills, 9 lessons, 1 translation, 1 question: 0 errors, 0 warnings"
+TOKEN_MISSING = (
+    "nudge: SLACK_BOT_TOKEN is not set: put the Bot User OAuth Token (xoxb-...) on your app's "
+    "OAuth & Permissions page in .env or the environment."
 )
-def test_a_missing_secret_stops_start_up_with_one_line(
-    tmp_path: Path, env: dict[str, str], missing: str, where: str
+SECRET_MISSING = (
+    "nudge: SLACK_SIGNING_SECRET is not set: put the Signing Secret on your app's Basic "
+    "Information page in .env or the environment."
+)
+
+
+@pytest.fixture(autouse=True)
+def operator_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """An empty working directory (no .env, no nudge.db) and none of Nudge's settings in the
+    environment, whatever the developer's shell exports: each test sets what it needs."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def refusing_url() -> Iterator[str]:
+    """A loopback port that refuses connections: bound, never listening, held for the test."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}/api/"
+
+
+def set_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+# -- content check ------------------------------------------------------------------------------
+
+
+def test_content_check_passes_a_good_library(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "check", str(TEST_LIBRARY)]) == 0
+    assert capsys.readouterr() == (TEST_LIBRARY_OK + "\n", "")
+
+
+def test_content_check_prints_each_error_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = run_bot("web", cwd=tmp_path, env=env)
-
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"nudge: {missing} is not set") and where in lines[0]
-    assert "Traceback" not in result.stderr
-    assert not (tmp_path / "nudge.db").exists(), "nothing is created before the settings are right"
-
-
-def test_dotenv_is_read_from_the_working_directory(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\n")
-    result = run_bot("web", cwd=tmp_path)
-    assert "SLACK_SIGNING_SECRET is not set" in result.stderr
-
-
-def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    result = run_bot("db", "upgrade", cwd=tmp_path, env={"DATABASE_URL": "sqlite:///x.db"})
-    assert result.returncode == 0, result.stderr
-    assert "database at schema 0001" in result.stdout
-    assert (tmp_path / "x.db").exists()
-
-
-def test_a_broken_library_stops_start_up_with_one_line(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(TEST_LIBRARY, content)
-    (content / "skills.yaml").write_text("skills: [\n")
-    result = run_bot(
-        "web",
-        cwd=tmp_path,
-        env={
-            "SLACK_BOT_TOKEN": "xoxb-1",
-            "SLACK_SIGNING_SECRET": "s",
-            "SLACK_API_URL": "http://127.0.0.1:9/api/",
-        },
-    )
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert lines[-1].startswith("nudge: the lesson library has errors")
-    assert "Traceback" not in result.stderr
-
-
-def test_content_check_exit_codes(tmp_path: Path) -> None:
-    good = run_bot("content", "check", str(TEST_LIBRARY), cwd=tmp_path)
-    assert good.returncode == 0, good.stdout
-    assert "0 errors" in good.stdout.splitlines()[-1]
-
     broken = tmp_path / "broken"
     shutil.copytree(TEST_LIBRARY, broken)
     lesson = broken / "lessons" / "alpha" / "alpha-2.md"
     lesson.write_text(lesson.read_text().replace("skill: alpha", "skill: omega"))
-    bad = run_bot("content", "check", str(broken), cwd=tmp_path)
-    assert bad.returncode == 1
-    assert f"{broken}/lessons/alpha/alpha-2.md:3:" in bad.stdout
+
+    assert main(["content", "check", str(broken)]) == 1
+
+    assert capsys.readouterr().out.splitlines() == [
+        f"{lesson}:3: unknown skill 'omega' (skills.yaml lists: alpha, beta, gamma)",
+        "3 skills, 9 lessons, 1 translation, 1 question: 1 error, 0 warnings",
+    ]
 
 
-def test_a_command_not_built_yet_says_so(tmp_path: Path) -> None:
-    result = run_bot("tick", "--at", "2026-11-26T09:00:00Z", cwd=tmp_path)
-    assert result.returncode == 2 and "not built yet" in result.stderr
+def test_content_check_without_a_directory_checks_content_dir(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CONTENT_DIR", str(TEST_LIBRARY))
+    assert main(["content", "check"]) == 0
+    assert capsys.readouterr().out == TEST_LIBRARY_OK + "\n"
 
 
-def test_the_shipped_library_passes_the_checker(tmp_path: Path) -> None:
-    result = run_bot("content", "check", str(REPO / "content"), cwd=tmp_path)
-    assert result.returncode == 0, result.stdout
-    assert ": 0 errors" in result.stdout
+def test_content_check_names_a_missing_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "check"]) == 1  # CONTENT_DIR defaults to ./content, absent here
+    assert capsys.readouterr().out.splitlines() == [
+        "content:1: the content directory does not exist",
+        "0 skills, 0 lessons, 0 translations, 0 questions: 1 error, 0 warnings",
+    ]
+
+
+def test_the_shipped_library_passes_the_checker(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "check", str(REPO / "content")]) == 0
+    [summary] = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(
+        r"\d+ skills, \d+ lessons, \d+ translations, \d+ questions: 0 errors, 0 warnings", summary
+    )
+
+
+# -- start-up problems: exit 2 and one line on stderr --------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["web", "run"])
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [({}, TOKEN_MISSING), ({"SLACK_BOT_TOKEN": "xoxb-1"}, SECRET_MISSING)],
+)
+def test_a_missing_secret_stops_start_up_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    operator_shell: Path,
+    command: str,
+    env: dict[str, str],
+    line: str,
+) -> None:
+    set_env(monkeypatch, **env)
+
+    assert main([command]) == 2
+
+    assert capsys.readouterr() == ("", line + "\n")
+    assert list(operator_shell.iterdir()) == [], "nothing is created before the settings are right"
+
+
+def test_dotenv_is_read_from_the_working_directory(
+    capsys: pytest.CaptureFixture[str], operator_shell: Path
+) -> None:
+    (operator_shell / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\n")
+    assert main(["web"]) == 2
+    assert capsys.readouterr().err == SECRET_MISSING + "\n"
+
+
+@pytest.mark.parametrize(("command", "env"), [("web", {}), ("run", {"SLACK_APP_TOKEN": "xapp-1"})])
+def test_an_unreachable_slack_stops_start_up_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    operator_shell: Path,
+    refusing_url: str,
+    command: str,
+    env: dict[str, str],
+) -> None:
+    set_env(
+        monkeypatch,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=refusing_url,
+        SLACK_MAX_RETRIES="0",
+        **env,
+    )
+
+    assert main([command]) == 2
+
+    assert capsys.readouterr() == (
+        "",
+        f"nudge: cannot reach Slack at {refusing_url} (Connection refused): check SLACK_API_URL, "
+        "and that this host can make outbound HTTPS requests (DNS, proxy, firewall).\n",
+    )
+    assert caplog.records == [], "slack_sdk's per-attempt errors stay out of the log"
+    assert list(operator_shell.iterdir()) == [], "no database is created for a bot that cannot run"
+
+
+def test_a_token_slack_refuses_stops_start_up_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: LocalSlack
+) -> None:
+    set_env(
+        monkeypatch,
+        SLACK_BOT_TOKEN="xoxb-revoked",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=slack.api_url,
+    )
+
+    assert main(["web"]) == 2
+
+    assert capsys.readouterr().err == (
+        f"nudge: Slack at {slack.api_url} refused SLACK_BOT_TOKEN (invalid_auth): check that it "
+        "is the Bot User OAuth Token (xoxb-...) on the OAuth & Permissions page of the app "
+        "installed in your workspace.\n"
+    )
+
+
+def test_a_url_that_is_not_slacks_api_stops_start_up_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: LocalSlack
+) -> None:
+    wrong = slack.api_url.removesuffix("api/")  # the local Slack answers 404 off its /api/ path
+    set_env(monkeypatch, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s", SLACK_API_URL=wrong)
+
+    assert main(["web"]) == 2
+
+    assert capsys.readouterr().err == (
+        f"nudge: {wrong} answered auth.test with HTTP 404, not a Slack API reply: check "
+        "SLACK_API_URL (Slack's is https://slack.com/api/), or try again later if Slack is "
+        "having trouble.\n"
+    )
+
+
+def test_a_broken_library_stops_start_up_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    operator_shell: Path,
+    slack: LocalSlack,
+) -> None:
+    content = operator_shell / "content"
+    shutil.copytree(TEST_LIBRARY, content)
+    (content / "skills.yaml").write_text("skills: [\n")
+    set_env(
+        monkeypatch,
+        SLACK_BOT_TOKEN=slack.bot_token,
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=slack.api_url,
+    )
+
+    assert main(["web"]) == 2
+
+    assert capsys.readouterr() == (
+        "",
+        "nudge: the lesson library has errors (0 skills, 9 lessons, 1 translation, 1 question: "
+        "1 error, 0 warnings); run `make check` to see them.\n",
+    )
+
+
+def test_a_command_not_built_yet_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tick", "--at", "2026-11-26T09:00:00Z"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "nudge: `tick` is not built yet: one scheduling pass comes with scheduled lessons.\n",
+    )
+
+
+# -- db upgrade and demo ------------------------------------------------------------------------
+
+
+def test_db_upgrade_creates_the_schema_and_is_idempotent(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], operator_shell: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x.db")  # relative: in the working directory
+
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "upgrade"]) == 0
+
+    assert capsys.readouterr() == ("database at schema 0001\n" * 2, "")
+    assert (operator_shell / "x.db").is_file()
+
+
+def test_demo_runs_the_rounds_it_is_asked_for(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wiring only (seed, --rounds); tests/test_demo_and_console.py checks the transcript."""
+    monkeypatch.chdir(REPO)  # the demo serves ./content, as `make demo` does
+
+    assert main(["demo", "--seed", str(SEED), "--rounds", "1"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    summary = lines[lines.index("======== Per-member summary (from the database) " + "=" * 32) :]
+    counts = [re.findall(r" (\d+) +(\d+) +\d+  ", row) for row in summary[2:-2]]
+    assert counts and all(found == [("1", "1")] for found in counts), summary
+    assert re.fullmatch(
+        r"Demo finished in [\d.]+ s: \d+ Slack API calls, all to the local Slack at "
+        r"http://127\.0\.0\.1:\d+/api/",
+        lines[-1],
+    )
+
+
+# -- the repository's commands ------------------------------------------------------------------
 
 
 def test_no_code_path_names_slack_com_outside_settings() -> None:
@@ -123,9 +285,22 @@ def test_make_and_ci_call_the_readme_test_command() -> None:
     assert "\ntest: " in (REPO / "Makefile").read_text()
 
 
-def test_web_serves_signed_slack_requests(tmp_path: Path, slack) -> None:
-    """`python -m bot web` as deployed: waitress on PORT, Bolt behind it, the local Slack as Slack."""
+def test_the_readme_checks_content_with_make_check_dir() -> None:
+    """Admins get one command that works from a fresh clone; the Makefile takes the DIR it shows."""
+    assert "make check DIR=path/to/content" in (REPO / "README.md").read_text()
+    makefile = (REPO / "Makefile").read_text()
+    assert "\ncheck: DIR := content\n" in makefile
+    assert '\tpython -m bot content check "$(DIR)"\n' in makefile.replace("$(BIN)/", "")
+
+
+# -- the one subprocess -------------------------------------------------------------------------
+
+
+def test_python_m_bot_web_serves_slack(tmp_path: Path, slack: LocalSlack) -> None:
+    """`python -m bot web` as deployed: waitress on PORT, Bolt behind it, the local Slack as Slack.
+    SLACK_BOT_TOKEN is in the environment, where Bolt also looks for it, and start-up stays quiet."""
     env = {
+        "PYTHONPATH": str(REPO),
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,
@@ -133,21 +308,24 @@ def test_web_serves_signed_slack_requests(tmp_path: Path, slack) -> None:
         "CONTENT_DIR": str(TEST_LIBRARY),
         "PORT": "0",
     }
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "web"],
         cwd=tmp_path,
-        env={**clean, "PYTHONPATH": str(REPO), **env},
+        env=env,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        port = _listening_port(process)
+        port, log = _listening_port(process)
+        assert [line for line in log if not re.search(r" (INFO|DEBUG) ", line)] == []
         driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, slack)
         member = next(u.id for u in slack.workspace.users if not u.lead and not u.admin)
         reply = driver.command(member, "help")
-        assert reply.status == 200 and "Here is what I can do" in reply.json()["text"]
-        assert driver.command(member, "help").status == 200
+        assert (reply.status, reply.body) == (200, "")
+        answer = slack.wait_for(lambda: next(iter(slack.ephemerals(member)), None), timeout=15)
+        assert answer.text == (
+            "Nudge teaches in short lessons, each with a one-click check. Here is what you can do:"
+        )
         forged = driver.post_raw(
             b"text=help", {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "1"}
         )
@@ -157,22 +335,23 @@ def test_web_serves_signed_slack_requests(tmp_path: Path, slack) -> None:
         process.wait(timeout=10)
 
 
-def _listening_port(process: subprocess.Popen[str]) -> int:
-    """Read the server's log until it names its port (bounded: the process must say it in 30 s)."""
+def _listening_port(process: subprocess.Popen[str]) -> tuple[int, list[str]]:
+    """Read the log until the server names its port (bounded: it must say so within 30 s)."""
     assert process.stderr is not None
     selector = selectors.DefaultSelector()
     selector.register(process.stderr, selectors.EVENT_READ)
-    seen = []
-    for _ in range(200):
-        if not selector.select(timeout=30):
-            break
+    seen: list[str] = []
+    while selector.select(timeout=30):
         line = process.stderr.readline()
-        seen.append(line)
-        found = re.search(r"listening on port (\d+)", line)
-        if found:
-            return int(found.group(1))
         if not line:
             break
+        found = re.search(
+            r" INFO bot: Nudge is listening on port (\d+) \(POST /slack/events, GET /healthz\)$",
+            line.rstrip("\n"),
+        )
+        if found:
+            return int(found.group(1)), seen
+        seen.append(line)
     raise AssertionError(
         "`python -m bot web` never said which port it listens on:\n" + "".join(seen)
     )

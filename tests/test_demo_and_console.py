@@ -39,9 +39,11 @@ def test_the_console_lets_you_be_anyone_and_press_buttons() -> None:
     assert run_console(SEED, stdin=io.StringIO(script + "\n"), out=out) == 0
 
     text = out.getvalue()
-    assert "On its way" in text and "--- new DM from Nudge ---" in text
+    # The console starts as the first learner, who speaks Greek.
+    assert "σας περιμένει στα προσωπικά μηνύματα με το Nudge" in " ".join(text.split())
+    assert "--- new DM from Nudge ---" in text
     assert "--- Nudge updated its message ---" in text
-    assert "*1* lessons · *1* answered · " in text
+    assert "*1* μάθημα · *1* απάντηση · " in text
     assert "press button [number]" in text  # `bogus` shows the console's own help
     assert "You are now" in text and "Library reloaded" in text
     assert "Pick a number from 1 to" in text

@@ -1,4 +1,4 @@
-"""DESIGN.md's layers, checked on the source: dependencies point down only."""
+"""The layers (README, Architecture), checked on the source: dependencies point down only."""
 
 from __future__ import annotations
 
@@ -6,19 +6,24 @@ import ast
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import REPO
 
-# What each package must never import (directly).
+# What each part must never import (directly).
 SLACK = ("slack_bolt", "slack_sdk", "bot.slack", "bot.localslack")
 USE_CASES = ("bot.services", "bot.delivery")
+STORAGE = ("bot.store", "sqlalchemy")
 FORBIDDEN = {
-    "learning": (*SLACK, *USE_CASES, "sqlalchemy", "bot.store", "bot.library"),
-    "library": (*SLACK, *USE_CASES, "sqlalchemy", "bot.store"),
+    "learning": (*SLACK, *USE_CASES, *STORAGE, "bot.library", "bot.i18n"),
+    "library": (*SLACK, *USE_CASES, *STORAGE),
+    "i18n": (*SLACK, *USE_CASES, *STORAGE, "bot.library"),
     "store": (*SLACK, *USE_CASES),
     "services": SLACK,
     "delivery": SLACK,
     "slack": ("bot.localslack",),
+    "slack/listeners": STORAGE,
+    "slack/blocks": (*STORAGE, *USE_CASES),
 }
 
 
@@ -32,12 +37,50 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_a_layer_imports_nothing_above_it(package: str) -> None:
+@pytest.mark.parametrize("part", sorted(FORBIDDEN))
+def test_a_layer_imports_nothing_above_it(part: str) -> None:
+    files = sorted((REPO / "bot" / part).rglob("*.py"))
+    assert files, f"bot/{part} has no Python files: is the table out of date?"
     breaches = [
         f"{path.relative_to(REPO)} imports {name}"
-        for path in sorted((REPO / "bot" / package).rglob("*.py"))
+        for path in files
         for name in sorted(_imports(path))
-        if any(name == banned or name.startswith(banned + ".") for banned in FORBIDDEN[package])
+        if any(name == banned or name.startswith(banned + ".") for banned in FORBIDDEN[part])
     ]
     assert breaches == []
+
+
+def test_no_file_in_bot_is_over_400_lines() -> None:
+    long = {
+        str(path.relative_to(REPO)): lines
+        for path in (REPO / "bot").rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > 400
+    }
+    assert long == {}
+
+
+LISTENER_BODY_MAX = 15
+
+
+def test_no_listener_body_is_longer_than_fifteen_lines() -> None:
+    """A listener parses, calls one use case and renders: a longer body is doing too much."""
+    long = []
+    for path in (REPO / "bot" / "slack" / "listeners").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.FunctionDef) and node.end_lineno is not None:
+                docstring = ast.get_docstring(node) is not None
+                start = node.body[1 if docstring else 0].lineno
+                if node.end_lineno - start + 1 > LISTENER_BODY_MAX:
+                    long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name}")
+    assert long == []
+
+
+def test_the_manifest_promises_only_built_subcommands() -> None:
+    """The usage hint Slack shows under `/learn` names only what works today."""
+    from bot.slack.listeners.commands.subcommands import SUBCOMMANDS
+
+    manifest = yaml.safe_load((REPO / "manifest.yml").read_text())
+    (command,) = manifest["features"]["slash_commands"]
+    hinted = [part.strip() for part in command["usage_hint"].split("|")]
+    built = [sub.usage for sub in SUBCOMMANDS if sub.handler is not None]
+    assert hinted == built == ["help", "now", "admin check", "admin reload"]

@@ -1,18 +1,22 @@
-"""Claim -> send -> mark. The one path by which a lesson leaves Nudge, scheduled or on demand.
+"""Claim -> send -> mark: the one path by which a lesson leaves Nudge, scheduled or on demand.
 
-The claim is a row with a unique key, so only one process sends a given delivery; a send that fails
-is marked failed with Slack's error code and never retried behind the member's back.
+The claim is a row with a unique key, committed before anything is sent, so only one process sends
+a given delivery. The send happens outside any transaction (a Slack call must never hold a database
+lock), and its outcome is marked in a second, short transaction: these are separate commits on
+purpose. A send that fails is marked failed with Slack's error code and never retried behind the
+member's back.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal, Protocol
 
-from bot.learning.model import Member
+from bot.learning.model import Delivery, Member
 from bot.library import LocalizedLesson
-from bot.store.repository import Store
+from bot.store.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -29,49 +33,50 @@ class SendFailed(Exception):
         self.code = code
 
 
+@dataclass(frozen=True)
+class LessonPost:
+    """Everything a lesson DM shows, in the member's language."""
+
+    channel: str  # the member's DM channel, or their user id (posting to it opens the DM)
+    lesson: LocalizedLesson
+    skill_name: str
+    minutes: int
+    delivery_id: int
+    language: str  # the words Nudge says around the lesson
+
+
 class LessonPoster(Protocol):
     """Where a lesson goes: a member's DM in Slack, or anything that stands in for it."""
 
-    def post_lesson(
-        self, member: Member, lesson: LocalizedLesson, delivery_id: int
-    ) -> SentMessage: ...
+    def post_lesson(self, post: LessonPost) -> SentMessage: ...
 
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
-    status: Literal["sent", "already_claimed", "failed"]
-    delivery_id: int | None = None
+    status: Literal["sent", "failed"]
+    delivery_id: int
     error: str | None = None
 
 
-def deliver_lesson(
-    store: Store,
+def send_claimed(
+    uow: Callable[[], UnitOfWork],
     poster: LessonPoster,
     member: Member,
-    lesson: LocalizedLesson,
-    *,
-    kind: str,
-    local_date: date | None,
+    delivery: Delivery,
+    post: LessonPost,
     now: datetime,
 ) -> DeliveryOutcome:
-    delivery = store.claim_delivery(
-        member.id,
-        kind=kind,
-        local_date=local_date,
-        lesson_id=lesson.id,
-        skill=lesson.skill,
-        locale=lesson.locale,
-        answer_index=lesson.answer_index,
-        now=now,
-    )
-    if delivery is None:
-        return DeliveryOutcome("already_claimed")
+    """Send a delivery whose claim is committed, then mark what happened."""
     try:
-        sent = poster.post_lesson(member, lesson, delivery.id)
+        sent = poster.post_lesson(post)
     except SendFailed as failure:
-        store.mark_failed(delivery.id, failure.code)
+        with uow() as work:
+            work.deliveries.mark_failed(delivery.id, failure.code)
+            work.commit()
         return DeliveryOutcome("failed", delivery.id, failure.code)
-    store.mark_sent(delivery.id, sent.channel_id, sent.ts, now)
-    if member.dm_channel_id != sent.channel_id:
-        store.set_dm_channel(member.id, sent.channel_id)
+    with uow() as work:
+        work.deliveries.mark_sent(delivery.id, sent.channel_id, sent.ts, now)
+        if member.dm_channel_id != sent.channel_id:
+            work.members.set_dm_channel(member.id, sent.channel_id)
+        work.commit()
     return DeliveryOutcome("sent", delivery.id)

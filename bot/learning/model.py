@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a person may do. Everyone is a member; LEADS and ADMINS name the others."""
+
+    MEMBER = "member"
+    LEAD = "lead"
+    ADMIN = "admin"
 
 
 @dataclass(frozen=True)
@@ -46,8 +55,8 @@ class Delivery:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """A recorded response to a delivery's check."""
+class Response:
+    """A member's recorded answer to a delivery's check."""
 
     delivery_id: int
     choice: int

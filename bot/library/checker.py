@@ -21,27 +21,30 @@ from bot.library.models import (
     SkillText,
     Source,
 )
-from bot.library.problems import CheckReport, ProblemSink
+from bot.library.problems import CheckReport, ProblemSink, plural
 from bot.library.question_files import QuestionEntry, read_question_file
 from bot.library.schema import LessonFrontMatter, SkillsFile, SourceFile, TranslationFrontMatter
 from bot.library.sourcefile import FileFault, read_text
-from bot.library.validation import validate
+from bot.library.validation import StatedIds, valid_id, validate
 from bot.library.yamllines import YamlFault, parse_yaml
 
 
 @dataclass
 class _Scan:
-    """Everything read so far; files that failed validation are counted but not kept."""
+    """Everything read so far; files that failed validation are counted but not kept, though
+    the id and skill they state are (``stated_*``) for the cross-file rules."""
 
     skills: dict[str, Skill] = field(default_factory=dict)
-    skill_lines: dict[str, int] = field(default_factory=dict)
+    skill_lines: dict[str, int] = field(default_factory=dict)  # every readable skill id
     skill_count: int = 0
     lessons: list[LessonFile] = field(default_factory=list)
     lesson_files: set[tuple[str, str]] = field(default_factory=set)  # (folder, stem), even broken
+    stated_lessons: list[StatedIds] = field(default_factory=list)
     translations: list[LessonFile] = field(default_factory=list)
     lesson_count: int = 0
     translation_count: int = 0
     questions: list[QuestionEntry] = field(default_factory=list)
+    stated_questions: list[StatedIds] = field(default_factory=list)
     question_count: int = 0
 
 
@@ -79,7 +82,11 @@ def check_library(content_dir: Path) -> CheckReport:
 
 
 def _read_skills(path: Path, scan: _Scan, sink: ProblemSink) -> bool:
-    """Fill ``scan.skills``; False when skills.yaml is missing or broken (skip skill checks)."""
+    """Fill ``scan.skills``; False when the skill ids cannot all be known (skip skill checks).
+
+    Ids are taken from the raw data, so one skill with a missing description does not make
+    every lesson's skill look unknown.
+    """
 
     def report(line: int, message: str) -> None:
         sink.error(path, line, message)
@@ -92,28 +99,37 @@ def _read_skills(path: Path, scan: _Scan, sink: ProblemSink) -> bool:
     except (FileFault, YamlFault) as fault:
         report(fault.line, fault.message)
         return False
-    if isinstance(lined.data, dict) and isinstance(lined.data.get("skills"), list):
-        scan.skill_count = len(lined.data["skills"])
-    parsed = validate(SkillsFile, lined, report)
-    if parsed is None:
-        return False
-    for index, entry in enumerate(parsed.skills):
-        line = lined.line_of(("skills", index, "id"))
-        if entry.id in scan.skills:
-            first = scan.skill_lines[entry.id]
-            report(line, f"duplicate skill id '{entry.id}': also at {path}:{first}")
+    for readable in lined.faults:  # the data is still whole: check the rest too
+        report(readable.line, readable.message)
+    entries = lined.data.get("skills") if isinstance(lined.data, dict) else None
+    known = isinstance(entries, list)
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        skill_id = valid_id(entry.get("id")) if isinstance(entry, dict) else None
+        if skill_id is None:
+            known = False  # validation reports it
             continue
-        scan.skill_lines[entry.id] = line
-        scan.skills[entry.id] = Skill(
-            id=entry.id,
-            name=entry.name,
-            description=entry.description,
-            translations={
-                code: SkillText(text.name, text.description)
-                for code, text in entry.translations.items()
-            },
+        line = lined.line_of(("skills", index, "id"))
+        if skill_id in scan.skill_lines:
+            first = scan.skill_lines[skill_id]
+            report(line, f"duplicate skill id '{skill_id}': also at {path}:{first}")
+            continue
+        scan.skill_lines[skill_id] = line
+    scan.skill_count = len(entries) if isinstance(entries, list) else 0
+    parsed = validate(SkillsFile, lined, report)
+    for entry in parsed.skills if parsed else []:
+        scan.skills.setdefault(
+            entry.id,
+            Skill(
+                id=entry.id,
+                name=entry.name,
+                description=entry.description,
+                translations={
+                    code: SkillText(text.name, text.description)
+                    for code, text in entry.translations.items()
+                },
+            ),
         )
-    return True
+    return known
 
 
 def _entries(directory: Path) -> list[Path]:
@@ -142,9 +158,11 @@ def _read_one_lesson(path: Path, folder: str, scan: _Scan, sink: ProblemSink) ->
     if len(parts) == 1:
         scan.lesson_count += 1
         scan.lesson_files.add((folder, parts[0]))
-        lesson = read_lesson_file(path, folder, parts[0], None, sink)
-        if lesson is not None:
-            scan.lessons.append(lesson)
+        read = read_lesson_file(path, folder, parts[0], None, sink)
+        if read.stated is not None:
+            scan.stated_lessons.append(read.stated)
+        if read.lesson is not None:
+            scan.lessons.append(read.lesson)
         return
     if len(parts) != 2:
         sink.error(path, 1, "a lesson file is named <id>.md, a translation <id>.<locale>.md")
@@ -158,7 +176,7 @@ def _read_one_lesson(path: Path, folder: str, scan: _Scan, sink: ProblemSink) ->
         known = ", ".join(sorted(KNOWN_LOCALES))
         sink.error(path, 1, f"unknown locale '{locale}' in the file name (known: {known})")
         return
-    translation = read_lesson_file(path, folder, stem_id, locale, sink)
+    translation = read_lesson_file(path, folder, stem_id, locale, sink).lesson
     if translation is not None:
         scan.translations.append(translation)
 
@@ -171,70 +189,70 @@ def _read_questions(questions_dir: Path, scan: _Scan, sink: ProblemSink) -> None
             sink.warning(path, 1, "ignored: not a weekly question (.yaml)")
             continue
         scan.question_count += 1
-        entry = read_question_file(path, sink)
-        if entry is not None:
-            scan.questions.append(entry)
+        read = read_question_file(path, sink)
+        if read.stated is not None:
+            scan.stated_questions.append(read.stated)
+        if read.entry is not None:
+            scan.questions.append(read.entry)
 
 
 def _check_skills_known(scan: _Scan, sink: ProblemSink) -> None:
-    known = ", ".join(scan.skills)
-    for lesson in scan.lessons:
-        front = lesson.front
-        assert isinstance(front, LessonFrontMatter)
-        if front.id != lesson.stem_id:
+    known = ", ".join(scan.skill_lines)
+    for lesson in scan.stated_lessons:
+        folder, stem_id = lesson.path.parent.name, lesson.path.name[: -len(".md")]
+        if lesson.id is not None and lesson.id != stem_id:
             sink.error(
                 lesson.path,
-                lesson.lined.line_of(("id",)),
-                f"id '{front.id}' differs from the file name; name the file {front.id}.md "
-                f"or set id: {lesson.stem_id}",
+                lesson.id_line,
+                f"id '{lesson.id}' differs from the file name; name the file {lesson.id}.md "
+                f"or set id: {stem_id}",
             )
-        if front.skill not in scan.skills:
+        if lesson.skill is None:
+            continue
+        if lesson.skill not in scan.skill_lines:
             sink.error(
                 lesson.path,
-                lesson.lined.line_of(("skill",)),
-                f"unknown skill '{front.skill}' (skills.yaml lists: {known})",
+                lesson.skill_line,
+                f"unknown skill '{lesson.skill}' (skills.yaml lists: {known})",
             )
-        elif front.skill != lesson.folder:
+        elif lesson.skill != folder:
             sink.error(
                 lesson.path,
-                lesson.lined.line_of(("skill",)),
-                f"skill '{front.skill}' differs from the folder '{lesson.folder}'; "
-                f"move the file to lessons/{front.skill}/ or set skill: {lesson.folder}",
+                lesson.skill_line,
+                f"skill '{lesson.skill}' differs from the folder '{folder}'; "
+                f"move the file to lessons/{lesson.skill}/ or set skill: {folder}",
             )
-    for entry in scan.questions:
-        if entry.question.skill not in scan.skills:
+    for question in scan.stated_questions:
+        if question.skill is not None and question.skill not in scan.skill_lines:
             sink.error(
-                entry.path,
-                entry.lined.line_of(("skill",)),
-                f"weekly question for unknown skill '{entry.question.skill}' "
+                question.path,
+                question.skill_line,
+                f"weekly question for unknown skill '{question.skill}' "
                 f"(skills.yaml lists: {known})",
             )
 
 
 def _warn_thin_skills(path: Path, scan: _Scan, sink: ProblemSink) -> None:
-    counts = {skill: 0 for skill in scan.skills}
+    counts = dict.fromkeys(scan.skill_lines, 0)
     for folder, _ in scan.lesson_files:  # broken lessons count: they are reported already
         if folder in counts:
             counts[folder] += 1
     for skill, count in counts.items():
         if count < limits.LESSONS_PER_SKILL_MIN:
-            noun = "lesson" if count == 1 else "lessons"
             sink.warning(
                 path,
                 scan.skill_lines[skill],
-                f"skill '{skill}' has {count} {noun}; give each skill area at least "
+                f"skill '{skill}' has {plural(count, 'lesson')}; give each skill area at least "
                 f"{limits.LESSONS_PER_SKILL_MIN}",
             )
 
 
 def _check_duplicate_ids(scan: _Scan, sink: ProblemSink) -> None:
     """Lessons and weekly questions share one id space: progress rows are keyed by it."""
-    places: list[tuple[str, Path, int]] = [
-        (str(lesson.front.id), lesson.path, lesson.lined.line_of(("id",)))
-        for lesson in scan.lessons
-    ]
-    places += [
-        (entry.question.id, entry.path, entry.lined.line_of(("id",))) for entry in scan.questions
+    places = [
+        (item.id, item.path, item.id_line)
+        for item in (*scan.stated_lessons, *scan.stated_questions)
+        if item.id is not None
     ]
     first: dict[str, tuple[Path, int]] = {}
     for item_id, path, line in sorted(places, key=lambda p: (str(p[1]), p[2])):
@@ -328,7 +346,7 @@ def _matches_original(item: LessonFile, original: LessonFile, sink: ProblemSink)
         sink.error(
             item.path,
             item.lined.line_of(("check", "options")),
-            f"the translation has {len(mine.options)} options but the original has "
+            f"the translation has {plural(len(mine.options), 'option')} but the original has "
             f"{len(theirs.options)}; translate each option in the same order",
         )
         return False

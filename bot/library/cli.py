@@ -1,4 +1,4 @@
-"""``python -m bot content check [DIR]``: the lead wires the command, this module does the work."""
+"""``python -m bot content check [DIR]`` (``make check DIR=...``): print every problem, exit 1 on errors."""
 
 from __future__ import annotations
 

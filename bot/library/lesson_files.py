@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.library import limits
 from bot.library.mrkdwn import escape_mrkdwn, mrkdwn_blocks, unsupported_markdown
 from bot.library.problems import ProblemSink
-from bot.library.schema import CheckFile, LessonFrontMatter, TranslationFrontMatter
+from bot.library.schema import LessonFrontMatter, TranslationFrontMatter
 from bot.library.sourcefile import FileFault, SplitLesson, read_text, split_front_matter
-from bot.library.validation import validate
+from bot.library.validation import StatedIds, stated_ids, validate
 from bot.library.yamllines import KeyLines, LinedYaml, YamlFault, parse_yaml
 
+Report = Callable[[int, str], None]
 FRONT_MATTER_FIRST_LINE = 2  # the line after the opening '---'
 CROSS_CHECKED = (
     ("id",),
@@ -44,10 +46,24 @@ class LessonFile:
     body_first_line: int
 
 
+@dataclass(frozen=True)
+class LessonRead:
+    """What one file gave: its stated id and skill (originals whose YAML reads) and, when
+    the whole front matter is valid, the lesson itself."""
+
+    stated: StatedIds | None = None
+    lesson: LessonFile | None = None
+
+
 def read_lesson_file(
     path: Path, folder: str, stem_id: str, locale: str | None, sink: ProblemSink
-) -> LessonFile | None:
-    """Parse, validate and check one file; None (after reporting) when it cannot be used."""
+) -> LessonRead:
+    """Parse, validate and check one file, reporting every fault that can be known.
+
+    The body is checked even when the front matter cannot be read, and the front matter's
+    own rules run on whatever fields read as the right type even when others are wrong, so
+    an admin fixes a file in one pass instead of one fault per check.
+    """
 
     def report(line: int, message: str) -> None:
         sink.error(path, line, message)
@@ -56,22 +72,29 @@ def read_lesson_file(
         split = split_front_matter(read_text(path))
     except FileFault as fault:
         report(fault.line, fault.message)
-        return None
+        return LessonRead()
     check_body(split, path, sink)
     try:
         lined = parse_yaml(split.front_matter, FRONT_MATTER_FIRST_LINE)
     except YamlFault as fault:
         report(fault.line, fault.message)
-        return None
-    model = LessonFrontMatter if locale is None else TranslationFrontMatter
-    front = validate(model, lined, report)
-    if front is None:
-        return None
-    check_front_matter_text(front, lined, report)
-    if locale is None and not front.sources:
+        return LessonRead()
+    for readable in lined.faults:  # the data is still whole: check the rest too
+        report(readable.line, readable.message)
+    check_front_matter_text(lined, report)
+    stated = stated_ids(path, lined) if locale is None else None
+    if stated is not None and not lined.data.get("sources"):
         line = lined.line_of(("sources",))
         sink.warning(path, line, "no sources; add at least one so readers can check the facts")
-    return LessonFile(
+    # Two calls rather than one with a chosen model: each keeps its precise return type.
+    front: LessonFrontMatter | TranslationFrontMatter | None = (
+        validate(LessonFrontMatter, lined, report)
+        if locale is None
+        else validate(TranslationFrontMatter, lined, report)
+    )
+    if front is None:
+        return LessonRead(stated)
+    lesson = LessonFile(
         path,
         folder,
         stem_id,
@@ -81,6 +104,7 @@ def read_lesson_file(
         split.body,
         split.body_first_line,
     )
+    return LessonRead(stated, lesson)
 
 
 def check_body(split: SplitLesson, path: Path, sink: ProblemSink) -> None:
@@ -109,45 +133,53 @@ def check_body(split: SplitLesson, path: Path, sink: ProblemSink) -> None:
         )
 
 
-def check_front_matter_text(
-    front: LessonFrontMatter | TranslationFrontMatter,
-    lined: LinedYaml,
-    report: Callable[[int, str], None],
-) -> None:
-    """Slack's limits on the title and explanation, and the rules of a check question."""
-    if len(front.title) > limits.TITLE_MAX:
+def check_front_matter_text(lined: LinedYaml, report: Report) -> None:
+    """Slack's limits on the title and explanation, and the rules of a check question.
+
+    These read the raw YAML data, not the validated model, so they still run when another
+    field is wrong; a field of the wrong type is skipped here (validation reports it).
+    """
+    data = lined.data
+    if not isinstance(data, dict):
+        return
+    title = data.get("title")
+    if isinstance(title, str) and len(title) > limits.TITLE_MAX:
         report(
             lined.line_of(("title",)),
-            f"'title' is {len(front.title)} characters; a Slack header shows at most "
-            f"{limits.TITLE_MAX}",
+            f"'title' is {len(title)} characters; a Slack header shows at most {limits.TITLE_MAX}",
         )
-    explanation = len(escape_mrkdwn(front.explanation))
-    if explanation > limits.EXPLANATION_MAX:
+    explanation = data.get("explanation")
+    if isinstance(explanation, str) and len(escape_mrkdwn(explanation)) > limits.EXPLANATION_MAX:
         report(
             lined.line_of(("explanation",)),
-            f"'explanation' is {explanation} characters once rendered; Slack shows at most "
-            f"{limits.EXPLANATION_MAX}",
+            f"'explanation' is {len(escape_mrkdwn(explanation))} characters once rendered; "
+            f"Slack shows at most {limits.EXPLANATION_MAX}",
         )
-    check_check(front.check, lined, report)
+    if isinstance(data.get("check"), dict):
+        check_check(data["check"], lined, report)
 
 
-def check_check(check: CheckFile, lined: LinedYaml, report: Callable[[int, str], None]) -> None:
-    question = len(escape_mrkdwn(check.question))
-    if question > limits.SECTION_MAX:
+def check_check(check: dict[str, Any], lined: LinedYaml, report: Report) -> None:
+    question = check.get("question")
+    if isinstance(question, str) and len(escape_mrkdwn(question)) > limits.SECTION_MAX:
         report(
             lined.line_of(("check", "question")),
-            f"'check.question' is {question} characters once rendered; a Slack section holds "
-            f"at most {limits.SECTION_MAX}",
+            f"'check.question' is {len(escape_mrkdwn(question))} characters once rendered; "
+            f"a Slack section holds at most {limits.SECTION_MAX}",
         )
-    count = len(check.options)
-    if not limits.OPTIONS_MIN <= count <= limits.OPTIONS_MAX:
+    options = check.get("options")
+    if not isinstance(options, list):
+        return
+    if not limits.OPTIONS_MIN <= len(options) <= limits.OPTIONS_MAX:
         report(
             lined.line_of(("check", "options")),
             f"a check needs {limits.OPTIONS_MIN} to {limits.OPTIONS_MAX} options; "
-            f"this one has {count}",
+            f"this one has {len(options)}",
         )
     seen: set[str] = set()
-    for index, option in enumerate(check.options):
+    for index, option in enumerate(options):
+        if not isinstance(option, str):
+            continue
         line = lined.line_of(("check", "options", index))
         if option in seen:
             report(line, f"option {index + 1} repeats an earlier option: '{option}'")
@@ -158,7 +190,15 @@ def check_check(check: CheckFile, lined: LinedYaml, report: Callable[[int, str],
                 f"option {index + 1} is {len(option)} characters; a Slack button shows at most "
                 f"{limits.OPTION_MAX}",
             )
-    if check.answer not in check.options:
+    # An option YAML read as another type (yes -> True) is compared as written, so the
+    # answer's check does not wait for that option to be quoted; a list or mapping in place
+    # of an option has no one text, and then nothing can be said about the answer.
+    written = [
+        option if isinstance(option, str) else lined.text_at(("check", "options", index))
+        for index, option in enumerate(options)
+    ]
+    answer = check.get("answer")
+    if isinstance(answer, str) and None not in written and answer not in written:
         report(
             lined.line_of(("check", "answer")),
             "'check.answer' must be one of the options, word for word",

@@ -1,7 +1,7 @@
 """Slack's limits as they apply to each piece of content, and reading-time rules.
 
 Each number is the Block Kit limit of the element the Slack layer puts that text in; a lesson
-that passes the checker can therefore never be refused by Slack (see /work/shared/SLACK.md).
+that passes the checker can therefore never be refused by Slack.
 """
 
 from __future__ import annotations

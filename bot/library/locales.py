@@ -46,11 +46,6 @@ KNOWN_LOCALES: dict[str, str] = {
 }
 
 
-def is_known_locale(code: str) -> bool:
-    """True for a code a translation may use (English included: it is the original)."""
-    return code in KNOWN_LOCALES
-
-
 def normalize_locale(slack_locale: str | None) -> str:
     """Map a Slack locale such as ``el-GR`` to a library locale (``el``); unknown -> English.
 

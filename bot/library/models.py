@@ -196,6 +196,3 @@ class Library:
             (lesson for lesson in self.lessons.values() if lesson.skill == skill),
             key=lambda lesson: (lesson.level, lesson.id),
         )
-
-    def questions_in(self, skill: str) -> list[Question]:
-        return sorted((q for q in self.questions.values() if q.skill == skill), key=lambda q: q.id)

@@ -12,6 +12,11 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning"]
 
 
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``, ``0 errors``: every noun a message counts takes an -s."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One fault in one file. ``str()`` is the ``path:line: message`` editors and CI jump to.
@@ -57,9 +62,18 @@ class CheckReport:
         return not self.errors
 
     def summary_line(self) -> str:
+        counts = ", ".join(
+            plural(count, noun)
+            for count, noun in (
+                (self.skills, "skill"),
+                (self.lessons, "lesson"),
+                (self.translations, "translation"),
+                (self.questions, "question"),
+            )
+        )
         return (
-            f"{self.skills} skills, {self.lessons} lessons, {self.translations} translations, "
-            f"{self.questions} questions: {len(self.errors)} errors, {len(self.warnings)} warnings"
+            f"{counts}: {plural(len(self.errors), 'error')}, "
+            f"{plural(len(self.warnings), 'warning')}"
         )
 
 

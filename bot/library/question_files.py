@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.library import limits
 from bot.library.models import Question, QuestionText
-from bot.library.problems import ProblemSink
+from bot.library.problems import ProblemSink, plural
 from bot.library.schema import QuestionFile
 from bot.library.sourcefile import FileFault, read_text
-from bot.library.validation import validate
-from bot.library.yamllines import KeyLines, LinedYaml, YamlFault, parse_yaml
+from bot.library.validation import StatedIds, stated_ids, validate
+from bot.library.yamllines import LinedYaml, YamlFault, parse_yaml
 
 Report = Callable[[int, str], None]
 
@@ -20,11 +21,22 @@ Report = Callable[[int, str], None]
 @dataclass(frozen=True)
 class QuestionEntry:
     path: Path
-    lined: KeyLines
     question: Question
 
 
-def read_question_file(path: Path, sink: ProblemSink) -> QuestionEntry | None:
+@dataclass(frozen=True)
+class QuestionRead:
+    """What one file gave: its stated id and skill (when the YAML reads) and, when every
+    field is valid, the question itself."""
+
+    stated: StatedIds | None = None
+    entry: QuestionEntry | None = None
+
+
+def read_question_file(path: Path, sink: ProblemSink) -> QuestionRead:
+    """Parse, validate and check one file; Slack's limits run on every field that reads as
+    text even when another field is wrong, so all faults show in one check."""
+
     def report(line: int, message: str) -> None:
         sink.error(path, line, message)
 
@@ -32,29 +44,21 @@ def read_question_file(path: Path, sink: ProblemSink) -> QuestionEntry | None:
         lined = parse_yaml(read_text(path))
     except (FileFault, YamlFault) as fault:
         report(fault.line, fault.message)
-        return None
-    parsed = validate(QuestionFile, lined, report)
-    if parsed is None:
-        return None
+        return QuestionRead()
+    for readable in lined.faults:  # the data is still whole: check the rest too
+        report(readable.line, readable.message)
+    stated = stated_ids(path, lined)
     stem = path.name.rsplit(".", 1)[0]
-    if parsed.id != stem:
+    if stated is not None and stated.id is not None and stated.id != stem:
         report(
-            lined.line_of(("id",)),
-            f"id '{parsed.id}' differs from the file name; name the file {parsed.id}.yaml "
+            stated.id_line,
+            f"id '{stated.id}' differs from the file name; name the file {stated.id}.yaml "
             f"or set id: {stem}",
         )
-    _check_texts(lined, (), parsed.prompt, parsed.choices, parsed.follow_up, report)
-    original_choices = len(parsed.choices or [])
-    for code, text in parsed.translations.items():
-        _check_texts(
-            lined, ("translations", code), text.prompt, text.choices, text.follow_up, report
-        )
-        if text.choices is not None and len(text.choices) != original_choices:
-            report(
-                lined.line_of(("translations", code, "choices")),
-                f"translation '{code}' has {len(text.choices)} choices but the original has "
-                f"{original_choices}",
-            )
+    _check_all_texts(lined, report)
+    parsed = validate(QuestionFile, lined, report)
+    if parsed is None:
+        return QuestionRead(stated)
     question = Question(
         id=parsed.id,
         skill=parsed.skill,
@@ -67,32 +71,54 @@ def read_question_file(path: Path, sink: ProblemSink) -> QuestionEntry | None:
         },
         path=path,
     )
-    return QuestionEntry(path, lined.keep(("id",), ("skill",)), question)
+    return QuestionRead(stated, QuestionEntry(path, question))
 
 
-def _check_texts(
-    lined: LinedYaml,
-    at: Sequence[str],
-    prompt: str,
-    choices: list[str] | None,
-    follow_up: str | None,
-    report: Report,
-) -> None:
+def _check_all_texts(lined: LinedYaml, report: Report) -> None:
+    """The original's texts and each translation's, from the raw data (see lesson_files)."""
+    data = lined.data
+    if not isinstance(data, dict):
+        return
+    _check_texts(lined, (), data, report)
+    choices = data.get("choices")
+    # Original choices that are not a list are reported by validation; a count compared
+    # with them would only add a wrong second fault.
+    original = len(choices or []) if isinstance(choices, list | None) else None
+    translations = data.get("translations")
+    if not isinstance(translations, dict):
+        return
+    for code, text in translations.items():
+        if not isinstance(text, dict):
+            continue
+        _check_texts(lined, ("translations", str(code)), text, report)
+        choices = text.get("choices")
+        if isinstance(choices, list) and original is not None and len(choices) != original:
+            report(
+                lined.line_of(("translations", str(code), "choices")),
+                f"translation '{code}' has {plural(len(choices), 'choice')} but the original "
+                f"has {original}",
+            )
+
+
+def _check_texts(lined: LinedYaml, at: Sequence[str], data: dict[str, Any], report: Report) -> None:
     """Slack's limits on the modal label, the select's options and the input hint."""
     where = ".".join(at) + "." if at else ""
-    if len(prompt) > limits.PROMPT_MAX:
+    prompt = data.get("prompt")
+    if isinstance(prompt, str) and len(prompt) > limits.PROMPT_MAX:
         report(
             lined.line_of((*at, "prompt")),
             f"'{where}prompt' is {len(prompt)} characters; a Slack modal label shows at most "
             f"{limits.PROMPT_MAX}",
         )
-    if follow_up is not None and len(follow_up) > limits.FOLLOW_UP_MAX:
+    follow_up = data.get("follow_up")
+    if isinstance(follow_up, str) and len(follow_up) > limits.FOLLOW_UP_MAX:
         report(
             lined.line_of((*at, "follow_up")),
             f"'{where}follow_up' is {len(follow_up)} characters; a Slack hint shows at most "
             f"{limits.FOLLOW_UP_MAX}",
         )
-    if choices is None:
+    choices = data.get("choices")
+    if not isinstance(choices, list):
         return
     if not limits.CHOICES_MIN <= len(choices) <= limits.CHOICES_MAX:
         report(
@@ -102,6 +128,8 @@ def _check_texts(
         )
     seen: set[str] = set()
     for index, choice in enumerate(choices):
+        if not isinstance(choice, str):
+            continue  # validation reports it
         line = lined.line_of((*at, "choices", index))
         if choice in seen:
             report(line, f"choice {index + 1} repeats an earlier choice: '{choice}'")

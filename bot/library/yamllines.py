@@ -14,11 +14,16 @@ from typing import Any
 
 import yaml
 
+from bot.library.yamlerrors import GENERIC, control_character, diagnose, duplicate_key
+
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# Builds single date nodes to test them; construct_yaml_timestamp reads none of its state.
+_DATES = yaml.constructor.SafeConstructor()
 
 
 class YamlFault(Exception):
-    """YAML that cannot be read, with the file line of the fault."""
+    """A fault in the YAML (unreadable text, a duplicate key) with its file line."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -33,6 +38,7 @@ class LinedYaml:
     data: Any
     root: yaml.Node | None
     first_line: int
+    faults: tuple[YamlFault, ...] = ()
 
     def line_of(self, loc: Sequence[str | int]) -> int:
         """The file line of the deepest part of ``loc`` that exists.
@@ -59,6 +65,19 @@ class LinedYaml:
             else:
                 break
         return line + self.first_line
+
+    def text_at(self, loc: Sequence[str | int]) -> str | None:
+        """The text written at ``loc`` when it is a plain value (``yes`` for True), else None."""
+        node = self.root
+        for part in loc:
+            if isinstance(node, yaml.MappingNode):
+                found = _mapping_value(node, part)
+                node = found[1] if found else None
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                node = node.value[part] if 0 <= part < len(node.value) else None
+            else:
+                return None
+        return node.value if isinstance(node, yaml.ScalarNode) else None
 
     def keep(self, *locs: tuple[str | int, ...]) -> KeyLines:
         """Just the lines later cross-file checks need, so the node tree can be freed.
@@ -88,40 +107,58 @@ def _mapping_value(node: yaml.MappingNode, part: str | int) -> tuple[yaml.Node, 
 
 
 def parse_yaml(text: str, first_line: int = 1) -> LinedYaml:
-    """Parse one YAML document; raise :class:`YamlFault` with the file line of any fault."""
+    """Parse one YAML document; raise :class:`YamlFault` with the file line of any fault.
+
+    Faults that leave the data readable (a duplicate key) are returned in ``faults`` instead,
+    so the rest of the file can still be checked.
+    """
+    invisible = control_character(text)
+    if invisible is not None:  # the reader refuses these before parsing, with no line
+        raise YamlFault(invisible.line + first_line, invisible.message)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        if root is not None:
-            _reject_duplicate_keys(root, first_line)
+        faults = _tree_faults(root, first_line) if root is not None else []
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line if mark else 0) + first_line
-        problem = exc.problem or exc.context or "cannot be read"
-        raise YamlFault(line, f"invalid YAML: {problem}") from exc
+        found = diagnose(exc, text)
+        raise YamlFault(found.line + first_line, found.message) from exc
     except yaml.YAMLError as exc:
-        raise YamlFault(first_line, f"invalid YAML: {exc}") from exc
+        raise YamlFault(first_line, GENERIC) from exc
     finally:
         loader.dispose()
-    return LinedYaml(data=data, root=root, first_line=first_line)
+    return LinedYaml(data=data, root=root, first_line=first_line, faults=tuple(faults))
 
 
-def _reject_duplicate_keys(root: yaml.Node, first_line: int) -> None:
-    """PyYAML keeps the last of two equal keys silently; an admin would lose the first."""
+def _tree_faults(root: yaml.Node, first_line: int) -> list[YamlFault]:
+    """Duplicate keys (reported, not fatal) and impossible dates (fatal: they cannot be built).
+
+    PyYAML keeps the last of two equal keys silently, so an admin would lose the first; a
+    date such as 2024-02-30 makes its constructor raise a bare ValueError.
+    """
+    faults: list[YamlFault] = []
     stack = [root]
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
+            seen: dict[str, int] = {}
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
+                    line = key.start_mark.line + first_line
                     if key.value in seen:
-                        raise YamlFault(
-                            key.start_mark.line + first_line,
-                            f"invalid YAML: the key '{key.value}' appears twice",
-                        )
-                    seen.add(key.value)
-                stack.append(value)
+                        faults.append(YamlFault(line, duplicate_key(key.value, seen[key.value])))
+                    else:
+                        seen[key.value] = line
+                stack += (key, value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP:
+            try:
+                _DATES.construct_yaml_timestamp(node)
+            except ValueError as exc:
+                raise YamlFault(
+                    node.start_mark.line + first_line,
+                    f"'{node.value}' reads as a date but there is no such date: "
+                    "put it in quotes if it is text",
+                ) from exc
+    return sorted(faults, key=lambda fault: fault.line)

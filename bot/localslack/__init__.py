@@ -4,10 +4,11 @@ The one seam of the test suite and the engine of ``python -m bot demo`` / ``cons
 """
 
 from bot.localslack.clock import FakeClock
+from bot.localslack.controls import Hold
 from bot.localslack.driver import DriverResponse, SlackDriver
 from bot.localslack.records import ApiCall, Ephemeral, Message, MessageVersion, UploadedFile, View
 from bot.localslack.render import render_blocks, render_message, render_view
-from bot.localslack.server import Hold, LocalSlack
+from bot.localslack.server import LocalSlack
 from bot.localslack.workspace import Workspace, default_seed_path, load_workspace
 
 __all__ = [

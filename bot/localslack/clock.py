@@ -7,11 +7,12 @@ injected clock, so a test moves time forward instead of sleeping.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 class FakeClock:
-    """Callable like ``time.time``; thread-safe because the server reads it from its threads."""
+    """Callable like ``time.time``; ``now`` gives the bot its datetime. Thread-safe because the
+    server reads it from its threads."""
 
     def __init__(self, start: float | datetime = 1_700_000_000.0) -> None:
         self._now = start.timestamp() if isinstance(start, datetime) else float(start)
@@ -20,6 +21,10 @@ class FakeClock:
     def __call__(self) -> float:
         with self._lock:
             return self._now
+
+    def now(self) -> datetime:
+        """The same moment as an aware UTC datetime: the bot's clock."""
+        return datetime.fromtimestamp(self(), UTC)
 
     def advance(self, seconds: float) -> float:
         with self._lock:

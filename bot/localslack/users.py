@@ -84,7 +84,9 @@ def _profile(real_name: str, display_name: str, title: str, team_id: str) -> dic
     }
 
 
-def human_object(user: User, workspace: Workspace, now: float, *, include_locale: bool) -> dict:
+def human_object(
+    user: User, workspace: Workspace, now: float, *, include_locale: bool
+) -> dict[str, Any]:
     team_id = workspace.team.id
     profile = _profile(user.real_name, user.name, user.title, team_id)
     if user.email:
@@ -113,7 +115,9 @@ def human_object(user: User, workspace: Workspace, now: float, *, include_locale
     return data
 
 
-def bot_object(bot: Bot, workspace: Workspace, now: float, *, include_locale: bool) -> dict:
+def bot_object(
+    bot: Bot, workspace: Workspace, now: float, *, include_locale: bool
+) -> dict[str, Any]:
     team_id = workspace.team.id
     profile = _profile(bot.real_name, bot.name, "", team_id)
     profile.update({"bot_id": bot.bot_id, "api_app_id": bot.app_id, "always_active": True})

@@ -1,22 +1,28 @@
-"""Lessons on demand and answers to their checks."""
+"""Lessons on demand, and responses to their checks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
-from bot.delivery.outbox import DeliveryOutcome, LessonPoster, deliver_lesson
-from bot.learning.model import CatalogLesson, Delivery, Member
+from bot.delivery.outbox import LessonPost, LessonPoster, send_claimed
+from bot.learning.model import CatalogLesson, Delivery
 from bot.learning.selection import choose_next_lesson
 from bot.library import Library, LocalizedLesson
-from bot.store.repository import Store
+from bot.services.deps import Deps
+from bot.services.people import Caller, Directory, enrol, recognize
+
+
+class SlackPort(Directory, LessonPoster, Protocol):
+    """The Slack a lesson use case talks to: people in, lessons out."""
 
 
 @dataclass(frozen=True)
 class LessonNow:
     status: Literal["sent", "empty_library", "failed"]
+    language: str
     lesson: LocalizedLesson | None = None
+    channel_id: str | None = None
     error: str | None = None
 
 
@@ -26,27 +32,49 @@ def catalog(library: Library) -> list[CatalogLesson]:
     ]
 
 
-def send_lesson_now(
-    store: Store, library: Library, poster: LessonPoster, member: Member, now: datetime
-) -> LessonNow:
-    """`/learn now`: the member's next lesson, sent to their DM at once (not counted as the day's)."""
-    choice = choose_next_lesson(
-        catalog(library), store.lesson_events(member.id), seed=member.slack_user_id
+def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNow:
+    """`/learn now`: the member's next lesson, sent to their DM at once (not counted as the
+    day's). The claim commits before the send; see `send_claimed`."""
+    now, library = deps.clock(), deps.library.current
+    with deps.uow() as uow:
+        person, member = enrol(uow, slack, deps.roles, caller, now)
+        choice = choose_next_lesson(
+            catalog(library), uow.deliveries.lesson_events(member.id), seed=member.slack_user_id
+        )
+        if choice is None:
+            uow.commit()
+            return LessonNow("empty_library", person.language)
+        lesson = library.lessons[choice.lesson_id].localized(member.locale)
+        delivery = uow.deliveries.claim(
+            member.id,
+            kind="lesson",
+            local_date=None,
+            lesson_id=lesson.id,
+            skill=lesson.skill,
+            locale=lesson.locale,
+            answer_index=lesson.answer_index,
+            now=now,
+        )
+        assert delivery is not None  # on-demand deliveries have no day, so never collide
+        uow.commit()
+    post = LessonPost(
+        channel=member.dm_channel_id or member.slack_user_id,
+        lesson=lesson,
+        skill_name=library.skills[lesson.skill].name_in(person.language),
+        minutes=library.lessons[lesson.id].minutes,
+        delivery_id=delivery.id,
+        language=person.language,
     )
-    if choice is None:
-        return LessonNow("empty_library")
-    lesson = library.lessons[choice.lesson_id].localized(member.locale)
-    outcome: DeliveryOutcome = deliver_lesson(
-        store, poster, member, lesson, kind="lesson", local_date=None, now=now
-    )
-    if outcome.status != "sent":
-        return LessonNow("failed", lesson, outcome.error)
-    return LessonNow("sent", lesson)
+    outcome = send_claimed(deps.uow, slack, member, delivery, post, now)
+    if outcome.status == "failed":
+        return LessonNow("failed", person.language, lesson, error=outcome.error)
+    return LessonNow("sent", person.language, lesson, channel_id=post.channel)
 
 
 @dataclass(frozen=True)
-class AnswerOutcome:
+class CheckOutcome:
     status: Literal["recorded", "already_answered", "not_yours", "unknown_delivery", "bad_choice"]
+    language: str
     delivery: Delivery | None = None
     choice: int | None = None
     correct: bool | None = None
@@ -55,29 +83,28 @@ class AnswerOutcome:
 
 
 def answer_check(
-    store: Store,
-    library: Library,
-    *,
-    team_id: str,
-    slack_user_id: str,
-    delivery_id: int,
-    choice: int,
-    now: datetime,
-) -> AnswerOutcome:
+    deps: Deps, slack: Directory, caller: Caller, delivery_id: int, choice: int
+) -> CheckOutcome:
     """Record a press of a check button once; a second press changes nothing and says so."""
-    member = store.member(store.workspace_id(team_id, now), slack_user_id)
-    delivery = store.delivery(delivery_id)
-    if delivery is None:
-        return AnswerOutcome("unknown_delivery")
-    if member is None or delivery.member_id != member.id:
-        return AnswerOutcome("not_yours", delivery)
-    source = library.lessons.get(delivery.lesson_id)
-    lesson = source.localized(delivery.locale) if source else None
-    if choice < 0 or (lesson is not None and choice >= len(lesson.options)):
-        return AnswerOutcome("bad_choice", delivery, lesson=lesson)
-    correct = choice == delivery.answer_index
-    if store.record_answer(delivery, choice, correct, now):
-        return AnswerOutcome("recorded", delivery, choice, correct, lesson)
-    earlier = store.answer(delivery.id)
-    assert earlier is not None  # the unique key refused us, so a response exists
-    return AnswerOutcome("already_answered", delivery, earlier.choice, earlier.correct, lesson)
+    library = deps.library.current
+    with deps.uow() as uow:
+        person = recognize(uow, slack, deps.roles, caller)
+        language, member = person.language, person.member
+        delivery = uow.deliveries.get(delivery_id)
+        if delivery is None:
+            return CheckOutcome("unknown_delivery", language)
+        if member is None or delivery.member_id != member.id:
+            return CheckOutcome("not_yours", language, delivery)
+        source = library.lessons.get(delivery.lesson_id)
+        lesson = source.localized(delivery.locale) if source else None
+        if choice < 0 or (lesson is not None and choice >= len(lesson.options)):
+            return CheckOutcome("bad_choice", language, delivery, lesson=lesson)
+        correct = choice == delivery.answer_index
+        if uow.responses.add(delivery, choice, correct, deps.clock()):
+            uow.commit()
+            return CheckOutcome("recorded", language, delivery, choice, correct, lesson)
+        earlier = uow.responses.for_delivery(delivery.id)
+        assert earlier is not None  # the unique key kept ours out, so a response exists
+        return CheckOutcome(
+            "already_answered", language, delivery, earlier.choice, earlier.correct, lesson
+        )

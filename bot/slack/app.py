@@ -2,46 +2,69 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import time
+from concurrent.futures import Executor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
-from bot.slack.deps import AppDeps
+from bot.i18n import translator
+from bot.services.deps import Deps
+from bot.slack.context import provide
 from bot.slack.executor import ListenerPool
-from bot.slack.gateway import make_web_client
+from bot.slack.gateway import Sleep, make_web_client
 from bot.slack.listeners import register_listeners
+from bot.slack.listeners.safety import apology_language
 
 log = logging.getLogger("bot.slack")
 
 
-def build_app(deps: AppDeps, pool: ListenerPool | None = None) -> App:
-    """`pool` runs the lazy listeners; pass one to wait on it (demo, tests)."""
+class _SameTokenTwice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when given a client, then warns that
+    the token is unused; our client carries that same token, so the warning is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+log.addFilter(_SameTokenTwice())
+
+
+def build_app(deps: Deps, pool: Executor | None = None, *, sleep: Sleep = time.sleep) -> App:
+    """`pool` runs the lazy listeners; pass one to wait on it (demo, tests). `sleep` is how the
+    Slack client waits before a retry (tests pass one that does not)."""
     settings = deps.settings
     settings.require("slack_bot_token", "slack_signing_secret")
     app = App(
-        client=make_web_client(settings),
+        client=make_web_client(settings, sleep=sleep),
         signing_secret=settings.slack_signing_secret,
         # Lazy listeners run here; the pool bounds concurrent work (and database connections).
         listener_executor=pool or ListenerPool(settings.listener_threads),
-        # Bolt answers requests it has no listener for with 404 instead of raising.
-        raise_error_for_unhandled_request=False,
+        # A request no listener takes reaches `answer_failure`, which acknowledges it.
+        raise_error_for_unhandled_request=True,
         logger=log,
     )
-
-    @app.error
-    def _log_and_hide(error: Exception, body: dict[str, Any]) -> BoltResponse:
-        # An exception in an ack listener: log it, and answer 200 so Slack shows no
-        # "dispatch_failed" banner with internals; the person sees a short apology.
-        log.exception(
-            "unhandled error for %s", body.get("type") or body.get("command"), exc_info=error
-        )
-        return BoltResponse(
-            status=200,
-            body='{"response_type":"ephemeral","text":":warning: Something went wrong on Nudge\'s '
-            'side and nothing was changed. Please try again in a minute."}',
-            headers={"content-type": "application/json"},
-        )
-
-    register_listeners(app, deps)
+    app.use(provide(deps))
+    app.error(answer_failure)
+    register_listeners(app, settings.slash_command)
     return app
+
+
+def answer_failure(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
+    """An exception in an acknowledgement: log it, and answer 200 so Slack shows no
+    "dispatch_failed" banner with internals; the person sees a short apology. A request that no
+    listener takes (an event Nudge does not use) is acknowledged: Slack retries anything else."""
+    if isinstance(error, BoltUnhandledRequestError):
+        log.debug("no listener for %s", body.get("type") or body.get("command"))
+        return BoltResponse(status=200, body="")
+    log.exception("unhandled error for %s", body.get("type") or body.get("command"), exc_info=error)
+    sorry = translator(apology_language(context))("error.apology")
+    return BoltResponse(
+        status=200,
+        body=json.dumps({"response_type": "ephemeral", "text": sorry}),
+        headers={"content-type": "application/json"},
+    )

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
-from waitress.server import create_server
+from waitress.server import BaseWSGIServer, create_server
 
 EVENTS_PATH = "/slack/events"
 
@@ -32,13 +32,20 @@ class WebServer:
     """waitress on HOST:PORT; port 0 picks a free one (tests, demo), read back from `.port`."""
 
     def __init__(self, app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8):
-        self._server = create_server(wsgi_app(app), host=host, port=port, threads=threads)
+        # The socket map is ours, so that the serving thread can poll and close its sockets.
+        self._sockets: dict[int, Any] = {}
+        server = create_server(
+            wsgi_app(app), map=self._sockets, host=host, port=port, threads=threads
+        )
+        # One host and port make one listening socket, never waitress's multi-socket server.
+        assert isinstance(server, BaseWSGIServer)
+        self._server = server
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
 
     @property
     def port(self) -> int:
-        return int(self._server.effective_port)  # type: ignore[union-attr]
+        return int(self._server.getsockname()[1])
 
     @property
     def events_url(self) -> str:
@@ -55,7 +62,7 @@ class WebServer:
         return self
 
     def _serve_until_stopped(self) -> None:
-        sockets = self._server._map  # type: ignore[union-attr]
+        sockets = self._sockets
         while not self._stopping.is_set():
             wasyncore.loop(timeout=30, map=sockets, count=1)
         # Sockets are closed by the thread that polls them: closing them from another thread

@@ -36,7 +36,7 @@ def test_constructing_with_a_broken_directory_raises(content: ContentDir) -> Non
     content.write("skills.yaml", "skills: [")
     with pytest.raises(LibraryInvalid) as raised:
         LibraryHolder(content.path)
-    assert "1 errors" in str(raised.value)
+    assert "1 error, 0 warnings" in str(raised.value)
     assert raised.value.report.errors[0].path == content.path / "skills.yaml"
 
 

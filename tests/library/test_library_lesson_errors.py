@@ -29,7 +29,7 @@ def only_problem(content: ContentDir) -> str:
 def test_unreadable_front_matter_names_the_line_of_the_fault(content: ContentDir) -> None:
     content.write(GOAL, edited("title: Start from", "title: Start: from"))
     assert only_problem(content) == content.at(
-        GOAL, 5, "invalid YAML: mapping values are not allowed in this context"
+        GOAL, 5, "a colon inside a value: put the value in quotes"
     )
 
 
@@ -43,7 +43,7 @@ def test_unclosed_front_matter(content: ContentDir) -> None:
 def test_duplicate_key_in_front_matter(content: ContentDir) -> None:
     content.write(GOAL, edited("minutes: 2\n", "minutes: 2\nlevel: 2\n"))
     assert only_problem(content) == content.at(
-        GOAL, 7, "invalid YAML: the key 'level' appears twice"
+        GOAL, 7, "a duplicate key: 'level' is already set on line 4; keep one of them"
     )
 
 
@@ -80,8 +80,8 @@ def test_yes_as_an_option_is_a_type_error_with_a_hint(content: ContentDir) -> No
     assert only_problem(content) == content.at(
         GOAL,
         11,
-        "'check.options[1]' must be text; put it in quotes (YAML reads yes, no, numbers and "
-        "dates as other types)",
+        "option 2 in 'check.options' must be text; put it in quotes (YAML reads yes, no, "
+        "numbers and dates as other types)",
     )
 
 

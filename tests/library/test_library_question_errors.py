@@ -26,13 +26,23 @@ def problems(content: ContentDir) -> list[str]:
 
 def test_unreadable_question_yaml(content: ContentDir) -> None:
     content.write(Q, edited("  - TikTok\n", "  - TikTok\n - LinkedIn\n"))
-    assert problems(content) == [content.at(Q, 7, "invalid YAML: did not find expected key")]
+    assert problems(content) == [
+        content.at(
+            Q,
+            7,
+            "a list item indented differently from the items above it: line up its '-' with theirs",
+        )
+    ]
 
 
 def test_unreadable_skills_yaml(content: ContentDir) -> None:
     content.write("skills.yaml", SKILLS.replace("description: Measure", "description: 'Measure"))
     assert problems(content) == [
-        content.at("skills.yaml", 10, "invalid YAML: found unexpected end of stream")
+        content.at(
+            "skills.yaml",
+            9,
+            "an unclosed quote that starts here: end the value with the same quote mark",
+        )
     ]
 
 

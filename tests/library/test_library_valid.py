@@ -18,7 +18,7 @@ from bot.library import (
 
 def test_valid_library_checks_clean_with_exit_0(content: ContentDir) -> None:
     code, lines = content.check()
-    assert lines == ["2 skills, 6 lessons, 1 translations, 1 questions: 0 errors, 0 warnings"]
+    assert lines == ["2 skills, 6 lessons, 1 translation, 1 question: 0 errors, 0 warnings"]
     assert code == 0
 
 

@@ -20,7 +20,7 @@ def test_lesson_without_sources_warns(content: ContentDir) -> None:
         content.at(
             AUDIENCE, 2, "warning: no sources; add at least one so readers can check the facts"
         ),
-        "2 skills, 6 lessons, 1 translations, 1 questions: 0 errors, 1 warnings",
+        "2 skills, 6 lessons, 1 translation, 1 question: 0 errors, 1 warning",
     ]
     assert code == 0
 

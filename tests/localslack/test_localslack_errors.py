@@ -37,6 +37,17 @@ def test_token_as_a_form_argument_is_accepted(slack: LocalSlack) -> None:
         assert json.loads(response.read())["ok"] is True
 
 
+def test_a_json_body_that_does_not_parse_is_invalid_json(slack: LocalSlack) -> None:
+    request = urllib.request.Request(
+        f"{slack.api_url}auth.test",
+        data=b"{not json",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {slack.bot_token}"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert json.loads(response.read()) == {"ok": False, "error": "invalid_json"}
+    assert slack.calls == []  # refused before it is a call of any method
+
+
 def test_unknown_method(slack: LocalSlack, client: WebClient) -> None:
     assert _error(lambda: client.api_call("chat.nonsense")) == "unknown_method"
 

@@ -19,8 +19,8 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 
 from bot.localslack import tiers
 from bot.localslack.clock import FakeClock
+from bot.localslack.methods import HANDLERS
 from bot.localslack.server import LocalSlack
-from bot.localslack.webapi import WebApi
 
 ANNA = "U0ANNA0001"
 TEAM_CHANNEL = "C0SOCIAL01"
@@ -39,8 +39,7 @@ def test_tiers_agree_with_slack_reference(slack_specs: Path) -> None:
 
 
 def test_every_served_method_has_a_tier() -> None:
-    served = {name[4:].replace("_", ".") for name in vars(WebApi) if name.startswith("api_")}
-    assert served == set(tiers.METHOD_TIERS)
+    assert set(HANDLERS) == set(tiers.METHOD_TIERS)
 
 
 def test_tier_2_allows_20_a_minute_then_429_with_retry_after(
@@ -83,6 +82,18 @@ def test_rate_limits_can_be_switched_off(workspace, clock: FakeClock) -> None:
         client = WebClient(token=local.bot_token, base_url=local.api_url)
         for _ in range(tiers.POST_MESSAGE_BURST + 5):
             client.chat_postMessage(channel=TEAM_CHANNEL, text="demo")
+
+
+def test_rate_limits_can_be_switched_off_while_running(
+    slack: LocalSlack, client: WebClient
+) -> None:
+    for _ in range(tiers.PER_MINUTE["t2"]):
+        client.users_list()
+    slack.rate_limits = False
+    assert client.users_list()["ok"]
+    slack.rate_limits = True
+    with pytest.raises(SlackApiError):
+        client.users_list()
 
 
 def test_rate_limit_retry_handler_recovers_from_forced_429(slack: LocalSlack) -> None:

@@ -28,17 +28,12 @@ def content(tmp_path: Path) -> Path:
 def admin_bot(slack: LocalSlack, database_url: str, content: Path) -> Iterator[Bot]:
     running = start_bot(slack, database_url, content_dir=content)
     yield running
-    running.server.stop()
-    running.pool.shutdown(wait=True)
-    running.deps.store.engine.dispose()
+    running.close()
 
 
-def _admin_replies(bot: Bot, user_id: str, text: str) -> tuple[str, list[str]]:
-    before = len(bot.slack.ephemerals(user_id))
-    ack = bot.driver.command(user_id, text)
-    assert ack.status == 200
-    bot.settle()
-    return ack.json()["text"], [e.text for e in bot.slack.ephemerals(user_id)[before:]]
+SUMMARY_AFTER_ADDING_ONE = (
+    "3 skill areas · 10 lessons · 1 translation · 1 question · 0 errors · 0 warnings"
+)
 
 
 def _blocks_text(bot: Bot, user_id: str) -> str:
@@ -51,10 +46,11 @@ def test_a_member_may_not_use_admin_commands(admin_bot: Bot, content: Path, acti
     member = admin_bot.user("member")
     (content / "lessons" / "beta" / "beta-4.md").write_text(NEW_LESSON)
 
-    ack, later = _admin_replies(admin_bot, member, f"admin {action}")
+    reply = admin_bot.ask(member, f"admin {action}")
 
-    assert "Only Nudge admins may use `/learn admin`" in ack
-    assert later == []
+    assert reply.text == (
+        ":lock: Only Nudge admins may use `/learn admin`. Admins are listed in the ADMINS setting."
+    )
     assert "beta-4" not in admin_bot.deps.library.current.lessons
 
 
@@ -62,11 +58,9 @@ def test_an_admin_reload_picks_up_a_new_lesson(admin_bot: Bot, content: Path) ->
     admin = admin_bot.user("admin")
     (content / "lessons" / "beta" / "beta-4.md").write_text(NEW_LESSON)
 
-    ack, later = _admin_replies(admin_bot, admin, "admin reload")
+    reply = admin_bot.ask(admin, "admin reload")
 
-    assert "Running `/learn admin reload`" in ack
-    assert len(later) == 1 and "Library reloaded" in later[0]
-    assert "3 skills, 10 lessons, 1 translations, 1 questions: 0 errors" in later[0]
+    assert reply.text == f":white_check_mark: *Library reloaded.* {SUMMARY_AFTER_ADDING_ONE}"
     assert "beta-4" in admin_bot.deps.library.current.lessons
 
 
@@ -78,12 +72,13 @@ def test_a_broken_reload_keeps_the_last_good_library_and_shows_path_and_line(
     broken = content / "lessons" / "beta" / "beta-2.md"
     broken.write_text(broken.read_text().replace("answer: The right one", "answer: Not an option"))
 
-    _ack, later = _admin_replies(admin_bot, admin, "admin reload")
+    reply = admin_bot.ask(admin, "admin reload")
 
-    assert len(later) == 1 and "Reload refused" in later[0]
-    text = _blocks_text(admin_bot, admin)
-    assert f"{content}/lessons/beta/beta-2.md:" in text
-    assert "last good library stays in service" in text
+    assert reply.text.startswith(
+        ":no_entry: *Reload refused.* The library has errors, so the last good library stays in "
+        "service."
+    )
+    assert f"{content}/lessons/beta/beta-2.md:" in _blocks_text(admin_bot, admin)
     assert admin_bot.deps.library.current is good
     # The bot goes on serving lessons from the library it had.
     assert buttons(lesson_for(admin_bot, member))
@@ -93,9 +88,12 @@ def test_admin_check_reports_without_reloading(admin_bot: Bot, content: Path) ->
     admin = admin_bot.user("admin")
     (content / "lessons" / "beta" / "beta-4.md").write_text(NEW_LESSON)
 
-    _ack, later = _admin_replies(admin_bot, admin, "admin check")
+    reply = admin_bot.ask(admin, "admin check")
 
-    assert len(later) == 1 and "The library is valid" in later[0]
+    assert reply.text == (
+        ":white_check_mark: *The library is valid.* A reload would succeed. "
+        + SUMMARY_AFTER_ADDING_ONE
+    )
     assert "beta-4" not in admin_bot.deps.library.current.lessons
 
 
@@ -103,26 +101,29 @@ def test_an_admin_by_user_group_may_reload(slack: LocalSlack, database_url: str)
     group = next(g for g in slack.workspace.usergroups if g.users)
     running = start_bot(slack, database_url, admins=[group.id])
     try:
-        _ack, later = _admin_replies(running, group.users[0], "admin reload")
-        assert len(later) == 1 and "Library reloaded" in later[0]
-        assert slack.calls_to("usergroups.users.list")
+        reply = running.ask(group.users[0], "admin reload")
+        # The group's first member speaks Greek, and so does Nudge to them.
+        assert reply.text == (
+            ":white_check_mark: *Η βιβλιοθήκη φορτώθηκε ξανά.* 3 θεματικές ενότητες · 9 μαθήματα · "
+            "1 μετάφραση · 1 ερώτηση · 0 σφάλματα · 0 προειδοποιήσεις"
+        )
+        assert [call.args["usergroup"] for call in slack.calls_to("usergroups.users.list")] == [
+            group.id
+        ]
     finally:
-        running.server.stop()
-        running.pool.shutdown(wait=True)
-        running.deps.store.engine.dispose()
+        running.close()
 
 
 def test_answers_to_a_removed_lesson_stay_in_the_history(admin_bot: Bot, content: Path) -> None:
     admin, member = admin_bot.user("admin"), admin_bot.user("member")
     message = lesson_for(admin_bot, member)
-    lesson_id = next(
-        iter(admin_bot.deps.store.lesson_events(_member_id(admin_bot, member)))
-    ).lesson_id
+    with admin_bot.deps.uow() as uow:
+        (event,) = uow.deliveries.lesson_events(_member_id(admin_bot, member))
+    lesson_id = event.lesson_id
     next(content.glob(f"lessons/*/{lesson_id}.md")).unlink()
-    _ack, later = _admin_replies(admin_bot, admin, "admin reload")
-    assert (
-        "Library reloaded" in later[0] and lesson_id not in admin_bot.deps.library.current.lessons
-    )
+    reply = admin_bot.ask(admin, "admin reload")
+    assert reply.text.startswith(":white_check_mark: *Library reloaded.*")
+    assert lesson_id not in admin_bot.deps.library.current.lessons
 
     admin_bot.driver.click(member, message, index=2)
     answered = wait_answered(admin_bot, message)
@@ -131,13 +132,17 @@ def test_answers_to_a_removed_lesson_stay_in_the_history(admin_bot: Bot, content
         "Right."
         in next(b for b in answered.blocks if b.get("block_id") == "result")["text"]["text"]
     )
-    workspace_id = admin_bot.deps.store.workspace_id(admin_bot.slack.team_id, admin_bot.clock())
-    totals = {t.slack_user_id: t for t in admin_bot.deps.store.member_totals(workspace_id)}
-    assert (totals[member].lessons, totals[member].answers, totals[member].correct) == (1, 1, 1)
+    with admin_bot.deps.uow() as uow:
+        workspace_id = uow.workspaces.find(admin_bot.slack.team_id)
+        assert workspace_id is not None
+        totals = {t.slack_user_id: t for t in uow.responses.member_totals(workspace_id)}
+    assert (totals[member].lessons, totals[member].responses, totals[member].correct) == (1, 1, 1)
 
 
 def _member_id(bot: Bot, slack_user_id: str) -> int:
-    workspace_id = bot.deps.store.workspace_id(bot.slack.team_id, bot.clock())
-    member = bot.deps.store.member(workspace_id, slack_user_id)
+    with bot.deps.uow() as uow:
+        workspace_id = uow.workspaces.find(bot.slack.team_id)
+        assert workspace_id is not None
+        member = uow.members.find(workspace_id, slack_user_id)
     assert member is not None
     return member.id

@@ -40,3 +40,19 @@ def test_the_messages_tab_publishes_nothing(bot: Bot) -> None:
     bot.driver.event({"type": "app_home_opened", "user": member, "tab": "messages"})
     bot.settle()
     assert bot.slack.home(member) is None
+
+
+def test_a_greek_speaker_sees_the_home_tab_in_greek_with_a_local_date(bot: Bot) -> None:
+    greek = bot.user("greek")
+    lesson_for(bot, greek)
+
+    bot.driver.event({"type": "app_home_opened", "user": greek, "tab": "home"})
+    bot.settle()
+
+    view = bot.slack.home(greek)
+    assert view is not None
+    assert view.blocks[0]["text"]["text"] == "Η μάθησή σας με το Nudge"
+    # The bot's clock reads 09:30 UTC on Thursday 26 November 2026: 11:30 in Athens.
+    assert view.blocks[1]["text"]["text"] == (
+        "*1* μάθημα · *0* απαντήσεις · *0* σωστές\nΤελευταίο μάθημα: Πέμπτη 26 Νοεμβρίου, 11:30"
+    )

@@ -15,18 +15,21 @@ from tests.conftest import Bot
 
 
 def _count(bot: Bot, table: type[tables.Base]) -> int:
-    with bot.deps.store.engine.connect() as connection:
+    with bot.deps.db.engine.connect() as connection:
         return connection.scalar(select(func.count()).select_from(table)) or 0
 
 
 def lesson_for(bot: Bot, user_id: str) -> Message:
     """Ask for a lesson and return the DM it arrived in (waiting, bounded, for the lazy listener)."""
     before = len(bot.slack.dm_messages(user_id))
-    response = bot.driver.command(user_id, "now")
-    assert response.status == 200
-    assert response.json()["response_type"] == "ephemeral"
-    assert "on its way" in response.json()["text"].lower()
-    bot.settle()
+    reply = bot.ask(user_id, "now")
+    lesson = bot.slack.dm_messages(user_id)[before]
+    title = lesson.blocks[0]["text"]["text"]
+    assert reply.text in (
+        f":mailbox_with_mail: Your lesson *{title}* is in your DMs with Nudge.",
+        f":mailbox_with_mail: Το μάθημά σας *{title}* σας περιμένει στα προσωπικά μηνύματα με το "
+        "Nudge.",
+    )
     # A snapshot, as the member's Slack client holds it: later updates do not change it.
     return copy.deepcopy(bot.slack.dm_messages(user_id)[before])
 
@@ -67,7 +70,7 @@ def test_now_sends_a_lesson_dm_with_the_check_as_buttons(bot: Bot) -> None:
 
 
 def _only_delivery(bot: Bot) -> tables.Delivery:
-    with Session(bot.deps.store.engine) as session:
+    with Session(bot.deps.db.engine) as session:
         return session.scalars(select(tables.Delivery)).one()
 
 
@@ -85,7 +88,7 @@ def test_pressing_the_right_answer_records_it_and_closes_the_check(bot: Bot) -> 
     assert "Right." in text and "The right one" in text
     context = [b for b in answered.blocks if b["type"] == "context"][-1]
     assert "test library says so" in context["elements"][0]["text"]
-    with Session(bot.deps.store.engine) as session:
+    with Session(bot.deps.db.engine) as session:
         saved = session.scalars(select(tables.Response)).one()
     assert (saved.choice, saved.correct, saved.lesson_id) == (
         1,
@@ -117,7 +120,7 @@ def test_pressing_twice_or_a_second_answer_records_one_response(bot: Bot) -> Non
     bot.settle()
     assert len([e for e in bot.slack.ephemerals(member) if "already answered" in e.text]) == 2
     assert _count(bot, tables.Response) == 1
-    with Session(bot.deps.store.engine) as session:
+    with Session(bot.deps.db.engine) as session:
         assert session.scalars(select(tables.Response.choice)).one() == 1
     assert not buttons(current(bot, message))
 
@@ -130,7 +133,10 @@ def test_someone_elses_lesson_cannot_be_answered(bot: Bot) -> None:
 
     bot.settle()
     refusal = bot.slack.ephemerals(other)[-1]
-    assert "sent to someone else" in refusal.text
+    # The refusal is in the language of the person who pressed, not the lesson's.
+    assert refusal.text == (
+        "Αυτό το μάθημα στάλθηκε σε κάποιον άλλον, οπότε η απάντησή σας δεν καταγράφηκε."
+    )
     assert _count(bot, tables.Response) == 0
     assert buttons(current(bot, message)), "the owner can still answer"
 
@@ -171,11 +177,12 @@ def test_a_forged_button_value_is_refused_and_changes_nothing(bot: Bot) -> None:
         ],
     )
 
+    before = len(bot.slack.ephemerals(member))
     for index in (1, 2, 3):
         assert bot.driver.click(member, forged, index=index).status == 200
 
     bot.settle()
-    texts = [e.text for e in bot.slack.ephemerals(member)]
+    texts = [e.text for e in bot.slack.ephemerals(member)[before:]]
     assert sorted(texts) == sorted(
         [
             "That button is not one of Nudge's lessons, so nothing was recorded.",
@@ -208,19 +215,21 @@ def test_lessons_rotate_across_skill_areas(bot: Bot) -> None:
     skills = []
     for _ in range(3):
         lesson_for(bot, member)
-    with Session(bot.deps.store.engine) as session:
+    with Session(bot.deps.db.engine) as session:
         skills = session.scalars(select(tables.Delivery.skill).order_by(tables.Delivery.id)).all()
     assert sorted(skills) == ["alpha", "beta", "gamma"]
 
 
 def test_a_rate_limited_post_is_retried_after_retry_after(bot: Bot) -> None:
     member = bot.user("member")
-    bot.slack.fail_next("chat.postMessage", status=429, retry_after=0, times=1)
+    bot.slack.fail_next("chat.postMessage", status=429, retry_after=7, times=1)
 
     message = lesson_for(bot, member)
 
     posts = bot.slack.calls_to("chat.postMessage")
     assert [call.status for call in posts] == [429, 200]
+    # The client waited (here: noted that it would wait) Retry-After plus under a second of jitter.
+    assert len(bot.waits) == 1 and 7 <= bot.waits[0] < 8
     assert _only_delivery(bot).ts == message.ts
     assert len(bot.slack.dm_messages(member)) == 1
 
@@ -229,12 +238,13 @@ def test_a_lesson_slack_refuses_is_marked_failed_and_the_member_told(bot: Bot) -
     member = bot.user("member")
     bot.slack.fail_next("chat.postMessage", status=500, times=5)
 
-    response = bot.driver.command(member, "now")
+    notice = bot.ask(member, "now")
 
-    assert response.status == 200
-    bot.settle()
-    notice = bot.slack.ephemerals(member)[-1]
-    assert "nothing was sent" in notice.text
+    assert notice.text == (
+        ":warning: Slack refused the lesson (`internal_error`), so nothing was sent. Please try again later."
+    )
+    assert bot.slack.calls_to("chat.postMessage")[-1].status == 500
+    assert len(bot.slack.calls_to("chat.postMessage")) == 3  # the first try and two retries
     assert _only_delivery(bot).status == "failed"
     assert bot.slack.dm_messages(member) == []
 
@@ -242,15 +252,19 @@ def test_a_lesson_slack_refuses_is_marked_failed_and_the_member_told(bot: Bot) -
 def test_a_failure_inside_nudge_shows_an_apology_not_a_traceback(bot: Bot) -> None:
     member = bot.user("member")
     message = lesson_for(bot, member)
-    with bot.deps.store.engine.begin() as connection:  # the database loses a table under us
+    with bot.deps.db.engine.begin() as connection:  # the database loses a table under us
         connection.exec_driver_sql("DROP TABLE responses")
 
+    before = len(bot.slack.ephemerals(member))
     response = bot.driver.click(member, message, index=2)
 
-    assert response.status == 200
+    assert (response.status, response.body) == (200, "")
     bot.settle()
-    (apology,) = bot.slack.ephemerals(member)
-    assert apology.text.startswith(":warning: Something went wrong on Nudge's side")
+    (apology,) = bot.slack.ephemerals(member)[before:]
+    assert apology.text == (
+        ":warning: Something went wrong on Nudge's side and nothing was changed. Please try again "
+        "in a minute; if it keeps happening, tell your Nudge admin."
+    )
     seen = [apology.text, *(m.text for m in bot.slack.dm_messages(member))]
     assert not any("Traceback" in text or "sqlalchemy" in text.lower() for text in seen)
     assert buttons(current(bot, message)), "the lesson stays answerable once the fault is fixed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-from bot.learning.model import MemberProfile
+from bot.learning.model import Delivery, Member, MemberProfile
 from bot.store.db import (
     SchemaOutOfDate,
     current_revision,
@@ -17,15 +18,15 @@ from bot.store.db import (
     head_revision,
     make_engine,
 )
-from bot.store.repository import Store
 from bot.store.tables import Base
+from bot.store.uow import Database, UnitOfWork
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 ANNA = MemberProfile("U0ANNA0001", "Anna", "Europe/Athens", "el-GR")
 
 
 @pytest.fixture
-def engine(database_url: str) -> Engine:
+def engine(database_url: str) -> Iterator[Engine]:
     created = make_engine(database_url)
     ensure_schema(created, auto_upgrade=True)
     yield created
@@ -33,8 +34,10 @@ def engine(database_url: str) -> Engine:
 
 
 @pytest.fixture
-def store(engine: Engine) -> Store:
-    return Store(engine)
+def uow(engine: Engine) -> Iterator[UnitOfWork]:
+    """One unit of work a test writes through; it commits where the test says."""
+    with Database(engine).uow() as work:
+        yield work
 
 
 def test_migrations_build_exactly_the_tables_the_code_declares(engine: Engine) -> None:
@@ -51,13 +54,15 @@ def test_an_old_schema_is_refused_with_the_command_to_run(database_url: str) -> 
     empty.dispose()
 
 
-def _member(store: Store):
-    workspace = store.workspace_id("T0ACME001", NOW)
-    return store.save_member(workspace, ANNA, NOW)
+def _member(uow: UnitOfWork) -> Member:
+    workspace = uow.workspaces.ensure("T0ACME001", NOW)
+    return uow.members.save(workspace, ANNA, NOW)
 
 
-def _claim(store: Store, member_id: int, local_date: date | None = date(2026, 11, 26)):
-    return store.claim_delivery(
+def _claim(
+    uow: UnitOfWork, member_id: int, local_date: date | None = date(2026, 11, 26)
+) -> Delivery | None:
+    return uow.deliveries.claim(
         member_id,
         kind="lesson",
         local_date=local_date,
@@ -69,64 +74,90 @@ def _claim(store: Store, member_id: int, local_date: date | None = date(2026, 11
     )
 
 
-def test_a_scheduled_delivery_can_be_claimed_once_a_day(store: Store) -> None:
-    member = _member(store)
-    first = _claim(store, member.id)
+def test_a_scheduled_delivery_can_be_claimed_once_a_day(uow: UnitOfWork) -> None:
+    member = _member(uow)
+    first = _claim(uow, member.id)
     assert first is not None
-    assert _claim(store, member.id) is None
-    assert _claim(store, member.id, date(2026, 11, 27)) is not None
+    assert _claim(uow, member.id) is None
+    assert _claim(uow, member.id, date(2026, 11, 27)) is not None
+    uow.commit()  # the refused claim left the transaction usable
 
 
-def test_on_demand_deliveries_are_not_limited_to_one_a_day(store: Store) -> None:
-    member = _member(store)
-    assert _claim(store, member.id, None) is not None
-    assert _claim(store, member.id, None) is not None
+def test_a_claim_another_transaction_made_first_is_refused(engine: Engine) -> None:
+    database = Database(engine)
+    with database.uow() as first:
+        member = _member(first)
+        assert _claim(first, member.id) is not None
+        first.commit()
+    with database.uow() as second:
+        assert _claim(second, member.id) is None
 
 
-def test_a_second_answer_to_a_delivery_is_refused_and_the_first_kept(store: Store) -> None:
-    member = _member(store)
-    delivery = _claim(store, member.id)
+def test_on_demand_deliveries_are_not_limited_to_one_a_day(uow: UnitOfWork) -> None:
+    member = _member(uow)
+    assert _claim(uow, member.id, None) is not None
+    assert _claim(uow, member.id, None) is not None
+
+
+def test_a_second_response_to_a_delivery_is_refused_and_the_first_kept(uow: UnitOfWork) -> None:
+    member = _member(uow)
+    delivery = _claim(uow, member.id)
     assert delivery is not None
-    assert store.record_answer(delivery, 1, True, NOW) is True
-    assert store.record_answer(delivery, 0, False, NOW) is False
-    answer = store.answer(delivery.id)
-    assert answer is not None and (answer.choice, answer.correct) == (1, True)
-    assert store.response_count() == 1
+    assert uow.responses.add(delivery, 1, True, NOW) is True
+    assert uow.responses.add(delivery, 0, False, NOW) is False
+    response = uow.responses.for_delivery(delivery.id)
+    assert response is not None and (response.choice, response.correct) == (1, True)
+    assert uow.responses.count() == 1
 
 
-def test_times_come_back_as_aware_utc(store: Store) -> None:
-    member = _member(store)
-    delivery = _claim(store, member.id)
+def test_nothing_is_kept_without_a_commit(engine: Engine) -> None:
+    database = Database(engine)
+    with database.uow() as work:
+        _member(work)
+    with database.uow() as work:
+        assert work.workspaces.find("T0ACME001") is None
+
+
+def test_finding_a_workspace_never_creates_one(uow: UnitOfWork) -> None:
+    assert uow.workspaces.find("T0NEVER01") is None
+    assert uow.workspaces.find("T0NEVER01") is None
+    assert uow.workspaces.ensure("T0NEVER01", NOW) == uow.workspaces.ensure("T0NEVER01", NOW)
+
+
+def test_times_come_back_as_aware_utc(uow: UnitOfWork) -> None:
+    member = _member(uow)
+    delivery = _claim(uow, member.id)
     assert delivery is not None
-    store.mark_sent(delivery.id, "D0ANNA0001", "1700000000.000100", NOW)
-    (event,) = store.lesson_events(member.id)
+    uow.deliveries.mark_sent(delivery.id, "D0ANNA0001", "1700000000.000100", NOW)
+    uow.commit()
+    (event,) = uow.deliveries.lesson_events(member.id)
     assert event.delivered_at == NOW and event.delivered_at.tzinfo is not None
 
 
-def test_saving_a_member_again_updates_the_profile_and_keeps_one_row(store: Store) -> None:
-    first = _member(store)
+def test_saving_a_member_again_updates_the_profile_and_keeps_one_row(uow: UnitOfWork) -> None:
+    first = _member(uow)
     moved = MemberProfile(ANNA.slack_user_id, "Anna P.", "Europe/London", "en-GB")
-    again = store.save_member(first.workspace_id, moved, NOW, is_lead=True)
+    again = uow.members.save(first.workspace_id, moved, NOW, is_lead=True)
     assert again.id == first.id
     assert (again.tz, again.locale, again.is_lead) == ("Europe/London", "en-GB", True)
 
 
-def test_a_naive_time_is_refused(store: Store) -> None:
+def test_a_naive_time_is_refused(uow: UnitOfWork) -> None:
     with pytest.raises(Exception, match="naive datetime"):
-        store.workspace_id("T0OTHER01", datetime(2026, 11, 26, 9, 0))
+        uow.workspaces.ensure("T0OTHER01", datetime(2026, 11, 26, 9, 0))
 
 
-def test_member_totals_count_sent_lessons_answers_and_skills(store: Store) -> None:
-    anna = _member(store)
-    ben = store.save_member(anna.workspace_id, MemberProfile("U0BEN", "Ben", "UTC", "en-US"), NOW)
-    sent = _claim(store, anna.id, date(2026, 11, 26))
-    unsent = _claim(store, anna.id, date(2026, 11, 27))
+def test_member_totals_count_sent_lessons_responses_and_skills(uow: UnitOfWork) -> None:
+    anna = _member(uow)
+    ben = uow.members.save(anna.workspace_id, MemberProfile("U0BEN", "Ben", "UTC", "en-US"), NOW)
+    sent = _claim(uow, anna.id, date(2026, 11, 26))
+    unsent = _claim(uow, anna.id, date(2026, 11, 27))
     assert sent is not None and unsent is not None
-    store.mark_sent(sent.id, "D1", "1.1", NOW)
-    store.record_answer(sent, 1, True, NOW)
+    uow.deliveries.mark_sent(sent.id, "D1", "1.1", NOW)
+    uow.responses.add(sent, 1, True, NOW)
 
-    totals = {t.slack_user_id: t for t in store.member_totals(anna.workspace_id)}
+    totals = {t.slack_user_id: t for t in uow.responses.member_totals(anna.workspace_id)}
 
-    assert (totals["U0ANNA0001"].lessons, totals["U0ANNA0001"].answers) == (1, 1)
+    assert (totals["U0ANNA0001"].lessons, totals["U0ANNA0001"].responses) == (1, 1)
     assert (totals["U0ANNA0001"].correct, totals["U0ANNA0001"].skills) == (1, ("strategy",))
     assert (totals[ben.slack_user_id].lessons, totals[ben.slack_user_id].skills) == (0, ())

@@ -1,10 +1,11 @@
-"""Nudge's Home tab: the member's own progress by skill area."""
+"""Nudge's Home tab: the member's own progress by skill area, in their language."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -13,41 +14,41 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.progress import Progress
+from bot.i18n import Translator
+from bot.learning.progress import Progress
 
 
 def _bar(answered: int, delivered: int) -> str:
+    """Text bars read well on a phone, where an image would not."""
     return "▰" * answered + "▱" * (delivered - answered) if delivered else "·"
 
 
-def home_view(progress: Progress, command: str) -> dict[str, Any]:
-    blocks: list[Any] = [HeaderBlock(text="Your learning with Nudge")]
-    if not progress.known:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text="You have no lessons yet. Type "
-                    f"`{command} now` for your first one; after that they come to your DMs."
-                )
-            )
-        )
+def home_view(t: Translator, progress: Progress, command: str, tz: str) -> dict[str, Any]:
+    blocks: list[Block] = [HeaderBlock(text=t("home.title"))]
+    if not progress.known or progress.last_lesson_at is None:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=t("home.first", command=command))))
     else:
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"*{progress.lessons}* lessons · *{progress.answered}* answered · "
-                    f"*{progress.correct}* right"
-                )
+        totals = " · ".join(
+            (
+                t.plural("home.lessons", progress.lessons),
+                t.plural("home.responses", progress.responses),
+                t.plural("home.correct", progress.correct),
             )
         )
+        last = t("home.last_lesson", when=t.when(progress.last_lesson_at, tz))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{totals}\n{last}")))
         blocks.append(DividerBlock())
         lines = [
             f"{_bar(s.engagement.answered, s.engagement.delivered)}  *{s.name}*: "
-            f"{s.engagement.answered}/{s.engagement.delivered} answered"
+            + t(
+                "home.skill_answered",
+                answered=s.engagement.answered,
+                delivered=s.engagement.delivered,
+            )
             for s in progress.skills
         ]
         blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines))))
     blocks.append(
-        ContextBlock(elements=[MarkdownTextObject(text=f"`{command} help` lists everything.")])
+        ContextBlock(elements=[MarkdownTextObject(text=t("home.footer", command=command))])
     )
     return View(type="home", blocks=blocks).to_dict()

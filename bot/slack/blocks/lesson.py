@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -16,18 +15,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.i18n import Translator
 from bot.library import LocalizedLesson
-from bot.slack.blocks.phrases import phrase
+from bot.library.limits import SECTION_MAX
+from bot.slack.message import SlackMessage
 
 CHECK_BLOCK_ID = "check"
 CHECK_ACTION_PREFIX = "check_answer_"
-SECTION_LIMIT = 3000
-
-
-@dataclass(frozen=True)
-class SlackMessage:
-    text: str  # the notification and screen-reader text
-    blocks: list[dict[str, Any]]
 
 
 def answer_value(delivery_id: int, choice: int) -> str:
@@ -47,33 +41,28 @@ def _body_sections(sections: tuple[str, ...]) -> list[Block]:
     allows (the checker guarantees that no single block is longer)."""
     packed: list[str] = []
     for block in sections:
-        if packed and len(packed[-1]) + 2 + len(block) <= SECTION_LIMIT:
+        if packed and len(packed[-1]) + 2 + len(block) <= SECTION_MAX:
             packed[-1] += "\n\n" + block
         else:
             packed.append(block)
     return [SectionBlock(text=MarkdownTextObject(text=text)) for text in packed if text.strip()]
 
 
-def _lesson_blocks(lesson: LocalizedLesson, skill_name: str, minutes: int) -> list[Block]:
+def _lesson_blocks(
+    t: Translator, lesson: LocalizedLesson, skill_name: str, minutes: int
+) -> list[Block]:
+    reading = t.plural("lesson.minutes", minutes)
     return [
         HeaderBlock(text=lesson.title),
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text=f"*{skill_name}* · {phrase(lesson.locale, 'read', minutes=minutes)}"
-                )
-            ]
-        ),
+        ContextBlock(elements=[MarkdownTextObject(text=f"*{skill_name}* · {reading}")]),
         *_body_sections(lesson.body_sections),
         DividerBlock(),
-        SectionBlock(
-            text=MarkdownTextObject(text=f"{phrase(lesson.locale, 'check')} {lesson.question}")
-        ),
+        SectionBlock(text=MarkdownTextObject(text=f"*{t('lesson.check')}* {lesson.question}")),
     ]
 
 
 def lesson_message(
-    lesson: LocalizedLesson, skill_name: str, minutes: int, delivery_id: int
+    t: Translator, lesson: LocalizedLesson, skill_name: str, minutes: int, delivery_id: int
 ) -> SlackMessage:
     buttons = [
         ButtonElement(
@@ -84,11 +73,11 @@ def lesson_message(
         for index, option in enumerate(lesson.options)
     ]
     blocks = [
-        *_lesson_blocks(lesson, skill_name, minutes),
+        *_lesson_blocks(t, lesson, skill_name, minutes),
         ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons),
     ]
     return SlackMessage(
-        text=phrase(lesson.locale, "lesson", title=lesson.title),
+        text=t("lesson.notification", title=lesson.title),
         blocks=[b.to_dict() for b in blocks],
     )
 
@@ -102,28 +91,31 @@ def option_texts(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 def answered_message(
+    t: Translator,
     original_blocks: list[dict[str, Any]],
-    *,
     choice: int,
     correct: bool,
     answer_index: int,
-    explanation: str | None,
-    title: str,
-    locale: str,
+    lesson: LocalizedLesson | None,
 ) -> SlackMessage:
-    """The same lesson with the buttons replaced by the result, so it cannot be answered twice."""
+    """The same lesson with the buttons replaced by the result, so it cannot be answered twice.
+    `lesson` is None when it has since left the library: the verdict still shows."""
     options = option_texts(original_blocks)
-    chosen = options[choice] if choice < len(options) else f"option {choice + 1}"
-    right = options[answer_index] if answer_index < len(options) else f"option {answer_index + 1}"
-    verdict = phrase(locale, "right" if correct else "wrong", chosen=chosen, right=right)
+
+    def option(index: int) -> str:
+        return options[index] if index < len(options) else t("lesson.option", number=index + 1)
+
+    if correct:
+        verdict = t("lesson.right", chosen=option(choice))
+    else:
+        verdict = t("lesson.wrong", chosen=option(choice), right=option(answer_index))
     result: list[Block] = [SectionBlock(block_id="result", text=MarkdownTextObject(text=verdict))]
-    if explanation:
-        result.append(
-            ContextBlock(block_id="explanation", elements=[MarkdownTextObject(text=explanation)])
-        )
+    if lesson is not None and lesson.explanation:
+        explanation = MarkdownTextObject(text=lesson.explanation)
+        result.append(ContextBlock(block_id="explanation", elements=[explanation]))
     replaced = {CHECK_BLOCK_ID, "result", "explanation"}
     kept = [block for block in original_blocks if block.get("block_id") not in replaced]
     return SlackMessage(
-        text=phrase(locale, "answered", title=title),
+        text=t("lesson.answered", title=lesson.title if lesson else t("lesson.untitled")),
         blocks=[*kept, *(block.to_dict() for block in result)],
     )

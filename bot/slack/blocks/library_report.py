@@ -2,43 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
+from bot.i18n import Translator
 from bot.library import CheckReport
-from bot.slack.blocks.lesson import SECTION_LIMIT, SlackMessage
+from bot.library.limits import SECTION_MAX
+from bot.slack.message import SlackMessage
 
-# Keep the list readable in Slack; the full list is one `python -m bot content check` away.
+# Keep the list readable in Slack; the full list is one `make check` away.
 MAX_PROBLEMS_SHOWN = 30
 
+HEADLINES = {
+    ("check", True): "library.check_ok",
+    ("check", False): "library.check_failed",
+    ("reload", True): "library.reload_ok",
+    ("reload", False): "library.reload_refused",
+}
 
-def _problem_list(report: CheckReport) -> str:
+
+def _problem_list(t: Translator, report: CheckReport) -> str:
+    """The problems as `path:line: message`, the way an editor or CI shows them."""
     lines = [str(problem) for problem in report.problems[:MAX_PROBLEMS_SHOWN]]
     hidden = len(report.problems) - len(lines)
     if hidden > 0:
-        lines.append(f"... and {hidden} more: run `python -m bot content check` to see them all")
+        lines.append(t.plural("library.more_problems", hidden))
     text = "\n".join(lines)
-    budget = SECTION_LIMIT - 8
+    budget = SECTION_MAX - 8  # the code fence
     if len(text) > budget:
         text = text[: budget - 3] + "..."
     return f"```{text}```"
 
 
-def library_report_message(report: CheckReport, *, action: str) -> SlackMessage:
-    """`action` is "check" or "reload"; a refused reload says the last good library stays."""
-    summary = report.summary_line()
-    if not report.ok:
-        if action == "reload":
-            headline = (
-                ":no_entry: *Reload refused.* The library has errors, so the last good "
-                "library stays in service."
-            )
-        else:
-            headline = ":no_entry: *The library has errors.* A reload would be refused."
-    elif action == "reload":
-        headline = ":white_check_mark: *Library reloaded.*"
-    else:
-        headline = ":white_check_mark: *The library is valid.* A reload would succeed."
+def library_report_message(
+    t: Translator, report: CheckReport, *, action: Literal["check", "reload"]
+) -> SlackMessage:
+    """A refused reload says that the last good library stays in service."""
+    headline = t(HEADLINES[action, report.ok])
+    counts = (
+        ("library.skills", report.skills),
+        ("library.lessons", report.lessons),
+        ("library.translations", report.translations),
+        ("library.questions", report.questions),
+        ("library.errors", len(report.errors)),
+        ("library.warnings", len(report.warnings)),
+    )
+    summary = " · ".join(t.plural(message_id, count) for message_id, count in counts)
     blocks = [SectionBlock(text=MarkdownTextObject(text=f"{headline}\n{summary}"))]
     if report.problems:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_problem_list(report))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_problem_list(t, report))))
     return SlackMessage(text=f"{headline} {summary}", blocks=[b.to_dict() for b in blocks])

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.deps import AppDeps
 from bot.slack.listeners import actions, commands, events
 
 
-def register_listeners(app: App, deps: AppDeps) -> None:
-    commands.register(app, deps)
-    actions.register(app, deps)
-    events.register(app, deps)
+def register_listeners(app: App, command: str) -> None:
+    commands.register(app, command)
+    actions.register(app)
+    events.register(app)

@@ -1,4 +1,5 @@
-"""No stack trace ever reaches Slack: a failed lazy listener logs and tells the person, briefly."""
+"""No stack trace ever reaches Slack: a failed lazy listener logs and tells the person, briefly,
+in their language."""
 
 from __future__ import annotations
 
@@ -7,27 +8,35 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import BoltContext, Respond
 
-SORRY = (
-    ":warning: Something went wrong on Nudge's side and nothing was changed. "
-    "Please try again in a minute; if it keeps happening, tell your Nudge admin."
-)
+from bot.i18n import translator
+from bot.services.home import language_of_caller
+from bot.slack.context import caller_of, deps_of
 
 log = logging.getLogger("bot.slack")
+
+
+def apology_language(context: BoltContext) -> str:
+    try:
+        return language_of_caller(deps_of(context), caller_of(context))
+    except Exception:  # the database may be what failed: English is all that is left
+        log.exception("could not read the language of %s", context.user_id)
+        return "en"
 
 
 def apologise_on_error(work: Callable[..., None]) -> Callable[..., None]:
     """Wrap a lazy listener. Bolt injects arguments by parameter name, so the signature is kept."""
 
     @functools.wraps(work)
-    def guarded(respond: Respond, **kwargs: Any) -> None:
+    def guarded(respond: Respond, context: BoltContext, **kwargs: Any) -> None:
         try:
-            work(respond=respond, **kwargs)
+            work(respond=respond, context=context, **kwargs)
         except Exception:
             log.exception("listener %s failed", work.__name__)
             try:
-                respond(text=SORRY, response_type="ephemeral", replace_original=False)
+                sorry = translator(apology_language(context))("error.apology")
+                respond(text=sorry, response_type="ephemeral", replace_original=False)
             except Exception:
                 log.exception("could not tell the user about the failure")
 

@@ -8,79 +8,59 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.services.lessons import AnswerOutcome, answer_check
+from bot.i18n import Translator, translator
+from bot.services.home import identify_caller
+from bot.services.lessons import CheckOutcome, answer_check
 from bot.slack.blocks.lesson import CHECK_ACTION_PREFIX, answered_message, parse_answer_value
-from bot.slack.deps import AppDeps, team_of
+from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.safety import apologise_on_error
 
 REFUSALS = {
-    "not_yours": "This lesson was sent to someone else, so your answer was not recorded.",
-    "unknown_delivery": "I can't find that lesson any more, so nothing was recorded.",
-    "bad_choice": "That option is not part of this lesson, so nothing was recorded.",
-    "bad_value": "That button is not one of Nudge's lessons, so nothing was recorded.",
+    "not_yours": "check.not_yours",
+    "unknown_delivery": "check.unknown_delivery",
+    "bad_choice": "check.bad_choice",
 }
 
 
-def register(app: App, deps: AppDeps) -> None:
-    def acknowledge(ack: Ack) -> None:
-        ack()
-
-    @apologise_on_error
-    def record(
-        respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        action = body["actions"][0]
-        parsed = parse_answer_value(action.get("value") or "")
-        if parsed is None:
-            _refuse(respond, "bad_value")
-            return
-        delivery_id, choice = parsed
-        outcome = answer_check(
-            deps.store,
-            deps.library.current,
-            team_id=team_of(context),
-            slack_user_id=body["user"]["id"],
-            delivery_id=delivery_id,
-            choice=choice,
-            now=deps.clock(),
-        )
-        if outcome.status in ("recorded", "already_answered"):
-            _show_result(client, body, outcome)
-            if outcome.status == "already_answered":
-                respond(
-                    text="You already answered this lesson; your first answer stands.",
-                    response_type="ephemeral",
-                    replace_original=False,
-                )
-        else:
-            _refuse(respond, outcome.status)
-
-    app.action(re.compile(rf"^{CHECK_ACTION_PREFIX}\d+$"))(ack=acknowledge, lazy=[record])
+def acknowledge(ack: Ack) -> None:
+    ack()
 
 
-def _refuse(respond: Respond, reason: str) -> None:
-    respond(text=REFUSALS[reason], response_type="ephemeral", replace_original=False)
+@apologise_on_error
+def record(respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps, slack, caller = deps_of(context), slack_of(context), caller_of(context)
+    parsed = parse_answer_value(body["actions"][0].get("value") or "")
+    if parsed is None:
+        t = translator(identify_caller(deps, slack, caller).language)
+        respond(text=t("check.bad_value"), response_type="ephemeral", replace_original=False)
+        return
+    outcome = answer_check(deps, slack, caller, *parsed)
+    t = translator(outcome.language)
+    if outcome.status in REFUSALS:
+        respond(text=t(REFUSALS[outcome.status]), response_type="ephemeral", replace_original=False)
+        return
+    _show_result(t, client, body, outcome)
+    if outcome.status == "already_answered":
+        respond(text=t("check.already_answered"), response_type="ephemeral", replace_original=False)
 
 
-def _show_result(client: WebClient, body: dict[str, Any], outcome: AnswerOutcome) -> None:
+def _show_result(
+    t: Translator, client: WebClient, body: dict[str, Any], outcome: CheckOutcome
+) -> None:
     """Replace the buttons with the verdict; harmless to repeat, so a second press repairs a
     message whose first update was lost."""
-    delivery = outcome.delivery
-    assert delivery is not None and outcome.choice is not None and outcome.correct is not None
+    delivery, choice, correct = outcome.delivery, outcome.choice, outcome.correct
+    assert delivery is not None and choice is not None and correct is not None
     original = (body.get("message") or {}).get("blocks") or []
-    lesson = outcome.lesson
-    message = answered_message(
-        original,
-        choice=outcome.choice,
-        correct=outcome.correct,
-        answer_index=delivery.answer_index,
-        explanation=lesson.explanation if lesson else None,
-        title=lesson.title if lesson else "Lesson",
-        locale=delivery.locale,
-    )
+    message = answered_message(t, original, choice, correct, delivery.answer_index, outcome.lesson)
+    container = body["container"]
     client.chat_update(
-        channel=delivery.channel_id or body["container"]["channel_id"],
-        ts=delivery.ts or body["container"]["message_ts"],
+        channel=delivery.channel_id or container["channel_id"],
+        ts=delivery.ts or container["message_ts"],
         text=message.text,
         blocks=message.blocks,
     )
+
+
+def register(app: App) -> None:
+    app.action(re.compile(rf"^{CHECK_ACTION_PREFIX}\d+$"))(ack=acknowledge, lazy=[record])

@@ -1,8 +1,7 @@
 from slack_bolt import App
 
-from bot.slack.deps import AppDeps
 from bot.slack.listeners.commands import learn
 
 
-def register(app: App, deps: AppDeps) -> None:
-    learn.register(app, deps)
+def register(app: App, command: str) -> None:
+    learn.register(app, command)

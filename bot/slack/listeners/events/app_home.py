@@ -1,4 +1,4 @@
-"""`app_home_opened`: publish the member's progress on the Home tab."""
+"""`app_home_opened`: publish the member's progress on the Home tab, in their language."""
 
 from __future__ import annotations
 
@@ -7,19 +7,21 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.services.progress import member_progress
+from bot.i18n import translator
+from bot.services.home import show_home
 from bot.slack.blocks.home import home_view
-from bot.slack.deps import AppDeps, team_of
+from bot.slack.context import caller_of, deps_of, slack_of
 
 
-def register(app: App, deps: AppDeps) -> None:
-    @app.event("app_home_opened")
-    def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if event.get("tab") != "home":
-            return  # the Messages tab needs nothing from us
-        progress = member_progress(
-            deps.store, deps.library.current, team_of(context), event["user"], deps.clock()
-        )
-        client.views_publish(
-            user_id=event["user"], view=home_view(progress, deps.settings.slash_command)
-        )
+def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    if event.get("tab") != "home":
+        return  # the Messages tab needs nothing from us
+    deps = deps_of(context)
+    home = show_home(deps, slack_of(context), caller_of(context))
+    t = translator(home.person.language)
+    view = home_view(t, home.progress, deps.settings.slash_command, home.tz)
+    client.views_publish(user_id=event["user"], view=view)
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(publish_home)

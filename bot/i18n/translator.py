@@ -1,0 +1,88 @@
+"""Load a `.po` catalogue with Babel and say messages, plurals, dates and times in its language."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+CATALOGUE_DIR = Path(__file__).parent / "catalogues"
+LANGUAGES = ("en", "el")
+FALLBACK = "en"
+
+# How a day and time reads in each language: "Tuesday 6 April, 09:30", "Τρίτη 6 Απριλίου, 09:30".
+WHEN_PATTERN = "EEEE d MMMM, HH:mm"
+
+
+class MissingMessage(KeyError):
+    """A message id that the catalogue does not hold: a bug the catalogue tests catch first."""
+
+
+def language_of(setting: str | None, slack_locale: str | None) -> str:
+    """The member's own language setting, else their Slack locale (`el-GR`), else English."""
+    for candidate in (setting, slack_locale):
+        if candidate:
+            language = candidate.strip().replace("_", "-").split("-", 1)[0].lower()
+            if language in LANGUAGES:
+                return language
+    return FALLBACK
+
+
+@cache
+def _catalogue(language: str) -> Catalog:
+    with (CATALOGUE_DIR / f"{language}.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def catalogue_ids(language: str) -> frozenset[str]:
+    """Every message id in a language's catalogue (plural messages by their singular id)."""
+    return frozenset(
+        str(message.id if isinstance(message.id, str) else message.id[0])
+        for message in _catalogue(language)
+        if message.id
+    )
+
+
+class Translator:
+    """One language's messages. `t("help.intro", command="/learn")` fills `{command}`."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        # Compiling the .po in memory keeps the repository free of binary .mo files.
+        compiled = io.BytesIO()
+        write_mo(compiled, _catalogue(language))
+        compiled.seek(0)
+        self._translations = Translations(compiled)
+        self._ids = catalogue_ids(language)
+
+    def __call__(self, message_id: str, **values: object) -> str:
+        self._require(message_id)
+        return self._translations.gettext(message_id).format(**values)
+
+    def plural(self, message_id: str, count: int, **values: object) -> str:
+        """`count` picks the language's plural form and fills `{count}`."""
+        self._require(message_id)
+        text = self._translations.ngettext(message_id, f"{message_id}.other", count)
+        return text.format(count=count, **values)
+
+    def when(self, moment: datetime, zone: str) -> str:
+        """A day and time in the member's own zone, as people write it in this language."""
+        return format_datetime(moment, WHEN_PATTERN, tzinfo=ZoneInfo(zone), locale=self.language)
+
+    def _require(self, message_id: str) -> None:
+        if message_id not in self._ids:
+            raise MissingMessage(f"{message_id!r} is not in the {self.language} catalogue")
+
+
+@cache
+def translator(language: str) -> Translator:
+    """The translator for a language Nudge speaks; any other code gets English."""
+    return Translator(language if language in LANGUAGES else FALLBACK)

@@ -1,0 +1,92 @@
+"""Nudge served over HTTP against the built-in local Slack: what the demo, the console and the
+tests start, so that all three run the bot exactly the same way.
+
+Every request is signed and sent over HTTP as Slack sends it; the bot's real WebClient calls the
+local Slack through SLACK_API_URL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bot.localslack import LocalSlack, SlackDriver
+from bot.runtime import build_deps
+from bot.services.deps import Deps, utc_now
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.executor import ListenerPool
+from bot.slack.gateway import Sleep
+from bot.slack.web import WebServer
+
+
+def local_settings(
+    slack: LocalSlack, database_url: str, content_dir: Path, signing_secret: str, **overrides: Any
+) -> Settings:
+    """Settings that point Nudge at the local Slack, with its seeded leads and admins."""
+    ws = slack.workspace
+    values: dict[str, Any] = {
+        "slack_bot_token": slack.bot_token,
+        "slack_signing_secret": signing_secret,
+        "slack_api_url": slack.api_url,
+        "database_url": database_url,
+        "content_dir": content_dir,
+        "team_channel": ws.settings.team_channel,
+        "leads_channel": ws.settings.leads_channel or "",
+        "leads": [user.id for user in ws.users if user.lead],
+        "admins": [user.id for user in ws.users if user.admin],
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class LocalBot:
+    slack: LocalSlack
+    deps: Deps
+    server: WebServer
+    driver: SlackDriver
+    pool: ListenerPool
+    # How long the Slack client would have waited before each retry, when started with `record_waits`.
+    waits: list[float] = field(default_factory=list)
+
+    def settle(self, timeout: float = 15.0) -> None:
+        """Wait (bounded) until the lazy work behind every acknowledged request has finished."""
+        if not self.pool.wait_idle(timeout=timeout):
+            raise RuntimeError(f"the bot's lazy listeners were still busy after {timeout:g} s")
+
+    def close(self) -> None:
+        """Stop the bot (the local Slack is its owner's to stop)."""
+        self.server.stop()
+        self.pool.shutdown(wait=True)
+        self.deps.db.dispose()
+
+    def learners(self) -> list[str]:
+        ws = self.slack.workspace
+        members = next(c.members for c in ws.channels if c.id == ws.settings.team_channel)
+        return [m for m in members if m != ws.bot.user_id]
+
+    def name(self, user_id: str) -> str:
+        return self.slack.user(user_id).real_name or user_id
+
+
+def start_local_bot(
+    slack: LocalSlack,
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    record_waits: bool = False,
+) -> LocalBot:
+    """`record_waits` replaces the Slack client's sleeping before a retry with a note of how long
+    it would have slept, so that a test of a 429 neither waits nor loses the fact."""
+    deps = build_deps(settings, clock=clock)
+    pool = ListenerPool(settings.listener_threads)
+    waits: list[float] = []
+    sleep: Sleep = waits.append if record_waits else time.sleep
+    server = WebServer(build_app(deps, pool, sleep=sleep), host="127.0.0.1", port=0).start()
+    driver = SlackDriver(server.events_url, settings.slack_signing_secret, slack)
+    return LocalBot(slack, deps, server, driver, pool, waits)

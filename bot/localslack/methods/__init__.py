@@ -1,0 +1,35 @@
+"""The Web API methods the local Slack serves: one table from Slack's method name to its handler.
+
+A handler runs under the state's lock with the merged request arguments and returns the success
+body, or raises :class:`~bot.localslack.errors.SlackError` for Slack's ``ok: false`` answer.
+Serving a new method is one module function and one row here (and its tier in :mod:`tiers`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from bot.localslack.methods import auth, chat, conversations, files, users, views
+from bot.localslack.methods.args import Args
+from bot.localslack.state import SlackState
+
+Handler = Callable[[SlackState, Args], dict[str, Any]]
+
+HANDLERS: Final[Mapping[str, Handler]] = {
+    "auth.test": auth.test,
+    "chat.postEphemeral": chat.post_ephemeral,
+    "chat.postMessage": chat.post_message,
+    "chat.update": chat.update,
+    "conversations.members": conversations.members,
+    "conversations.open": conversations.open_,
+    "files.completeUploadExternal": files.complete_upload_external,
+    "files.getUploadURLExternal": files.get_upload_url_external,
+    "usergroups.users.list": users.usergroups_users_list,
+    "users.info": users.info,
+    "users.list": users.list_,
+    "views.open": views.open_,
+    "views.publish": views.publish,
+    "views.push": views.push,
+    "views.update": views.update,
+}

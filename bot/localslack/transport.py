@@ -1,0 +1,188 @@
+"""The local Slack's HTTP side: a loopback server thread, request parsing, auth and dispatch.
+
+Real HTTP is the point: the bot's slack_sdk WebClient and Bolt app serialise, retry and handle
+errors exactly as they do against Slack. Three kinds of path are served: ``/api/<method>`` (the Web
+API, answered in JSON), and ``/upload/<file id>`` and ``/response/<id>`` (answered in plain text,
+as Slack's upload host and response_url endpoint answer).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from bot.localslack import interactions
+from bot.localslack.errors import SlackError
+from bot.localslack.methods import HANDLERS
+from bot.localslack.methods.args import Args
+from bot.localslack.methods.files import receive_upload
+from bot.localslack.ratelimit import RateLimiter
+from bot.localslack.state import SlackState
+
+_JSON = "application/json; charset=utf-8"
+_TEXT = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    body: bytes
+    content_type: str = _JSON
+    retry_after: int | None = None
+
+
+class Transport:
+    """Serves one state on ``127.0.0.1:<free port>`` from a daemon thread until ``close``."""
+
+    def __init__(self, state: SlackState, limiter: RateLimiter) -> None:
+        self._state = state
+        self._limiter = limiter
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
+        self._server.daemon_threads = True
+        server = self._server
+        # a short poll interval: close() (shutdown) waits up to one interval
+        self._thread = threading.Thread(
+            target=lambda: server.serve_forever(poll_interval=0.02), name="localslack", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def answer_api(self, method: str, args: Args, token: str | None) -> _Response:
+        """Park if held, then refuse in turn an unknown method, a missing or wrong token, a
+        forced failure and a call over its tier; else run the handler. Every answer is recorded."""
+        state = self._state
+        with state.lock:
+            held = state.holds.get(method)
+        if held is not None:
+            held.park()  # outside the lock: other calls go on while this one waits
+        with state.changed:
+            handler = HANDLERS.get(method)
+            if handler is None:
+                unknown = {"ok": False, "error": "unknown_method", "req_method": method}
+                return self._reply(method, args, 200, unknown)
+            if not token:
+                return self._reply(method, args, 200, {"ok": False, "error": "not_authed"})
+            if token != state.workspace.bot.token:
+                return self._reply(method, args, 200, {"ok": False, "error": "invalid_auth"})
+            failure = state.take_failure(method)
+            if failure is not None:
+                limited = failure.status == 429
+                return self._reply(
+                    method,
+                    args,
+                    failure.status,
+                    {"ok": False, "error": "ratelimited" if limited else "internal_error"},
+                    retry_after=failure.retry_after if limited else None,
+                )
+            wait = self._limiter.retry_after(method, args)
+            if wait is not None:
+                refused = {"ok": False, "error": "ratelimited"}
+                return self._reply(method, args, 429, refused, retry_after=wait)
+            try:
+                body = handler(state, args)
+            except SlackError as error:
+                body = error.body()
+            return self._reply(method, args, 200, body)
+
+    def answer_upload(self, file_id: str, data: bytes) -> _Response:
+        with self._state.changed:
+            status, text = receive_upload(self._state, file_id, data)
+        return _Response(status, text.encode(), _TEXT)
+
+    def answer_response_url(self, url_id: str, raw: bytes) -> _Response:
+        with self._state.changed:
+            status, text = interactions.post_to_response_url(self._state, url_id, raw)
+        return _Response(status, text.encode(), _TEXT)
+
+    def _reply(
+        self,
+        method: str,
+        args: Args,
+        status: int,
+        body: dict[str, Any],
+        retry_after: int | None = None,
+    ) -> _Response:
+        self._state.record(method, args, status, body)
+        return _Response(status, json.dumps(body).encode(), retry_after=retry_after)
+
+
+def _merge_args(query: str, body: bytes, content_type: str) -> Args | None:
+    """Query string, form body and JSON body merged into one dict, as Slack reads them; None
+    when a JSON body does not parse."""
+    args: Args = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
+    if not body:
+        return args
+    if content_type.startswith("application/json"):
+        try:
+            parsed = json.loads(body)
+        except json.JSONDecodeError:
+            return None
+        if isinstance(parsed, dict):
+            args.update(parsed)
+    else:
+        form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+        args.update({k: v[0] for k, v in form.items()})
+    return args
+
+
+def _token(authorization: str, args: Args) -> str | None:
+    """The bearer token, else the ``token`` argument (taken out of the args either way)."""
+    bearer = authorization[7:].strip() if authorization.startswith("Bearer ") else None
+    argument = args.pop("token", None)
+    return bearer or (str(argument) if argument else None)
+
+
+def _handler_class(transport: Transport) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "localslack"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Silence the per-request stderr log; the state's calls are the record."""
+
+        def _read_body(self) -> bytes:
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _send(self, response: _Response) -> None:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            if response.retry_after is not None:
+                self.send_header("Retry-After", str(response.retry_after))
+            self.end_headers()
+            self.wfile.write(response.body)
+
+        def _dispatch(self) -> None:
+            parts = urlsplit(self.path)
+            body = self._read_body()
+            path = parts.path
+            if path.startswith("/api/"):
+                args = _merge_args(parts.query, body, self.headers.get("Content-Type") or "")
+                if args is None:
+                    self._send(_Response(200, b'{"ok": false, "error": "invalid_json"}'))
+                    return
+                token = _token(self.headers.get("Authorization") or "", args)
+                self._send(transport.answer_api(path[len("/api/") :], args, token))
+            elif path.startswith("/upload/") and self.command == "POST":
+                self._send(transport.answer_upload(path[len("/upload/") :], body))
+            elif path.startswith("/response/") and self.command == "POST":
+                self._send(transport.answer_response_url(path[len("/response/") :], body))
+            else:
+                self._send(_Response(404, b"not found", _TEXT))
+
+        do_GET = _dispatch
+        do_POST = _dispatch
+
+    return Handler

@@ -1,0 +1,44 @@
+"""What a person sees of themselves: who they are to Nudge, and their progress on the Home tab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.i18n import language_of
+from bot.learning.progress import Progress, progress_of
+from bot.services.deps import Deps
+from bot.services.people import Caller, Directory, Person, recognize
+
+
+def identify_caller(deps: Deps, slack: Directory, caller: Caller) -> Person:
+    """The caller's language and roles (for help and short notices); nothing is stored."""
+    with deps.uow() as uow:
+        return recognize(uow, slack, deps.roles, caller)
+
+
+def language_of_caller(deps: Deps, caller: Caller) -> str:
+    """The language of a member Nudge has met, from the database alone (English for anyone else):
+    what an apology after a failure can still use."""
+    with deps.uow() as uow:
+        workspace_id = uow.workspaces.find(caller.team_id)
+        member = (
+            None if workspace_id is None else uow.members.find(workspace_id, caller.slack_user_id)
+        )
+    return language_of(None, member.locale if member else None)
+
+
+@dataclass(frozen=True)
+class Home:
+    person: Person
+    tz: str
+    progress: Progress
+
+
+def show_home(deps: Deps, slack: Directory, caller: Caller) -> Home:
+    library = deps.library.current
+    with deps.uow() as uow:
+        person = recognize(uow, slack, deps.roles, caller)
+        member = person.member
+        events = uow.deliveries.lesson_events(member.id) if member else []
+    names = {skill: text.name_in(person.language) for skill, text in library.skills.items()}
+    return Home(person, member.tz if member else "UTC", progress_of(events, names))

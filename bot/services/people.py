@@ -1,0 +1,136 @@
+"""Who is asking: the member row for a Slack user, their language and their roles.
+
+Authorization is one step a use case states (`require(person, Role.ADMIN)`), never a listener's
+decision; a refusal raises `NotPermitted`, which the edge turns into "you may not" in the person's
+language.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.i18n import language_of
+from bot.learning.model import Member, MemberProfile, Role
+from bot.store.uow import UnitOfWork
+
+# User groups change rarely; reading them every five minutes keeps usergroups.users.list (Tier 2) idle.
+GROUP_TTL_SECONDS = 300.0
+
+
+class Directory(Protocol):
+    """Slack's people: a profile (users.info) and a user group's members."""
+
+    def profile(self, slack_user_id: str) -> MemberProfile: ...
+
+    def group_members(self, group_id: str) -> frozenset[str]:
+        """The group's user ids; an empty set when the group cannot be read."""
+        ...
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A request's origin: the Slack workspace and user."""
+
+    team_id: str
+    slack_user_id: str
+
+
+@dataclass(frozen=True)
+class Person:
+    slack_user_id: str
+    locale: str  # Slack's, e.g. el-GR
+    roles: frozenset[Role]
+    member: Member | None = None  # None: someone Nudge has not enrolled yet
+
+    @property
+    def language(self) -> str:
+        return language_of(None, self.locale)
+
+    def may(self, role: Role) -> bool:
+        return role in self.roles
+
+
+class NotPermitted(Exception):
+    """The person lacks the role a use case requires; nothing was done."""
+
+    def __init__(self, person: Person, role: Role) -> None:
+        super().__init__(f"{person.slack_user_id} is not {role}")
+        self.person = person
+        self.role = role
+
+
+def require(person: Person, role: Role) -> None:
+    if not person.may(role):
+        raise NotPermitted(person, role)
+
+
+class RoleBook:
+    """LEADS and ADMINS: Slack user ids, or user group ids (S...) read through the directory."""
+
+    def __init__(
+        self,
+        leads: Sequence[str],
+        admins: Sequence[str],
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._entries = {Role.LEAD: tuple(leads), Role.ADMIN: tuple(admins)}
+        self._monotonic = monotonic
+        self._groups: dict[str, tuple[float, frozenset[str]]] = {}
+        self._lock = threading.Lock()
+
+    def roles_of(self, slack_user_id: str, directory: Directory) -> frozenset[Role]:
+        held = {Role.MEMBER}
+        for role, entries in self._entries.items():
+            if slack_user_id in entries or any(
+                slack_user_id in self._group(entry, directory)
+                for entry in entries
+                if entry.startswith("S")
+            ):
+                held.add(role)
+        return frozenset(held)
+
+    def _group(self, group_id: str, directory: Directory) -> frozenset[str]:
+        now = self._monotonic()
+        with self._lock:
+            cached = self._groups.get(group_id)
+        if cached and now - cached[0] < GROUP_TTL_SECONDS:
+            return cached[1]
+        users = directory.group_members(group_id)
+        with self._lock:
+            self._groups[group_id] = (now, users)
+        return users
+
+
+def recognize(uow: UnitOfWork, directory: Directory, roles: RoleBook, caller: Caller) -> Person:
+    """Who the caller is, for a use case that only reads: nothing is stored, and Slack is asked
+    for the profile only when Nudge has not met them."""
+    workspace_id = uow.workspaces.find(caller.team_id)
+    member = None if workspace_id is None else uow.members.find(workspace_id, caller.slack_user_id)
+    locale = member.locale if member else directory.profile(caller.slack_user_id).locale
+    held = roles.roles_of(caller.slack_user_id, directory)
+    return Person(caller.slack_user_id, locale, held, member)
+
+
+def enrol(
+    uow: UnitOfWork, directory: Directory, roles: RoleBook, caller: Caller, now: datetime
+) -> tuple[Person, Member]:
+    """The caller as a member, created from their Slack profile on first use (in `uow`, which the
+    use case commits). Slack is asked for the profile only when we have not met them."""
+    held = roles.roles_of(caller.slack_user_id, directory)
+    is_lead, is_admin = Role.LEAD in held, Role.ADMIN in held
+    workspace_id = uow.workspaces.ensure(caller.team_id, now)
+    member = uow.members.find(workspace_id, caller.slack_user_id)
+    if member is None or (member.is_lead, member.is_admin) != (is_lead, is_admin):
+        profile = (
+            directory.profile(caller.slack_user_id)
+            if member is None
+            else MemberProfile(member.slack_user_id, member.name, member.tz, member.locale)
+        )
+        member = uow.members.save(workspace_id, profile, now, is_lead=is_lead, is_admin=is_admin)
+    return Person(caller.slack_user_id, member.locale, held, member), member

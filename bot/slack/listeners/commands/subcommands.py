@@ -1,0 +1,102 @@
+"""The table of `/learn` subcommands: words, argument grammar, the role that may use it, its help
+line and its handler. `/learn help` is generated from it and shows each person only what they may
+use; adding a subcommand is one entry here and one function in `handlers.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.i18n import translator
+from bot.learning.model import Role
+from bot.services.home import identify_caller
+from bot.services.people import NotPermitted
+from bot.slack.blocks.help import HelpLine, help_message
+from bot.slack.blocks.notice import notice
+from bot.slack.listeners.commands import handlers
+from bot.slack.listeners.commands.handlers import Request
+from bot.slack.message import SlackMessage
+
+Handler = Callable[[Request, tuple[str, ...]], SlackMessage]
+
+
+def no_arguments(args: tuple[str, ...]) -> bool:
+    return not args
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    words: tuple[str, ...]  # what the person types after the command, e.g. ("admin", "reload")
+    role: Role
+    help_id: str | None  # catalogue id of the help line; None while not built
+    handler: Handler | None  # None: not built yet, answered with one line saying so
+    grammar: str = ""  # the arguments as help shows them, e.g. "1w|3d|until YYYY-MM-DD"
+    takes: Callable[[tuple[str, ...]], bool] = no_arguments
+
+    @property
+    def usage(self) -> str:
+        return " ".join((*self.words, self.grammar)).strip()
+
+
+def show_help(
+    request: Request, args: tuple[str, ...], *, unknown: str | None = None
+) -> SlackMessage:
+    """The subcommands this person may use; `unknown` is what they typed that we did not know."""
+    person = identify_caller(request.deps, request.slack, request.caller)
+    t = translator(person.language)
+    lines = [
+        HelpLine(sub.usage, t(sub.help_id), sub.role)
+        for sub in SUBCOMMANDS
+        if sub.help_id is not None and sub.role in person.roles
+    ]
+    return help_message(t, request.command, lines, unknown=unknown)
+
+
+def _coming(*words: str, role: Role = Role.MEMBER) -> Subcommand:
+    return Subcommand(words, role, None, None, takes=lambda _args: True)
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand(("help",), Role.MEMBER, "help.line.help", show_help),
+    Subcommand(("now",), Role.MEMBER, "help.line.now", handlers.lesson_now),
+    Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
+    Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
+    _coming("me"),
+    _coming("why"),
+    _coming("pause"),
+    _coming("resume"),
+    _coming("settings"),
+    _coming("join"),
+    _coming("leave"),
+    _coming("export"),
+    _coming("forget"),
+    _coming("team", role=Role.LEAD),
+    _coming("admin", "stats", role=Role.ADMIN),
+)
+
+
+def find(words: tuple[str, ...]) -> Subcommand | None:
+    """The entry whose words begin what was typed, the longest first (`admin reload`)."""
+    matches = [sub for sub in SUBCOMMANDS if words[: len(sub.words)] == sub.words]
+    return max(matches, key=lambda sub: len(sub.words), default=None)
+
+
+def dispatch(request: Request, text: str) -> SlackMessage:
+    """Parse what followed the command, run the one handler it names, and say the result."""
+    words = tuple(word.lower() for word in text.split())
+    sub = find(words) if words else SUBCOMMANDS[0]
+    if sub is not None and sub.handler is None:
+        t = translator(identify_caller(request.deps, request.slack, request.caller).language)
+        return notice(t("help.coming", command=f"{request.command} {' '.join(sub.words)}"))
+    if sub is None or sub.handler is None or not sub.takes(words[len(sub.words) :]):
+        return show_help(request, (), unknown=text.strip())
+    try:
+        return sub.handler(request, words[len(sub.words) :])
+    except NotPermitted as refusal:
+        t = translator(refusal.person.language)
+        return notice(t(REFUSALS[refusal.role], command=f"{request.command} {sub.words[0]}"))
+
+
+# Everyone is a member, so only these two roles are ever refused.
+REFUSALS = {Role.LEAD: "refused.lead", Role.ADMIN: "refused.admin"}

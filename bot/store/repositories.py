@@ -1,0 +1,264 @@
+"""Repositories: every query Nudge makes, on the session of the caller's unit of work.
+
+They map rows to the domain model in `bot.learning.model` and never commit. Uniqueness is the
+database's job: a second claim of the same delivery or a second response to the same delivery is an
+`INSERT ... ON CONFLICT DO NOTHING` that inserts nothing, whichever process or thread came second,
+so the transaction around it stays usable and nothing raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.learning import model
+from bot.store import tables
+
+
+def _insert_new(
+    session: Session, table: type[tables.Base], values: dict[str, Any], keys: list[str]
+) -> int | None:
+    """Insert a row unless one with the same unique `keys` exists; the new id, else None."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+        .returning(table.__table__.c.id)
+    )
+    inserted: int | None = session.scalar(statement)
+    return inserted
+
+
+@dataclass(frozen=True)
+class MemberTotals:
+    """Per-member counts for summaries (demo, admin figures)."""
+
+    slack_user_id: str
+    name: str
+    lessons: int
+    responses: int
+    correct: int
+    skills: tuple[str, ...]
+
+
+def _member(row: tables.Member) -> model.Member:
+    return model.Member(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        slack_user_id=row.slack_user_id,
+        name=row.name,
+        tz=row.tz,
+        locale=row.locale,
+        is_lead=row.is_lead,
+        is_admin=row.is_admin,
+        paused_until=row.paused_until,
+        dm_channel_id=row.dm_channel_id,
+    )
+
+
+def _delivery(row: tables.Delivery) -> model.Delivery:
+    return model.Delivery(
+        id=row.id,
+        member_id=row.member_id,
+        kind=row.kind,
+        local_date=row.local_date,
+        lesson_id=row.lesson_id,
+        skill=row.skill,
+        locale=row.locale,
+        answer_index=row.answer_index,
+        status=row.status,
+        channel_id=row.channel_id,
+        ts=row.ts,
+    )
+
+
+class Workspaces:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, team_id: str) -> int | None:
+        """The row id of a Slack workspace we know, without ever creating one."""
+        return self._session.scalar(select(tables.Workspace.id).filter_by(team_id=team_id))
+
+    def ensure(self, team_id: str, now: datetime) -> int:
+        """The row id of a Slack workspace, created on first sight (concurrent callers agree)."""
+        _insert_new(
+            self._session,
+            tables.Workspace,
+            {"team_id": team_id, "name": "", "created_at": now},
+            ["team_id"],
+        )
+        found = self.find(team_id)
+        assert found is not None  # inserted above, or by whoever won the race
+        return found
+
+
+class Members:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, workspace_id: int, slack_user_id: str) -> model.Member | None:
+        row = self._session.scalar(
+            select(tables.Member).filter_by(workspace_id=workspace_id, slack_user_id=slack_user_id)
+        )
+        return None if row is None else _member(row)
+
+    def save(
+        self,
+        workspace_id: int,
+        profile: model.MemberProfile,
+        now: datetime,
+        *,
+        is_lead: bool = False,
+        is_admin: bool = False,
+    ) -> model.Member:
+        """Insert or refresh a member from their Slack profile; their history is kept either way."""
+        _insert_new(
+            self._session,
+            tables.Member,
+            {
+                "workspace_id": workspace_id,
+                "slack_user_id": profile.slack_user_id,
+                "joined_at": now,
+            },
+            ["workspace_id", "slack_user_id"],
+        )
+        row = self._session.scalars(
+            select(tables.Member)
+            .filter_by(workspace_id=workspace_id, slack_user_id=profile.slack_user_id)
+            .execution_options(populate_existing=True)
+        ).one()
+        row.name, row.tz, row.locale = profile.name, profile.tz, profile.locale
+        row.is_lead, row.is_admin = is_lead, is_admin
+        self._session.flush()
+        return _member(row)
+
+    def set_dm_channel(self, member_id: int, channel_id: str) -> None:
+        self._session.get_one(tables.Member, member_id).dm_channel_id = channel_id
+
+
+class Deliveries:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def claim(
+        self,
+        member_id: int,
+        *,
+        kind: str,
+        local_date: date | None,
+        lesson_id: str,
+        skill: str,
+        locale: str,
+        answer_index: int,
+        now: datetime,
+    ) -> model.Delivery | None:
+        """Claim the right to send; None when someone already claimed this (member, kind, day)."""
+        delivery_id = _insert_new(
+            self._session,
+            tables.Delivery,
+            {
+                "member_id": member_id,
+                "kind": kind,
+                "local_date": local_date,
+                "lesson_id": lesson_id,
+                "skill": skill,
+                "locale": locale,
+                "answer_index": answer_index,
+                "status": "claimed",
+                "claimed_at": now,
+            },
+            ["member_id", "kind", "local_date"],
+        )
+        return None if delivery_id is None else self.get(delivery_id)
+
+    def mark_sent(self, delivery_id: int, channel_id: str, ts: str, now: datetime) -> None:
+        row = self._session.get_one(tables.Delivery, delivery_id)
+        row.status, row.channel_id, row.ts, row.sent_at = "sent", channel_id, ts, now
+
+    def mark_failed(self, delivery_id: int, error: str) -> None:
+        row = self._session.get_one(tables.Delivery, delivery_id)
+        row.status, row.error = "failed", error
+
+    def get(self, delivery_id: int) -> model.Delivery | None:
+        row = self._session.get(tables.Delivery, delivery_id)
+        return None if row is None else _delivery(row)
+
+    def lesson_events(self, member_id: int) -> list[model.LessonEvent]:
+        """Every lesson sent to the member, oldest first, with their response if any."""
+        query = (
+            select(tables.Delivery, tables.Response.correct)
+            .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
+            .where(tables.Delivery.member_id == member_id, tables.Delivery.status == "sent")
+            .order_by(tables.Delivery.sent_at, tables.Delivery.id)
+        )
+        return [
+            model.LessonEvent(row.lesson_id, row.skill, row.sent_at or row.claimed_at, correct)
+            for row, correct in self._session.execute(query)
+        ]
+
+
+class Responses:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, delivery: model.Delivery, choice: int, correct: bool, now: datetime) -> bool:
+        """Record the member's response; False when the delivery already had one (nothing changes)."""
+        values = {
+            "delivery_id": delivery.id,
+            "member_id": delivery.member_id,
+            "lesson_id": delivery.lesson_id,
+            "skill": delivery.skill,
+            "choice": choice,
+            "correct": correct,
+            "answered_at": now,
+        }
+        return _insert_new(self._session, tables.Response, values, ["delivery_id"]) is not None
+
+    def for_delivery(self, delivery_id: int) -> model.Response | None:
+        row = self._session.scalar(select(tables.Response).filter_by(delivery_id=delivery_id))
+        if row is None:
+            return None
+        return model.Response(row.delivery_id, row.choice, row.correct, row.answered_at)
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count(tables.Response.id))) or 0
+
+    def member_totals(self, workspace_id: int) -> list[MemberTotals]:
+        """Lessons, responses, right ones and skill areas touched, per member, by name (one query)."""
+        query = (
+            select(tables.Member, tables.Delivery.skill, tables.Response.correct)
+            .outerjoin(
+                tables.Delivery,
+                (tables.Delivery.member_id == tables.Member.id)
+                & (tables.Delivery.status == "sent"),
+            )
+            .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
+            .where(tables.Member.workspace_id == workspace_id)
+            .order_by(tables.Member.name, tables.Member.id)
+        )
+        rows: dict[int, tuple[tables.Member, list[tuple[str, bool | None]]]] = {}
+        for member, skill, correct in self._session.execute(query):
+            events = rows.setdefault(member.id, (member, []))[1]
+            if skill is not None:
+                events.append((skill, correct))
+        totals = []
+        for member, events in rows.values():
+            answered = [correct for _skill, correct in events if correct is not None]
+            totals.append(
+                MemberTotals(
+                    slack_user_id=member.slack_user_id,
+                    name=member.name,
+                    lessons=len(events),
+                    responses=len(answered),
+                    correct=sum(answered),
+                    skills=tuple(sorted({skill for skill, _correct in events})),
+                )
+            )
+        return totals

@@ -1,0 +1,59 @@
+"""The unit of work: one database transaction that a use case commits once, or not at all.
+
+`with database.uow() as uow:` opens a session and the repositories on it; `uow.commit()` makes the
+use case's writes durable together; leaving the block without a commit rolls everything back, so a
+use case that fails half-way leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.repositories import Deliveries, Members, Responses, Workspaces
+
+
+class UnitOfWork:
+    workspaces: Workspaces
+    members: Members
+    deliveries: Deliveries
+    responses: Responses
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        self.workspaces = Workspaces(self.session)
+        self.members = Members(self.session)
+        self.deliveries = Deliveries(self.session)
+        self.responses = Responses(self.session)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.session.rollback()  # after a commit there is nothing left to roll back
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+class Database:
+    """The engine and the units of work on it: one per process, shared by every thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self._sessions)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,88 @@
+"""Use cases on a real in-memory SQLite unit of work, without HTTP: milliseconds per test.
+
+The Slack port is an in-memory stand-in (`PeopleAndDMs`): the edge tests drive the real WebClient
+against the local Slack; here what matters is what the use case decides and stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import StaticPool
+
+from bot.delivery.outbox import LessonPost, SendFailed, SentMessage
+from bot.learning.model import MemberProfile
+from bot.library import LibraryHolder
+from bot.localslack import FakeClock
+from bot.services.deps import Deps
+from bot.services.people import Caller, RoleBook
+from bot.settings import Settings
+from bot.store.tables import Base
+from bot.store.uow import Database
+from tests.conftest import TEST_LIBRARY
+
+TEAM = "T0ACME001"
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+PEOPLE = {
+    "U0CHLOE001": MemberProfile("U0CHLOE001", "Chloe", "Europe/London", "en-GB"),
+    "U0DIMI0001": MemberProfile("U0DIMI0001", "Dimitris", "Europe/Athens", "el-GR"),
+    "U0ADMIN001": MemberProfile("U0ADMIN001", "Ada", "UTC", "en-US"),
+}
+ADMIN_GROUP = "S0ADMINS01"
+
+
+@dataclass
+class PeopleAndDMs:
+    """Slack as a use case sees it: profiles, one user group, and the lessons posted."""
+
+    posts: list[LessonPost] = field(default_factory=list)
+    profile_reads: list[str] = field(default_factory=list)
+    refuse_with: str | None = None  # a Slack error code every post fails with
+
+    def profile(self, slack_user_id: str) -> MemberProfile:
+        self.profile_reads.append(slack_user_id)
+        return PEOPLE[slack_user_id]
+
+    def group_members(self, group_id: str) -> frozenset[str]:
+        return frozenset({"U0ADMIN001"}) if group_id == ADMIN_GROUP else frozenset()
+
+    def post_lesson(self, post: LessonPost) -> SentMessage:
+        if self.refuse_with:
+            raise SendFailed(self.refuse_with)
+        self.posts.append(post)
+        return SentMessage(channel_id=f"D{post.channel[1:]}", ts=f"{len(self.posts)}.000100")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def deps(clock: FakeClock) -> Iterator[Deps]:
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    Base.metadata.create_all(engine)
+    settings = Settings(_env_file=None, content_dir=TEST_LIBRARY)  # type: ignore[call-arg]
+    yield Deps(
+        settings=settings,
+        db=Database(engine),
+        library=LibraryHolder(TEST_LIBRARY),
+        roles=RoleBook(leads=[], admins=[ADMIN_GROUP]),
+        clock=clock.now,
+    )
+    engine.dispose()
+
+
+@pytest.fixture
+def slack() -> PeopleAndDMs:
+    return PeopleAndDMs()
+
+
+def caller(user_id: str) -> Caller:
+    return Caller(TEAM, user_id)

@@ -1,0 +1,68 @@
+"""Who may do what: roles from LEADS/ADMINS (user ids or user groups), stated by each use case."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.learning.model import Role
+from bot.services.deps import Deps
+from bot.services.home import identify_caller, language_of_caller, show_home
+from bot.services.lessons import answer_check, request_lesson_now
+from bot.services.library_admin import check_library, reload_library
+from bot.services.people import NotPermitted
+from bot.store import tables
+from tests.services.conftest import PeopleAndDMs, caller
+
+
+def _rows(deps: Deps) -> int:
+    with deps.db.engine.connect() as connection:
+        return sum(
+            connection.scalar(select(func.count()).select_from(table)) or 0
+            for table in (tables.Workspace, tables.Member, tables.Delivery, tables.Response)
+        )
+
+
+@pytest.mark.parametrize("use_case", [check_library, reload_library])
+def test_admin_use_cases_refuse_a_member_and_do_nothing(
+    deps: Deps, slack: PeopleAndDMs, use_case: object
+) -> None:
+    library = deps.library.current
+    with pytest.raises(NotPermitted) as refused:
+        use_case(deps, slack, caller("U0CHLOE001"))  # type: ignore[operator]
+    assert (refused.value.role, refused.value.person.language) == (Role.ADMIN, "en")
+    assert deps.library.current is library and _rows(deps) == 0
+
+
+def test_an_admin_by_user_group_may_reload(deps: Deps, slack: PeopleAndDMs) -> None:
+    outcome = reload_library(deps, slack, caller("U0ADMIN001"))
+    assert outcome.report.ok and outcome.report.lessons == 9
+
+
+def test_identifying_a_caller_stores_nothing(deps: Deps, slack: PeopleAndDMs) -> None:
+    person = identify_caller(deps, slack, caller("U0ADMIN001"))
+    assert (person.language, person.roles) == ("en", frozenset({Role.MEMBER, Role.ADMIN}))
+    assert _rows(deps) == 0
+
+
+def test_the_apology_language_comes_from_the_database_alone(
+    deps: Deps, slack: PeopleAndDMs
+) -> None:
+    assert language_of_caller(deps, caller("U0DIMI0001")) == "en"  # not met yet: no Slack call
+    request_lesson_now(deps, slack, caller("U0DIMI0001"))
+    assert language_of_caller(deps, caller("U0DIMI0001")) == "el"
+    assert slack.profile_reads == ["U0DIMI0001"]
+
+
+def test_home_counts_lessons_and_responses(deps: Deps, slack: PeopleAndDMs) -> None:
+    assert not show_home(deps, slack, caller("U0CHLOE001")).progress.known
+    request_lesson_now(deps, slack, caller("U0CHLOE001"))
+    post = slack.posts[0]
+    answer_check(deps, slack, caller("U0CHLOE001"), post.delivery_id, post.lesson.answer_index)
+    request_lesson_now(deps, slack, caller("U0CHLOE001"))
+
+    home = show_home(deps, slack, caller("U0CHLOE001"))
+
+    assert (home.progress.lessons, home.progress.responses, home.progress.correct) == (2, 1, 1)
+    assert home.tz == "Europe/London"
+    assert home.progress.last_lesson_at == deps.clock()
