@@ -18,8 +18,8 @@ from bot.localslack import LocalSlack, SlackDriver
 from bot.runtime import build_deps
 from bot.services.deps import Deps, utc_now
 from bot.settings import Settings
-from bot.slack.app import build_app
-from bot.slack.executor import ListenerPool
+from bot.slack.app import build_app, make_queues
+from bot.slack.context import Queues
 from bot.slack.gateway import Sleep
 from bot.slack.web import WebServer
 
@@ -50,19 +50,21 @@ class LocalBot:
     deps: Deps
     server: WebServer
     driver: SlackDriver
-    pool: ListenerPool
+    queues: Queues
     # How long the Slack client would have waited before each retry, when started with `record_waits`.
     waits: list[float] = field(default_factory=list)
 
     def settle(self, timeout: float = 15.0) -> None:
-        """Wait (bounded) until the lazy work behind every acknowledged request has finished."""
-        if not self.pool.wait_idle(timeout=timeout):
-            raise RuntimeError(f"the bot's lazy listeners were still busy after {timeout:g} s")
+        """Wait (bounded) until the work behind every acknowledged request has finished."""
+        for queue in (self.queues.work, self.queues.notices):
+            if not queue.wait_idle(timeout=timeout):
+                raise RuntimeError(f"the bot's work queue was still busy after {timeout:g} s")
 
     def close(self) -> None:
         """Stop the bot (the local Slack is its owner's to stop)."""
         self.server.stop()
-        self.pool.shutdown(wait=True)
+        self.queues.work.shutdown()
+        self.queues.notices.shutdown()
         self.deps.db.dispose()
 
     def learners(self) -> list[str]:
@@ -84,9 +86,9 @@ def start_local_bot(
     """`record_waits` replaces the Slack client's sleeping before a retry with a note of how long
     it would have slept, so that a test of a 429 neither waits nor loses the fact."""
     deps = build_deps(settings, clock=clock)
-    pool = ListenerPool(settings.listener_threads)
+    queues = make_queues(settings)
     waits: list[float] = []
     sleep: Sleep = waits.append if record_waits else time.sleep
-    server = WebServer(build_app(deps, pool, sleep=sleep), host="127.0.0.1", port=0).start()
+    server = WebServer(build_app(deps, queues, sleep=sleep), host="127.0.0.1", port=0).start()
     driver = SlackDriver(server.events_url, settings.slack_signing_secret, slack)
-    return LocalBot(slack, deps, server, driver, pool, waits)
+    return LocalBot(slack, deps, server, driver, queues, waits)

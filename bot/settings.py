@@ -46,8 +46,10 @@ class Settings(BaseSettings):
     leads: CommaList = Field(default_factory=list)
     admins: CommaList = Field(default_factory=list)
     leads_channel: str = ""
-    # Bolt runs lazy listeners on this many threads; each holds one database connection at most.
-    listener_threads: int = 5
+    # The work behind acknowledged requests runs on this many threads (each holds one database
+    # connection at most); WORK_QUEUE bounds what may wait, beyond which people are told "busy".
+    work_threads: int = 5
+    work_queue: int = 200
     # Retries that slack_sdk's handlers make for 429, 5xx and connection errors before giving up.
     slack_max_retries: int = 2
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.library import LibraryHolder
 from bot.services.people import RoleBook
@@ -27,8 +26,3 @@ class Deps:
 
     def uow(self) -> UnitOfWork:
         return self.db.uow()
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
-        # Bolt deep-copies the request context for lazy listeners; the dependencies are
-        # process-wide (engine, library, caches), so the copy is the same object.
-        return self

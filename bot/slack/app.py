@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -14,11 +13,12 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 
 from bot.i18n import translator
 from bot.services.deps import Deps
-from bot.slack.context import provide
-from bot.slack.executor import ListenerPool
+from bot.settings import Settings
+from bot.slack.context import Queues, provide
 from bot.slack.gateway import Sleep, make_web_client
 from bot.slack.listeners import register_listeners
-from bot.slack.listeners.safety import apology_language
+from bot.slack.listeners.safety import caller_language
+from bot.slack.work import WorkQueue
 
 log = logging.getLogger("bot.slack")
 
@@ -34,21 +34,29 @@ class _SameTokenTwice(logging.Filter):
 log.addFilter(_SameTokenTwice())
 
 
-def build_app(deps: Deps, pool: Executor | None = None, *, sleep: Sleep = time.sleep) -> App:
-    """`pool` runs the lazy listeners; pass one to wait on it (demo, tests). `sleep` is how the
-    Slack client waits before a retry (tests pass one that does not)."""
+def make_queues(settings: Settings) -> Queues:
+    return Queues(
+        work=WorkQueue(settings.work_threads, settings.work_queue),
+        notices=WorkQueue(1, settings.work_queue),
+    )
+
+
+def build_app(deps: Deps, queues: Queues | None = None, *, sleep: Sleep = time.sleep) -> App:
+    """`queues` run the work behind acknowledged requests; pass them to wait on them (demo,
+    tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not)."""
     settings = deps.settings
     settings.require("slack_bot_token", "slack_signing_secret")
     app = App(
         client=make_web_client(settings, sleep=sleep),
         signing_secret=settings.slack_signing_secret,
-        # Lazy listeners run here; the pool bounds concurrent work (and database connections).
-        listener_executor=pool or ListenerPool(settings.listener_threads),
+        # Listeners acknowledge on the request's own thread and hand their work to the queues, so
+        # an acknowledgement never waits for a thread that is busy with Slack or the database.
+        process_before_response=True,
         # A request no listener takes reaches `answer_failure`, which acknowledges it.
         raise_error_for_unhandled_request=True,
         logger=log,
     )
-    app.use(provide(deps))
+    app.use(provide(deps, queues or make_queues(settings)))
     app.error(answer_failure)
     register_listeners(app, settings.slash_command)
     return app
@@ -62,7 +70,7 @@ def answer_failure(error: Exception, body: dict[str, Any], context: BoltContext)
         log.debug("no listener for %s", body.get("type") or body.get("command"))
         return BoltResponse(status=200, body="")
     log.exception("unhandled error for %s", body.get("type") or body.get("command"), exc_info=error)
-    sorry = translator(apology_language(context))("error.apology")
+    sorry = translator(caller_language(context))("error.apology")
     return BoltResponse(
         status=200,
         body=json.dumps({"response_type": "ephemeral", "text": sorry}),

@@ -7,30 +7,44 @@ plain module-level functions a test can import, as in Slack's Bolt starter templ
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from slack_bolt import BoltContext
 
 from bot.services.deps import Deps
 from bot.services.people import Caller
 from bot.slack.gateway import SlackGateway
+from bot.slack.work import WorkQueue
 
 DEPS_KEY = "nudge_deps"
+QUEUES_KEY = "nudge_queues"
 
 
-def provide(deps: Deps) -> Callable[[BoltContext, Callable[[], None]], None]:
-    """The middleware: Bolt deep-copies the context for lazy listeners, and `Deps` copies as
-    itself, so the same dependencies reach the lazy work too."""
+@dataclass(frozen=True)
+class Queues:
+    work: WorkQueue  # what a person asked for
+    notices: WorkQueue  # "busy" replies through response_url, kept off the request's thread
 
-    def attach_deps(context: BoltContext, next: Callable[[], None]) -> None:
+
+def provide(deps: Deps, queues: Queues) -> Callable[[BoltContext, Callable[[], None]], None]:
+    """The middleware that hands every listener the process's dependencies and queues."""
+
+    def attach(context: BoltContext, next: Callable[[], None]) -> None:
         context[DEPS_KEY] = deps
+        context[QUEUES_KEY] = queues
         next()
 
-    return attach_deps
+    return attach
 
 
 def deps_of(context: BoltContext) -> Deps:
     deps: Deps = context[DEPS_KEY]
     return deps
+
+
+def queues_of(context: BoltContext) -> Queues:
+    queues: Queues = context[QUEUES_KEY]
+    return queues
 
 
 def caller_of(context: BoltContext) -> Caller:

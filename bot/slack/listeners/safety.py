@@ -1,5 +1,5 @@
-"""No stack trace ever reaches Slack: a failed lazy listener logs and tells the person, briefly,
-in their language."""
+"""No stack trace ever reaches Slack: failed work logs and tells the person, briefly, in their
+language."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from bot.slack.context import caller_of, deps_of
 log = logging.getLogger("bot.slack")
 
 
-def apology_language(context: BoltContext) -> str:
+def caller_language(context: BoltContext) -> str:
+    """The caller's language from the database alone: no Slack call, usable anywhere."""
     try:
         return language_of_caller(deps_of(context), caller_of(context))
     except Exception:  # the database may be what failed: English is all that is left
@@ -26,7 +27,7 @@ def apology_language(context: BoltContext) -> str:
 
 
 def apologise_on_error(work: Callable[..., None]) -> Callable[..., None]:
-    """Wrap a lazy listener. Bolt injects arguments by parameter name, so the signature is kept."""
+    """Wrap the work behind a command or a button: a failure becomes a short apology."""
 
     @functools.wraps(work)
     def guarded(respond: Respond, context: BoltContext, **kwargs: Any) -> None:
@@ -35,9 +36,23 @@ def apologise_on_error(work: Callable[..., None]) -> Callable[..., None]:
         except Exception:
             log.exception("listener %s failed", work.__name__)
             try:
-                sorry = translator(apology_language(context))("error.apology")
+                sorry = translator(caller_language(context))("error.apology")
                 respond(text=sorry, response_type="ephemeral", replace_original=False)
             except Exception:
                 log.exception("could not tell the user about the failure")
+
+    return guarded
+
+
+def apologise_quietly(work: Callable[..., None]) -> Callable[..., None]:
+    """Wrap work that has nobody to answer (an event): a failure is logged, never raised into the
+    work queue's thread."""
+
+    @functools.wraps(work)
+    def guarded(**kwargs: Any) -> None:
+        try:
+            work(**kwargs)
+        except Exception:
+            log.exception("%s failed", work.__name__)
 
     return guarded

@@ -13,6 +13,7 @@ from bot.services.home import identify_caller
 from bot.services.lessons import CheckOutcome, answer_check
 from bot.slack.blocks.lesson import CHECK_ACTION_PREFIX, answered_message, parse_answer_value
 from bot.slack.context import caller_of, deps_of, slack_of
+from bot.slack.listeners.handover import act_later
 from bot.slack.listeners.safety import apologise_on_error
 
 REFUSALS = {
@@ -22,8 +23,13 @@ REFUSALS = {
 }
 
 
-def acknowledge(ack: Ack) -> None:
+def acknowledge(
+    ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     ack()
+    act_later(
+        respond, context, lambda: record(respond=respond, body=body, client=client, context=context)
+    )
 
 
 @apologise_on_error
@@ -63,4 +69,4 @@ def _show_result(
 
 
 def register(app: App) -> None:
-    app.action(re.compile(rf"^{CHECK_ACTION_PREFIX}\d+$"))(ack=acknowledge, lazy=[record])
+    app.action(re.compile(rf"^{CHECK_ACTION_PREFIX}\d+$"))(acknowledge)

@@ -1,4 +1,4 @@
-"""`/learn <subcommand>`: acknowledged at once, answered from the lazy work.
+"""`/learn <subcommand>`: acknowledged at once, answered from the work queue.
 
 The acknowledgement carries nothing, so it never waits on the database or the Slack API and Slack's
 3-second limit holds however slow they are; the answer follows through `respond`, in the person's
@@ -14,11 +14,12 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.commands.handlers import Request
 from bot.slack.listeners.commands.subcommands import dispatch
+from bot.slack.listeners.handover import answer_later
 from bot.slack.listeners.safety import apologise_on_error
 
 
-def acknowledge(ack: Ack) -> None:
-    ack()
+def acknowledge(ack: Ack, respond: Respond, body: dict[str, Any], context: BoltContext) -> None:
+    answer_later(ack, context, lambda: answer(respond=respond, body=body, context=context))
 
 
 @apologise_on_error
@@ -29,4 +30,4 @@ def answer(respond: Respond, body: dict[str, Any], context: BoltContext) -> None
 
 
 def register(app: App, command: str) -> None:
-    app.command(command)(ack=acknowledge, lazy=[answer])
+    app.command(command)(acknowledge)

@@ -1,0 +1,45 @@
+"""Acknowledge now, work later: what every listener does with a request that needs real work."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_bolt import Ack, BoltContext, Respond
+
+from bot.i18n import translator
+from bot.slack.context import queues_of
+from bot.slack.listeners.safety import caller_language
+
+log = logging.getLogger("bot.slack")
+
+
+def busy_text(context: BoltContext) -> str:
+    return translator(caller_language(context))("error.busy")
+
+
+def answer_later(ack: Ack, context: BoltContext, work: Callable[[], None]) -> None:
+    """For a slash command: an empty acknowledgement, or "busy" in it when the queue is full."""
+    if queues_of(context).work.offer(work):
+        ack()
+    else:
+        ack(text=busy_text(context), response_type="ephemeral")
+
+
+def act_later(respond: Respond, context: BoltContext, work: Callable[[], None]) -> None:
+    """For a button (acknowledged already: Slack shows nothing of an action's ack body): "busy"
+    goes through response_url from the notices queue, never from the request's thread."""
+    queues = queues_of(context)
+    if queues.work.offer(work):
+        return
+
+    def say_busy() -> None:
+        respond(text=busy_text(context), response_type="ephemeral", replace_original=False)
+
+    queues.notices.offer(say_busy)
+
+
+def refresh_later(context: BoltContext, work: Callable[[], None]) -> None:
+    """For an event: when the queue is full it is dropped; the next one does the same job."""
+    if not queues_of(context).work.offer(work):
+        log.warning("work queue full: dropped a refresh for %s", context.user_id)
