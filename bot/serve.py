@@ -7,7 +7,6 @@ import re
 from http.client import HTTPException
 from urllib.error import URLError
 
-from apscheduler.schedulers.blocking import BlockingScheduler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -115,6 +114,8 @@ def clock(settings: Settings) -> int:
     """The scheduler process (a placeholder until scheduled delivery is built: it opens the
     database, then logs a heartbeat each minute, so a deployment's `clock` process is ready)."""
     deps = build_deps(settings)
+    from apscheduler.schedulers.blocking import BlockingScheduler  # the clock alone needs it
+
     scheduler = BlockingScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1}
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,15 @@ def test_the_manifest_promises_only_built_subcommands() -> None:
     hinted = [part.strip() for part in command["usage_hint"].split("|")]
     built = [sub.usage for sub in SUBCOMMANDS if sub.handler is not None]
     assert hinted == built == ["help", "now", "admin check", "admin reload"]
+
+
+def test_web_start_up_imports_neither_alembic_nor_apscheduler() -> None:
+    """Migrations and the scheduler are other commands' business; `web` starts without them."""
+    code = (
+        "import sys, bot.serve, bot.runtime, bot.slack.app; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'apscheduler')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\n"

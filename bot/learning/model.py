@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -72,6 +73,73 @@ class LessonEvent:
     skill: str
     delivered_at: datetime
     correct: bool | None
+
+
+@dataclass(frozen=True)
+class SkillEngagement:
+    skill: str
+    delivered: int = 0
+    answered: int = 0
+    correct: int = 0
+
+
+@dataclass(frozen=True)
+class LessonSeen:
+    """A lesson the member has received, with their engagement with it."""
+
+    lesson_id: str
+    skill: str
+    delivered: int
+    answered: int
+    correct: int
+    last_delivered_at: datetime
+    last_delivery: int  # orders two deliveries made at the same instant
+
+
+@dataclass(frozen=True)
+class History:
+    """A member's past as selection and progress need it: one entry per lesson seen, so its size
+    follows the library, not the number of days someone has been learning. The store reads it
+    with one aggregate query."""
+
+    seen: Mapping[str, LessonSeen] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, events: Iterable[LessonEvent]) -> History:
+        """The same summary from a list of lessons in the order they were sent."""
+        rows: dict[str, LessonSeen] = {}
+        for order, event in enumerate(events):
+            was = rows.get(event.lesson_id)
+            answered = int(event.correct is not None)
+            rows[event.lesson_id] = LessonSeen(
+                event.lesson_id,
+                event.skill,
+                (was.delivered if was else 0) + 1,
+                (was.answered if was else 0) + answered,
+                (was.correct if was else 0) + int(bool(event.correct)),
+                max(event.delivered_at, was.last_delivered_at) if was else event.delivered_at,
+                order,
+            )
+        return cls(rows)
+
+    @property
+    def last(self) -> LessonSeen | None:
+        return max(
+            self.seen.values(),
+            key=lambda row: (row.last_delivered_at, row.last_delivery),
+            default=None,
+        )
+
+    def engagement(self, skills: Iterable[str] = ()) -> dict[str, SkillEngagement]:
+        """Lessons delivered, answered and answered right, per skill area (`skills` listed even
+        with none; areas seen but not listed included too)."""
+        counts = {skill: [0, 0, 0] for skill in skills}
+        for row in self.seen.values():
+            total = counts.setdefault(row.skill, [0, 0, 0])
+            total[0] += row.delivered
+            total[1] += row.answered
+            total[2] += row.correct
+        return {skill: SkillEngagement(skill, *total) for skill, total in counts.items()}
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.learning.model import LessonEvent
-from bot.learning.selection import SkillEngagement, engagement_by_skill
+from bot.learning.model import History, SkillEngagement
 
 
 @dataclass(frozen=True)
@@ -29,17 +28,17 @@ class Progress:
         return self.lessons > 0
 
 
-def progress_of(events: Sequence[LessonEvent], skill_names: Mapping[str, str]) -> Progress:
+def progress_of(history: History, skill_names: Mapping[str, str]) -> Progress:
     """`skill_names` maps every skill area of the library to its name in the member's language;
     an area that has left the library since keeps its id as its name."""
-    engagement = engagement_by_skill(list(skill_names), events)
-    answered = [event.correct for event in events if event.correct is not None]
+    engagement = history.engagement(skill_names)
+    last = history.last
     return Progress(
-        lessons=len(events),
-        responses=len(answered),
-        correct=sum(answered),
+        lessons=sum(row.delivered for row in engagement.values()),
+        responses=sum(row.answered for row in engagement.values()),
+        correct=sum(row.correct for row in engagement.values()),
         skills=tuple(
             SkillProgress(skill_names.get(skill, skill), row) for skill, row in engagement.items()
         ),
-        last_lesson_at=max((event.delivered_at for event in events), default=None),
+        last_lesson_at=last.last_delivered_at if last else None,
     )

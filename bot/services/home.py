@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import language_of
+from bot.learning.model import History
 from bot.learning.progress import Progress, progress_of
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, Person, recognize
@@ -39,6 +40,6 @@ def show_home(deps: Deps, slack: Directory, caller: Caller) -> Home:
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         member = person.member
-        events = uow.deliveries.lesson_events(member.id) if member else []
+        history = uow.deliveries.history(member.id) if member else History()
     names = {skill: text.name_in(person.language) for skill, text in library.skills.items()}
-    return Home(person, member.tz if member else "UTC", progress_of(events, names))
+    return Home(person, member.tz if member else "UTC", progress_of(history, names))

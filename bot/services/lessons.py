@@ -39,7 +39,7 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
     with deps.uow() as uow:
         person, member = enrol(uow, slack, deps.roles, caller, now)
         choice = choose_next_lesson(
-            catalog(library), uow.deliveries.lesson_events(member.id), seed=member.slack_user_id
+            catalog(library), uow.deliveries.history(member.id), seed=member.slack_user_id
         )
         if choice is None:
             uow.commit()

@@ -110,8 +110,7 @@ class RoleBook:
 def recognize(uow: UnitOfWork, directory: Directory, roles: RoleBook, caller: Caller) -> Person:
     """Who the caller is, for a use case that only reads: nothing is stored, and Slack is asked
     for the profile only when Nudge has not met them."""
-    workspace_id = uow.workspaces.find(caller.team_id)
-    member = None if workspace_id is None else uow.members.find(workspace_id, caller.slack_user_id)
+    member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
     locale = member.locale if member else directory.profile(caller.slack_user_id).locale
     held = roles.roles_of(caller.slack_user_id, directory)
     return Person(caller.slack_user_id, locale, held, member)
@@ -124,9 +123,9 @@ def enrol(
     use case commits). Slack is asked for the profile only when we have not met them."""
     held = roles.roles_of(caller.slack_user_id, directory)
     is_lead, is_admin = Role.LEAD in held, Role.ADMIN in held
-    workspace_id = uow.workspaces.ensure(caller.team_id, now)
-    member = uow.members.find(workspace_id, caller.slack_user_id)
+    member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
     if member is None or (member.is_lead, member.is_admin) != (is_lead, is_admin):
+        workspace_id = member.workspace_id if member else uow.workspaces.ensure(caller.team_id, now)
         profile = (
             directory.profile(caller.slack_user_id)
             if member is None

@@ -8,11 +8,11 @@ so the transaction around it stays usable and nothing raises.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -88,6 +88,8 @@ class Workspaces:
 
     def ensure(self, team_id: str, now: datetime) -> int:
         """The row id of a Slack workspace, created on first sight (concurrent callers agree)."""
+        if (known := self.find(team_id)) is not None:
+            return known
         _insert_new(
             self._session,
             tables.Workspace,
@@ -106,6 +108,16 @@ class Members:
     def find(self, workspace_id: int, slack_user_id: str) -> model.Member | None:
         row = self._session.scalar(
             select(tables.Member).filter_by(workspace_id=workspace_id, slack_user_id=slack_user_id)
+        )
+        return None if row is None else _member(row)
+
+    def find_in_team(self, team_id: str, slack_user_id: str) -> model.Member | None:
+        """The member for a Slack team and user, workspace and all in one query."""
+        row = self._session.scalar(
+            select(tables.Member)
+            .join(tables.Workspace, tables.Workspace.id == tables.Member.workspace_id)
+            .where(tables.Workspace.team_id == team_id)
+            .where(tables.Member.slack_user_id == slack_user_id)
         )
         return None if row is None else _member(row)
 
@@ -140,7 +152,11 @@ class Members:
         return _member(row)
 
     def set_dm_channel(self, member_id: int, channel_id: str) -> None:
-        self._session.get_one(tables.Member, member_id).dm_channel_id = channel_id
+        self._session.execute(
+            update(tables.Member)
+            .where(tables.Member.id == member_id)
+            .values(dm_channel_id=channel_id)
+        )
 
 
 class Deliveries:
@@ -160,27 +176,32 @@ class Deliveries:
         now: datetime,
     ) -> model.Delivery | None:
         """Claim the right to send; None when someone already claimed this (member, kind, day)."""
-        delivery_id = _insert_new(
-            self._session,
-            tables.Delivery,
-            {
-                "member_id": member_id,
-                "kind": kind,
-                "local_date": local_date,
-                "lesson_id": lesson_id,
-                "skill": skill,
-                "locale": locale,
-                "answer_index": answer_index,
-                "status": "claimed",
-                "claimed_at": now,
-            },
-            ["member_id", "kind", "local_date"],
+        claimed = model.Delivery(
+            id=0,
+            member_id=member_id,
+            kind=kind,
+            local_date=local_date,
+            lesson_id=lesson_id,
+            skill=skill,
+            locale=locale,
+            answer_index=answer_index,
+            status="claimed",
+            channel_id=None,
+            ts=None,
         )
-        return None if delivery_id is None else self.get(delivery_id)
+        row = {**asdict(claimed), "claimed_at": now}
+        del row["id"], row["channel_id"], row["ts"]
+        delivery_id = _insert_new(
+            self._session, tables.Delivery, row, ["member_id", "kind", "local_date"]
+        )
+        return None if delivery_id is None else replace(claimed, id=delivery_id)
 
     def mark_sent(self, delivery_id: int, channel_id: str, ts: str, now: datetime) -> None:
-        row = self._session.get_one(tables.Delivery, delivery_id)
-        row.status, row.channel_id, row.ts, row.sent_at = "sent", channel_id, ts, now
+        self._session.execute(
+            update(tables.Delivery)
+            .where(tables.Delivery.id == delivery_id)
+            .values(status="sent", channel_id=channel_id, ts=ts, sent_at=now)
+        )
 
     def mark_failed(self, delivery_id: int, error: str) -> None:
         row = self._session.get_one(tables.Delivery, delivery_id)
@@ -190,18 +211,38 @@ class Deliveries:
         row = self._session.get(tables.Delivery, delivery_id)
         return None if row is None else _delivery(row)
 
-    def lesson_events(self, member_id: int) -> list[model.LessonEvent]:
-        """Every lesson sent to the member, oldest first, with their response if any."""
+    def history(self, member_id: int) -> model.History:
+        """The member's past per lesson, in one aggregate query: as many rows as lessons they
+        have seen, however many times and days they have seen them."""
+        delivered_at = func.coalesce(tables.Delivery.sent_at, tables.Delivery.claimed_at)
         query = (
-            select(tables.Delivery, tables.Response.correct)
+            select(
+                tables.Delivery.lesson_id,
+                tables.Delivery.skill,
+                func.count(tables.Delivery.id),
+                func.count(tables.Response.id),
+                func.count(tables.Response.id).filter(tables.Response.correct.is_(True)),
+                func.max(delivered_at),
+                func.max(tables.Delivery.id),
+            )
             .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
             .where(tables.Delivery.member_id == member_id, tables.Delivery.status == "sent")
-            .order_by(tables.Delivery.sent_at, tables.Delivery.id)
+            .group_by(tables.Delivery.lesson_id, tables.Delivery.skill)
         )
-        return [
-            model.LessonEvent(row.lesson_id, row.skill, row.sent_at or row.claimed_at, correct)
-            for row, correct in self._session.execute(query)
-        ]
+        return model.History(
+            {
+                row[0]: model.LessonSeen(
+                    lesson_id=row[0],
+                    skill=row[1],
+                    delivered=row[2],
+                    answered=row[3],
+                    correct=row[4],
+                    last_delivered_at=row[5],
+                    last_delivery=row[6],
+                )
+                for row in self._session.execute(query)
+            }
+        )
 
 
 class Responses:

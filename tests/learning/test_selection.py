@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.learning.model import CatalogLesson, LessonEvent
-from bot.learning.selection import choose_next_lesson, engagement_by_skill
+from bot.learning.model import CatalogLesson, History, LessonEvent
+from bot.learning.selection import choose_next_lesson
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 CATALOG = [
@@ -23,13 +23,13 @@ def event(lesson_id: str, day: int, correct: bool | None = True) -> LessonEvent:
 
 
 def test_a_new_member_starts_with_a_foundation_lesson() -> None:
-    choice = choose_next_lesson(CATALOG, [], seed="U1")
+    choice = choose_next_lesson(CATALOG, History(), seed="U1")
     assert choice is not None and choice.lesson_id.endswith("-1")
 
 
 def test_the_least_engaged_area_comes_next() -> None:
     history = [event("strategy-1", 0), event("analytics-1", 1), event("strategy-2", 2)]
-    choice = choose_next_lesson(CATALOG, history, seed="U1")
+    choice = choose_next_lesson(CATALOG, History.of(history), seed="U1")
     assert choice is not None
     assert (choice.lesson_id, choice.reason) == ("care-1", "your least-practised skill area")
 
@@ -37,29 +37,29 @@ def test_the_least_engaged_area_comes_next() -> None:
 def test_unanswered_lessons_count_less_than_answered_ones() -> None:
     # Delivered but never answered: analytics is less engaged than care, which was answered.
     history = [event("analytics-1", 0, None), event("care-1", 1), event("strategy-1", 2)]
-    choice = choose_next_lesson(CATALOG, history, seed="U1")
+    choice = choose_next_lesson(CATALOG, History.of(history), seed="U1")
     assert choice is not None and choice.skill == "analytics"
 
 
 def test_a_tie_avoids_repeating_the_last_area() -> None:
     history = [event("strategy-1", 0), event("analytics-1", 1), event("care-1", 2)]
-    choice = choose_next_lesson(CATALOG, history, seed="U1")
+    choice = choose_next_lesson(CATALOG, History.of(history), seed="U1")
     assert choice is not None and choice.skill != "care"
 
 
 def test_members_with_no_history_spread_over_areas() -> None:
-    firsts = {choose_next_lesson(CATALOG, [], seed=f"U{n}").skill for n in range(12)}  # type: ignore[union-attr]
+    firsts = {choose_next_lesson(CATALOG, History(), seed=f"U{n}").skill for n in range(12)}  # type: ignore[union-attr]
     assert len(firsts) > 1
 
 
 def test_when_everything_was_seen_the_oldest_comes_back() -> None:
     history = [event(lesson.id, day) for day, lesson in enumerate(CATALOG)]
-    choice = choose_next_lesson(CATALOG, history, seed="U1")
+    choice = choose_next_lesson(CATALOG, History.of(history), seed="U1")
     assert choice is not None and choice.lesson_id == CATALOG[0].id
 
 
 def test_an_empty_library_chooses_nothing() -> None:
-    assert choose_next_lesson([], [], seed="U1") is None
+    assert choose_next_lesson([], History(), seed="U1") is None
 
 
 @given(st.lists(st.sampled_from(CATALOG), max_size=30), st.text(max_size=8))
@@ -67,7 +67,7 @@ def test_a_choice_is_always_in_the_catalog_and_unseen_while_any_is(
     seen: list[CatalogLesson], seed: str
 ) -> None:
     history = [event(lesson.id, day) for day, lesson in enumerate(seen)]
-    choice = choose_next_lesson(CATALOG, history, seed=seed)
+    choice = choose_next_lesson(CATALOG, History.of(history), seed=seed)
     assert choice is not None and choice.lesson_id in {lesson.id for lesson in CATALOG}
     if len({lesson.id for lesson in seen}) < len(CATALOG):
         assert choice.lesson_id not in {lesson.id for lesson in seen}
@@ -75,6 +75,13 @@ def test_a_choice_is_always_in_the_catalog_and_unseen_while_any_is(
 
 def test_engagement_counts_delivered_answered_and_correct() -> None:
     history = [event("care-1", 0, True), event("care-2", 1, False), event("care-3", 2, None)]
-    care = engagement_by_skill(["care", "strategy"], history)
+    care = History.of(history).engagement(["care", "strategy"])
     assert (care["care"].delivered, care["care"].answered, care["care"].correct) == (3, 2, 1)
     assert care["strategy"].delivered == 0
+
+
+def test_the_last_lesson_is_the_latest_even_at_the_same_instant() -> None:
+    """A clock that did not move between two lessons still leaves them in the order sent."""
+    same = [event("strategy-1", 0), event("care-1", 0)]
+    last = History.of(same).last
+    assert last is not None and last.lesson_id == "care-1"

@@ -26,8 +26,8 @@ def test_a_first_lesson_enrols_the_member_and_sends_in_their_language(
     # Only alpha-1 has a Greek translation in the test library; others come in English.
     assert post.lesson.locale == ("el" if post.lesson.id == "alpha-1" else "en")
     with deps.uow() as uow:
-        (event,) = uow.deliveries.lesson_events(1)
-    assert event.lesson_id == post.lesson.id
+        history = uow.deliveries.history(1)
+    assert list(history.seen) == [post.lesson.id]
 
 
 def test_the_second_lesson_uses_the_stored_dm_and_asks_slack_for_nothing(

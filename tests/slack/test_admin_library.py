@@ -118,8 +118,7 @@ def test_answers_to_a_removed_lesson_stay_in_the_history(admin_bot: Bot, content
     admin, member = admin_bot.user("admin"), admin_bot.user("member")
     message = lesson_for(admin_bot, member)
     with admin_bot.deps.uow() as uow:
-        (event,) = uow.deliveries.lesson_events(_member_id(admin_bot, member))
-    lesson_id = event.lesson_id
+        (lesson_id,) = uow.deliveries.history(_member_id(admin_bot, member)).seen
     next(content.glob(f"lessons/*/{lesson_id}.md")).unlink()
     reply = admin_bot.ask(admin, "admin reload")
     assert reply.text.startswith(":white_check_mark: *Library reloaded.*")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-from bot.learning.model import Delivery, Member, MemberProfile
+from bot.learning.model import Delivery, History, LessonEvent, Member, MemberProfile
 from bot.store.db import (
+    HEAD_REVISION,
     SchemaOutOfDate,
     current_revision,
     ensure_schema,
@@ -44,7 +45,7 @@ def test_migrations_build_exactly_the_tables_the_code_declares(engine: Engine) -
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
-    assert current_revision(engine) == head_revision()
+    assert current_revision(engine) == head_revision() == HEAD_REVISION
 
 
 def test_an_old_schema_is_refused_with_the_command_to_run(database_url: str) -> None:
@@ -130,8 +131,8 @@ def test_times_come_back_as_aware_utc(uow: UnitOfWork) -> None:
     assert delivery is not None
     uow.deliveries.mark_sent(delivery.id, "D0ANNA0001", "1700000000.000100", NOW)
     uow.commit()
-    (event,) = uow.deliveries.lesson_events(member.id)
-    assert event.delivered_at == NOW and event.delivered_at.tzinfo is not None
+    (seen,) = uow.deliveries.history(member.id).seen.values()
+    assert seen.last_delivered_at == NOW and seen.last_delivered_at.tzinfo is not None
 
 
 def test_saving_a_member_again_updates_the_profile_and_keeps_one_row(uow: UnitOfWork) -> None:
@@ -161,3 +162,48 @@ def test_member_totals_count_sent_lessons_responses_and_skills(uow: UnitOfWork) 
     assert (totals["U0ANNA0001"].lessons, totals["U0ANNA0001"].responses) == (1, 1)
     assert (totals["U0ANNA0001"].correct, totals["U0ANNA0001"].skills) == (1, ("strategy",))
     assert (totals[ben.slack_user_id].lessons, totals[ben.slack_user_id].skills) == (0, ())
+
+
+def test_the_aggregate_history_matches_the_lessons_one_by_one(uow: UnitOfWork) -> None:
+    """One GROUP BY query gives what the pure rules would count from the whole list."""
+    member = _member(uow)
+    sent = [("strategy-1", True), ("care-1", None), ("strategy-1", False), ("care-2", True)]
+    events = []
+    for hour, (lesson_id, correct) in enumerate(sent):
+        at = NOW + timedelta(hours=hour)
+        delivery = uow.deliveries.claim(
+            member.id,
+            kind="lesson",
+            local_date=None,
+            lesson_id=lesson_id,
+            skill=lesson_id.split("-")[0],
+            locale="en",
+            answer_index=0,
+            now=at,
+        )
+        assert delivery is not None
+        uow.deliveries.mark_sent(delivery.id, "D1", f"{hour}.1", at)
+        if correct is not None:
+            uow.responses.add(delivery, 0 if correct else 1, correct, at)
+        events.append(LessonEvent(lesson_id, delivery.skill, at, correct))
+    unsent = _claim(uow, member.id)  # claimed, never sent: not part of the history
+    assert unsent is not None
+    uow.commit()
+
+    stored, counted = uow.deliveries.history(member.id), History.of(events)
+
+    def without_order(history: History) -> dict[str, tuple[object, ...]]:
+        return {
+            lesson: (s.skill, s.delivered, s.answered, s.correct, s.last_delivered_at)
+            for lesson, s in history.seen.items()
+        }
+
+    assert without_order(stored) == without_order(counted)
+    assert stored.engagement() == counted.engagement()
+    assert stored.last is not None and stored.last.lesson_id == "care-2"
+
+
+def test_an_empty_database_has_no_revision(database_url: str) -> None:
+    empty = make_engine(database_url)
+    assert current_revision(empty) is None
+    empty.dispose()
