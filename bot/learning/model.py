@@ -18,12 +18,17 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class MemberProfile:
-    """What Slack tells us about a person (users.info), before they are a member row."""
+    """What Slack tells us about a person (users.info, users.list), before they are a member row."""
 
     slack_user_id: str
     name: str
     tz: str
     locale: str
+    is_bot: bool = False
+    deleted: bool = False
+    status_text: str = ""
+    status_emoji: str = ""
+    status_expiration: int = 0  # Unix seconds; 0: the status does not expire
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,21 @@ class Member:
     is_admin: bool
     paused_until: date | None
     dm_channel_id: str | None
+    in_channel: bool = False
+    choice: str | None = None  # "join" or "leave": the person's own word, above the channel's
+    deactivated: bool = False
+    away_until: datetime | None = None
+    next_due_at: datetime | None = None
+
+    @property
+    def learns(self) -> bool:
+        """Scheduled lessons go to the team channel's members and to whoever joined by hand,
+        unless they left by hand or their account is gone."""
+        return (
+            (self.in_channel or self.choice == "join")
+            and self.choice != "leave"
+            and not (self.deactivated)
+        )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -86,26 +87,63 @@ def slack_error_code(error: SlackApiError) -> str:
     return str(error.response.get("error") or error.response.status_code)
 
 
-class SlackGateway:
-    """The Slack that use cases talk to (see `bot.services.lessons.SlackPort`), on one request's
-    WebClient."""
+# Pages are read at the pace of the method's tier (calls per minute), so that reading the roster
+# of a 10,000-person workspace never meets a 429: users.list is Tier 2, conversations.members Tier 4.
+PAGES_PER_MINUTE = {"users.list": 20, "conversations.members": 100}
+USERS_PAGE = 200  # Slack's advice for users.list
+MEMBERS_PAGE = 1000
 
-    def __init__(self, client: WebClient) -> None:
+
+def profile_of(user: dict[str, Any]) -> MemberProfile:
+    """A Slack user object (users.info, users.list, a user_change event) as Nudge needs it."""
+    profile = user.get("profile") or {}
+    return MemberProfile(
+        slack_user_id=user["id"],
+        name=profile.get("real_name") or user.get("real_name") or user.get("name") or user["id"],
+        tz=user.get("tz") or "UTC",
+        locale=user.get("locale") or "en-US",
+        is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
+        deleted=bool(user.get("deleted")),
+        status_text=str(profile.get("status_text") or ""),
+        status_emoji=str(profile.get("status_emoji") or ""),
+        status_expiration=int(profile.get("status_expiration") or 0),
+    )
+
+
+class SlackGateway:
+    """The Slack that use cases talk to (see `bot.services.lessons.SlackPort` and
+    `bot.services.roster.RosterSource`), on one request's WebClient."""
+
+    def __init__(self, client: WebClient, *, sleep: Sleep = time.sleep) -> None:
         self._client = client
+        self._sleep = sleep
 
     def profile(self, slack_user_id: str) -> MemberProfile:
         """users.info with the locale, so that Nudge speaks the member's language."""
-        user = self._client.users_info(user=slack_user_id, include_locale=True)["user"]
-        profile = user.get("profile") or {}
-        return MemberProfile(
-            slack_user_id=slack_user_id,
-            name=profile.get("real_name")
-            or user.get("real_name")
-            or user.get("name")
-            or slack_user_id,
-            tz=user.get("tz") or "UTC",
-            locale=user.get("locale") or "en-US",
-        )
+        return profile_of(self._client.users_info(user=slack_user_id, include_locale=True)["user"])
+
+    def channel_members(self, channel: str) -> list[str]:
+        pages = self._pages("conversations.members", channel=channel, limit=MEMBERS_PAGE)
+        return [user for page in pages for user in page["members"]]
+
+    def people(self) -> Iterator[MemberProfile]:
+        for page in self._pages("users.list", include_locale=True, limit=USERS_PAGE):
+            yield from (profile_of(user) for user in page["members"])
+
+    def _pages(self, method: str, **args: Any) -> Iterator[dict[str, Any]]:
+        cursor = ""
+        while True:
+            call = {
+                "users.list": self._client.users_list,
+                "conversations.members": self._client.conversations_members,
+            }[method]
+            page = call(**args, cursor=cursor or None).data
+            assert isinstance(page, dict)  # Slack's JSON object
+            yield page
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return
+            self._sleep(60 / PAGES_PER_MINUTE[method])
 
     def group_members(self, group_id: str) -> frozenset[str]:
         try:

@@ -20,7 +20,7 @@ from bot.learning import model
 from bot.store import tables
 
 
-def _insert_new(
+def insert_new(
     session: Session, table: type[tables.Base], values: dict[str, Any], keys: list[str]
 ) -> int | None:
     """Insert a row unless one with the same unique `keys` exists; the new id, else None."""
@@ -47,21 +47,6 @@ class MemberTotals:
     skills: tuple[str, ...]
 
 
-def _member(row: tables.Member) -> model.Member:
-    return model.Member(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        slack_user_id=row.slack_user_id,
-        name=row.name,
-        tz=row.tz,
-        locale=row.locale,
-        is_lead=row.is_lead,
-        is_admin=row.is_admin,
-        paused_until=row.paused_until,
-        dm_channel_id=row.dm_channel_id,
-    )
-
-
 def _delivery(row: tables.Delivery) -> model.Delivery:
     return model.Delivery(
         id=row.id,
@@ -76,87 +61,6 @@ def _delivery(row: tables.Delivery) -> model.Delivery:
         channel_id=row.channel_id,
         ts=row.ts,
     )
-
-
-class Workspaces:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def find(self, team_id: str) -> int | None:
-        """The row id of a Slack workspace we know, without ever creating one."""
-        return self._session.scalar(select(tables.Workspace.id).filter_by(team_id=team_id))
-
-    def ensure(self, team_id: str, now: datetime) -> int:
-        """The row id of a Slack workspace, created on first sight (concurrent callers agree)."""
-        if (known := self.find(team_id)) is not None:
-            return known
-        _insert_new(
-            self._session,
-            tables.Workspace,
-            {"team_id": team_id, "name": "", "created_at": now},
-            ["team_id"],
-        )
-        found = self.find(team_id)
-        assert found is not None  # inserted above, or by whoever won the race
-        return found
-
-
-class Members:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def find(self, workspace_id: int, slack_user_id: str) -> model.Member | None:
-        row = self._session.scalar(
-            select(tables.Member).filter_by(workspace_id=workspace_id, slack_user_id=slack_user_id)
-        )
-        return None if row is None else _member(row)
-
-    def find_in_team(self, team_id: str, slack_user_id: str) -> model.Member | None:
-        """The member for a Slack team and user, workspace and all in one query."""
-        row = self._session.scalar(
-            select(tables.Member)
-            .join(tables.Workspace, tables.Workspace.id == tables.Member.workspace_id)
-            .where(tables.Workspace.team_id == team_id)
-            .where(tables.Member.slack_user_id == slack_user_id)
-        )
-        return None if row is None else _member(row)
-
-    def save(
-        self,
-        workspace_id: int,
-        profile: model.MemberProfile,
-        now: datetime,
-        *,
-        is_lead: bool = False,
-        is_admin: bool = False,
-    ) -> model.Member:
-        """Insert or refresh a member from their Slack profile; their history is kept either way."""
-        _insert_new(
-            self._session,
-            tables.Member,
-            {
-                "workspace_id": workspace_id,
-                "slack_user_id": profile.slack_user_id,
-                "joined_at": now,
-            },
-            ["workspace_id", "slack_user_id"],
-        )
-        row = self._session.scalars(
-            select(tables.Member)
-            .filter_by(workspace_id=workspace_id, slack_user_id=profile.slack_user_id)
-            .execution_options(populate_existing=True)
-        ).one()
-        row.name, row.tz, row.locale = profile.name, profile.tz, profile.locale
-        row.is_lead, row.is_admin = is_lead, is_admin
-        self._session.flush()
-        return _member(row)
-
-    def set_dm_channel(self, member_id: int, channel_id: str) -> None:
-        self._session.execute(
-            update(tables.Member)
-            .where(tables.Member.id == member_id)
-            .values(dm_channel_id=channel_id)
-        )
 
 
 class Deliveries:
@@ -191,7 +95,7 @@ class Deliveries:
         )
         row = {**asdict(claimed), "claimed_at": now}
         del row["id"], row["channel_id"], row["ts"]
-        delivery_id = _insert_new(
+        delivery_id = insert_new(
             self._session, tables.Delivery, row, ["member_id", "kind", "local_date"]
         )
         return None if delivery_id is None else replace(claimed, id=delivery_id)
@@ -260,7 +164,7 @@ class Responses:
             "correct": correct,
             "answered_at": now,
         }
-        return _insert_new(self._session, tables.Response, values, ["delivery_id"]) is not None
+        return insert_new(self._session, tables.Response, values, ["delivery_id"]) is not None
 
     def for_delivery(self, delivery_id: int) -> model.Response | None:
         row = self._session.scalar(select(tables.Response).filter_by(delivery_id=delivery_id))

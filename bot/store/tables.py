@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -60,6 +61,9 @@ class Workspace(Base):
     team_id: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The instant the clock last looked for due lessons: a tick sends what fell due since then.
+    # NULL until the first tick, which sends nothing in the past.
+    last_tick_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Member(Base):
@@ -79,6 +83,15 @@ class Member(Base):
     # Cached from conversations.open (Tier 3) so that a lesson costs one chat.postMessage.
     dm_channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Who learns: the team channel's members, plus `/learn join`, minus `/learn leave`, never a
+    # deactivated account. `choice` is the person's own word: "join", "leave" or NULL.
+    in_channel: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    choice: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    deactivated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A Slack status that says the person is away pauses them until it expires (NULL: not away).
+    away_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # When the clock next has something for this member; NULL until it has looked.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
 
 
 class Delivery(Base):

@@ -12,7 +12,8 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.store.repositories import Deliveries, Members, Responses, Workspaces
+from bot.store.members import Members, Workspaces
+from bot.store.repositories import Deliveries, Responses
 
 
 class UnitOfWork:

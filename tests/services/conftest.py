@@ -42,10 +42,18 @@ class PeopleAndDMs:
     posts: list[LessonPost] = field(default_factory=list)
     profile_reads: list[str] = field(default_factory=list)
     refuse_with: str | None = None  # a Slack error code every post fails with
+    channel: list[str] = field(default_factory=lambda: ["U0CHLOE001", "U0DIMI0001"])
+    workspace: dict[str, MemberProfile] = field(default_factory=lambda: dict(PEOPLE))
+
+    def channel_members(self, channel: str) -> list[str]:
+        return list(self.channel)
+
+    def people(self) -> list[MemberProfile]:
+        return list(self.workspace.values())
 
     def profile(self, slack_user_id: str) -> MemberProfile:
         self.profile_reads.append(slack_user_id)
-        return PEOPLE[slack_user_id]
+        return self.workspace[slack_user_id]
 
     def group_members(self, group_id: str) -> frozenset[str]:
         return frozenset({"U0ADMIN001"}) if group_id == ADMIN_GROUP else frozenset()
@@ -68,7 +76,11 @@ def deps(clock: FakeClock) -> Iterator[Deps]:
         "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
     )
     Base.metadata.create_all(engine)
-    settings = Settings(_env_file=None, content_dir=TEST_LIBRARY)  # type: ignore[call-arg]
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        content_dir=TEST_LIBRARY,
+        team_channel="C0SOCIAL01",
+    )
     yield Deps(
         settings=settings,
         db=Database(engine),

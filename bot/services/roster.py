@@ -1,0 +1,123 @@
+"""Who learns: the team channel's members, kept in step with Slack.
+
+A daily refresh reads the whole roster with two paginated methods (conversations.members, then
+users.list with locales), never users.info per member; Slack's events keep it current in between.
+A changed zone or away status clears the member's next due time, so the clock reschedules them
+from now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from bot.learning.away import away_until
+from bot.learning.model import Member, MemberProfile
+from bot.services.deps import Deps
+from bot.services.people import Directory
+from bot.store.uow import UnitOfWork
+
+
+class RosterSource(Directory, Protocol):
+    def channel_members(self, channel: str) -> list[str]:
+        """Every user id in the channel (all pages)."""
+        ...
+
+    def people(self) -> Iterable[MemberProfile]:
+        """Every user of the workspace with locale and status (all pages)."""
+        ...
+
+
+@dataclass(frozen=True)
+class RosterRefresh:
+    added: int
+    changed: int
+    learners: int
+
+
+def _changes(
+    member: Member, profile: MemberProfile, in_channel: bool, now: datetime
+) -> dict[str, object]:
+    wanted: dict[str, object] = {
+        "name": profile.name,
+        "tz": profile.tz,
+        "locale": profile.locale,
+        "in_channel": in_channel,
+        "deactivated": profile.deleted,
+        "away_until": away_until(profile, now),
+    }
+    changes = {key: value for key, value in wanted.items() if getattr(member, key) != value}
+    if {"tz", "away_until", "in_channel", "deactivated"} & changes.keys():
+        changes["next_due_at"] = None  # the clock reschedules them from now
+    return changes
+
+
+def _apply(
+    uow: UnitOfWork,
+    workspace_id: int,
+    known: Member | None,
+    profile: MemberProfile,
+    in_channel: bool,
+    now: datetime,
+) -> str | None:
+    """Bring one member in step with Slack: "added", "changed" or None."""
+    if known is None:
+        if not in_channel or profile.is_bot or profile.deleted:
+            return None  # only the team channel's people join by themselves
+        uow.members.add(workspace_id, profile, now, away_until=away_until(profile, now))
+        return "added"
+    changes = _changes(known, profile, in_channel, now)
+    if changes:
+        uow.members.update(workspace_id, profile.slack_user_id, **changes)
+        return "changed"
+    return None
+
+
+def refresh_roster(deps: Deps, slack: RosterSource, team_id: str, now: datetime) -> RosterRefresh:
+    """The daily refresh: everyone in TEAM_CHANNEL learns, unless they chose otherwise."""
+    in_channel = set(slack.channel_members(deps.settings.team_channel))
+    people = [person for person in slack.people() if not person.is_bot]
+    counts = {"added": 0, "changed": 0}
+    with deps.uow() as uow:
+        workspace_id = uow.workspaces.ensure(team_id, now)
+        known = uow.members.roster(workspace_id)
+        for profile in people:
+            outcome = _apply(
+                uow,
+                workspace_id,
+                known.get(profile.slack_user_id),
+                profile,
+                profile.slack_user_id in in_channel,
+                now,
+            )
+            if outcome:
+                counts[outcome] += 1
+        learners = sum(member.learns for member in uow.members.roster(workspace_id).values())
+        uow.commit()
+    return RosterRefresh(counts["added"], counts["changed"], learners)
+
+
+def channel_membership_changed(
+    deps: Deps, slack: Directory, team_id: str, slack_user_id: str, joined: bool, now: datetime
+) -> None:
+    """member_joined_channel / member_left_channel for the team channel."""
+    profile = slack.profile(slack_user_id)
+    with deps.uow() as uow:
+        workspace_id = uow.workspaces.ensure(team_id, now)
+        known = uow.members.find(workspace_id, slack_user_id)
+        _apply(uow, workspace_id, known, profile, joined, now)
+        uow.commit()
+
+
+def profile_changed(deps: Deps, team_id: str, profile: MemberProfile, now: datetime) -> None:
+    """user_change: a new zone, language or status, read from the event itself (no API call)."""
+    with deps.uow() as uow:
+        workspace_id = uow.workspaces.find(team_id)
+        known = (
+            None if workspace_id is None else uow.members.find(workspace_id, profile.slack_user_id)
+        )
+        if workspace_id is not None and known is not None:
+            _apply(uow, workspace_id, known, profile, known.in_channel, now)
+            uow.commit()

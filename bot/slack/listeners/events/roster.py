@@ -1,0 +1,40 @@
+"""The team channel's comings and goings, and profile changes, keep the roster current between the
+clock's daily refresh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from bot.services.roster import channel_membership_changed, profile_changed
+from bot.slack.context import caller_of, deps_of, slack_of
+from bot.slack.gateway import profile_of
+from bot.slack.listeners.handover import refresh_later
+from bot.slack.listeners.safety import apologise_quietly
+
+
+def channel_changed(event: dict[str, Any], context: BoltContext) -> None:
+    if event.get("channel") == deps_of(context).settings.team_channel:
+        joined = event["type"] == "member_joined_channel"
+        refresh_later(context, lambda: note_membership(event=event, context=context, joined=joined))
+
+
+@apologise_quietly
+def note_membership(event: dict[str, Any], context: BoltContext, joined: bool) -> None:
+    deps = deps_of(context)
+    team = caller_of(context).team_id
+    channel_membership_changed(deps, slack_of(context), team, event["user"], joined, deps.clock())
+
+
+def user_changed(event: dict[str, Any], context: BoltContext) -> None:
+    profile = profile_of(event["user"])
+    deps = deps_of(context)
+    team = caller_of(context).team_id
+    refresh_later(context, lambda: profile_changed(deps, team, profile, deps.clock()))
+
+
+def register(app: App) -> None:
+    app.event("member_joined_channel")(channel_changed)
+    app.event("member_left_channel")(channel_changed)
+    app.event("user_change")(user_changed)

@@ -1,0 +1,189 @@
+"""Repositories of who is who: Slack workspaces and the members in them.
+
+They work on the session of the caller's unit of work, map rows to `bot.learning.model`, and never
+commit. A second insert of the same workspace or member, from any process, inserts nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.learning import model
+from bot.store import tables
+from bot.store.repositories import insert_new
+
+
+def _member(row: tables.Member) -> model.Member:
+    return model.Member(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        slack_user_id=row.slack_user_id,
+        name=row.name,
+        tz=row.tz,
+        locale=row.locale,
+        is_lead=row.is_lead,
+        is_admin=row.is_admin,
+        paused_until=row.paused_until,
+        dm_channel_id=row.dm_channel_id,
+        in_channel=row.in_channel,
+        choice=row.choice,
+        deactivated=row.deactivated,
+        away_until=row.away_until,
+        next_due_at=row.next_due_at,
+    )
+
+
+class Workspaces:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, team_id: str) -> int | None:
+        """The row id of a Slack workspace we know, without ever creating one."""
+        return self._session.scalar(select(tables.Workspace.id).filter_by(team_id=team_id))
+
+    def last_tick(self, workspace_id: int) -> datetime | None:
+        return self._session.scalar(
+            select(tables.Workspace.last_tick_at).where(tables.Workspace.id == workspace_id)
+        )
+
+    def set_last_tick(self, workspace_id: int, at: datetime) -> None:
+        self._session.execute(
+            update(tables.Workspace)
+            .where(tables.Workspace.id == workspace_id)
+            .values(last_tick_at=at)
+        )
+
+    def ensure(self, team_id: str, now: datetime) -> int:
+        """The row id of a Slack workspace, created on first sight (concurrent callers agree)."""
+        if (known := self.find(team_id)) is not None:
+            return known
+        insert_new(
+            self._session,
+            tables.Workspace,
+            {"team_id": team_id, "name": "", "created_at": now},
+            ["team_id"],
+        )
+        found = self.find(team_id)
+        assert found is not None  # inserted above, or by whoever won the race
+        return found
+
+
+class Members:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, workspace_id: int, slack_user_id: str) -> model.Member | None:
+        row = self._session.scalar(
+            select(tables.Member).filter_by(workspace_id=workspace_id, slack_user_id=slack_user_id)
+        )
+        return None if row is None else _member(row)
+
+    def find_in_team(self, team_id: str, slack_user_id: str) -> model.Member | None:
+        """The member for a Slack team and user, workspace and all in one query."""
+        row = self._session.scalar(
+            select(tables.Member)
+            .join(tables.Workspace, tables.Workspace.id == tables.Member.workspace_id)
+            .where(tables.Workspace.team_id == team_id)
+            .where(tables.Member.slack_user_id == slack_user_id)
+        )
+        return None if row is None else _member(row)
+
+    def save(
+        self,
+        workspace_id: int,
+        profile: model.MemberProfile,
+        now: datetime,
+        *,
+        is_lead: bool = False,
+        is_admin: bool = False,
+    ) -> model.Member:
+        """Insert or refresh a member from their Slack profile; their history is kept either way."""
+        insert_new(
+            self._session,
+            tables.Member,
+            {
+                "workspace_id": workspace_id,
+                "slack_user_id": profile.slack_user_id,
+                "joined_at": now,
+            },
+            ["workspace_id", "slack_user_id"],
+        )
+        row = self._session.scalars(
+            select(tables.Member)
+            .filter_by(workspace_id=workspace_id, slack_user_id=profile.slack_user_id)
+            .execution_options(populate_existing=True)
+        ).one()
+        row.name, row.tz, row.locale = profile.name, profile.tz, profile.locale
+        row.is_lead, row.is_admin = is_lead, is_admin
+        self._session.flush()
+        return _member(row)
+
+    def roster(self, workspace_id: int) -> dict[str, model.Member]:
+        """Everyone Nudge knows in a workspace, by Slack user id (one query)."""
+        rows = self._session.scalars(select(tables.Member).filter_by(workspace_id=workspace_id))
+        return {row.slack_user_id: _member(row) for row in rows}
+
+    def add(
+        self,
+        workspace_id: int,
+        profile: model.MemberProfile,
+        now: datetime,
+        *,
+        away_until: datetime | None,
+    ) -> None:
+        """A new member of the team channel (concurrent refreshes agree: the second adds
+        nothing)."""
+        insert_new(
+            self._session,
+            tables.Member,
+            {
+                "workspace_id": workspace_id,
+                "slack_user_id": profile.slack_user_id,
+                "name": profile.name,
+                "tz": profile.tz,
+                "locale": profile.locale,
+                "is_lead": False,
+                "is_admin": False,
+                "joined_at": now,
+                "in_channel": True,
+                "away_until": away_until,
+            },
+            ["workspace_id", "slack_user_id"],
+        )
+
+    def update(self, workspace_id: int, slack_user_id: str, **values: object) -> None:
+        """Set roster fields (name, tz, locale, in_channel, choice, deactivated, away_until,
+        next_due_at) of one member."""
+        self._session.execute(
+            update(tables.Member)
+            .where(tables.Member.workspace_id == workspace_id)
+            .where(tables.Member.slack_user_id == slack_user_id)
+            .values(**values)
+        )
+
+    def due(self, workspace_id: int, now: datetime, limit: int) -> list[model.Member]:
+        """Members the clock must look at: something fell due, or it has never looked."""
+        member = tables.Member
+        learns = (
+            (member.in_channel | (member.choice == "join"))
+            & (member.choice.is_(None) | (member.choice != "leave"))
+            & ~member.deactivated
+        )
+        rows = self._session.scalars(
+            select(member)
+            .where(member.workspace_id == workspace_id, learns)
+            .where((member.next_due_at <= now) | member.next_due_at.is_(None))
+            .order_by(member.next_due_at, member.id)
+            .limit(limit)
+        )
+        return [_member(row) for row in rows]
+
+    def set_dm_channel(self, member_id: int, channel_id: str) -> None:
+        self._session.execute(
+            update(tables.Member)
+            .where(tables.Member.id == member_id)
+            .values(dm_channel_id=channel_id)
+        )
