@@ -48,6 +48,7 @@ class Member:
     deactivated: bool = False
     away_until: datetime | None = None
     next_due_at: datetime | None = None
+    unreachable: str | None = None  # Slack's reason a DM can never reach them
 
     @property
     def learns(self) -> bool:

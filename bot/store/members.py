@@ -33,6 +33,7 @@ def _member(row: tables.Member) -> model.Member:
         deactivated=row.deactivated,
         away_until=row.away_until,
         next_due_at=row.next_due_at,
+        unreachable=row.unreachable,
     )
 
 
@@ -171,6 +172,7 @@ class Members:
             (member.in_channel | (member.choice == "join"))
             & (member.choice.is_(None) | (member.choice != "leave"))
             & ~member.deactivated
+            & member.unreachable.is_(None)
         )
         rows = self._session.scalars(
             select(member)

@@ -92,6 +92,8 @@ class Member(Base):
     away_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # When the clock next has something for this member; NULL until it has looked.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    # Slack's reason when a DM can never reach them (account_inactive, cannot_dm_bot, ...).
+    unreachable: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Delivery(Base):
@@ -134,4 +136,39 @@ class Response(Base):
     skill: Mapped[str] = mapped_column(String(100))
     choice: Mapped[int] = mapped_column(Integer)
     correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamPost(Base):
+    """A message to the team rather than a member (the leads' digest): once per kind and day."""
+
+    __tablename__ = "team_posts"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "kind", "local_date", name="uq_team_posts_once_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # digest
+    local_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="claimed")  # claimed | sent | failed
+    channel_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StrategyAnswer(Base):
+    """A member's written answer to a weekly strategy question; one per question delivery."""
+
+    __tablename__ = "strategy_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("deliveries.id", ondelete="CASCADE"), unique=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(200))
+    skill: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
