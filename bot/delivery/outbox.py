@@ -43,6 +43,7 @@ class LessonPost:
     minutes: int
     delivery_id: int
     language: str  # the words Nudge says around the lesson
+    review: bool = False  # a lesson coming back by spaced repetition
 
 
 class LessonPoster(Protocol):

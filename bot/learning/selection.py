@@ -1,7 +1,10 @@
 """Which lesson a member gets next.
 
-New lessons lean toward the member's least-engaged skill area and interleave areas (a different area
-from the last lesson when there is a tie), because mixing topics helps retention more than blocks of one.
+A due review comes first (see `bot.learning.reviews`): what a member got wrong falls due sooner than
+what they got right, so it returns sooner, and reviewing what was learned before adding more is what
+keeps it. Otherwise new lessons lean toward the member's least-engaged skill area and interleave
+areas (a different area from the last lesson when there is a tie), because mixing topics helps
+retention more than blocks of one.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.learning.model import CatalogLesson, History
 
@@ -18,6 +22,12 @@ class LessonChoice:
     lesson_id: str
     skill: str
     reason: str
+    kind: Literal["lesson", "review"] = "lesson"  # the delivery kind to send it as
+
+
+# A miss: some answer to the lesson was wrong (History counts answers; it keeps no order of them).
+REVIEW_OF_A_MISS = "a review of a lesson you got wrong"
+REVIEW_DUE = "a review of a lesson that is due"
 
 
 def _spread(seed: str, skill: str) -> str:
@@ -26,15 +36,29 @@ def _spread(seed: str, skill: str) -> str:
 
 
 def choose_next_lesson(
-    catalog: Sequence[CatalogLesson], history: History, *, seed: str = ""
+    catalog: Sequence[CatalogLesson],
+    history: History,
+    *,
+    due_reviews: Sequence[str] = (),
+    seed: str = "",
 ) -> LessonChoice | None:
-    """The next new lesson, or the least recently seen one when the member has seen them all.
+    """The most overdue review still in the catalog; else the next new lesson, or the least
+    recently seen one when the member has seen them all.
 
-    `seed` (the member's id) breaks ties between equally engaged areas differently per member.
+    `due_reviews` are lesson ids whose cards are due, most overdue first (the store's
+    `Cards.due`). `seed` (the member's id) breaks ties between equally engaged areas differently
+    per member.
     """
     if not catalog:
         return None
     seen = history.seen
+    in_catalog = {lesson.id: lesson for lesson in catalog}
+    # A card outlives its lesson's removal from the library; such a review is skipped, not sent.
+    due = next((in_catalog[id_] for id_ in due_reviews if id_ in in_catalog), None)
+    if due is not None:
+        past = seen.get(due.id)
+        missed = past is not None and past.correct < past.answered
+        return LessonChoice(due.id, due.skill, REVIEW_OF_A_MISS if missed else REVIEW_DUE, "review")
     unseen = [lesson for lesson in catalog if lesson.id not in seen]
     if not unseen:
         oldest = min(catalog, key=lambda lesson: (seen[lesson.id].last_delivered_at, lesson.id))

@@ -7,6 +7,7 @@ from typing import Literal, Protocol
 
 from bot.delivery.outbox import LessonPost, LessonPoster, send_claimed
 from bot.learning.model import CatalogLesson, Delivery
+from bot.learning.reviews import review
 from bot.learning.selection import choose_next_lesson
 from bot.library import Library, LocalizedLesson
 from bot.services.deps import Deps
@@ -24,6 +25,7 @@ class LessonNow:
     lesson: LocalizedLesson | None = None
     channel_id: str | None = None
     error: str | None = None
+    kind: Literal["lesson", "review"] = "lesson"
 
 
 def catalog(library: Library) -> list[CatalogLesson]:
@@ -34,12 +36,16 @@ def catalog(library: Library) -> list[CatalogLesson]:
 
 def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNow:
     """`/learn now`: the member's next lesson, sent to their DM at once (not counted as the
-    day's). The claim commits before the send; see `send_claimed`."""
+    day's): a due review if there is one, else a new lesson. The claim commits before the send;
+    see `send_claimed`."""
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
         person, member = enrol(uow, slack, deps.roles, caller, now)
         choice = choose_next_lesson(
-            catalog(library), uow.deliveries.history(member.id), seed=member.slack_user_id
+            catalog(library),
+            uow.deliveries.history(member.id),
+            due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
+            seed=member.slack_user_id,
         )
         if choice is None:
             uow.commit()
@@ -47,7 +53,7 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
         lesson = library.lessons[choice.lesson_id].localized(member.locale)
         delivery = uow.deliveries.claim(
             member.id,
-            kind="lesson",
+            kind=choice.kind,
             local_date=None,
             lesson_id=lesson.id,
             skill=lesson.skill,
@@ -64,11 +70,12 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
         minutes=library.lessons[lesson.id].minutes,
         delivery_id=delivery.id,
         language=person.language,
+        review=choice.kind == "review",
     )
     outcome = send_claimed(deps.uow, slack, member, delivery, post, now)
     if outcome.status == "failed":
-        return LessonNow("failed", person.language, lesson, error=outcome.error)
-    return LessonNow("sent", person.language, lesson, channel_id=post.channel)
+        return LessonNow("failed", person.language, lesson, error=outcome.error, kind=choice.kind)
+    return LessonNow("sent", person.language, lesson, channel_id=post.channel, kind=choice.kind)
 
 
 @dataclass(frozen=True)
@@ -85,8 +92,11 @@ class CheckOutcome:
 def answer_check(
     deps: Deps, slack: Directory, caller: Caller, delivery_id: int, choice: int
 ) -> CheckOutcome:
-    """Record a press of a check button once; a second press changes nothing and says so."""
-    library = deps.library.current
+    """Record a press of a check button once; a second press changes nothing and says so.
+
+    The first answer is also a review of the member's card for the lesson, written in the same
+    transaction as the response: both are kept, or neither."""
+    now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         language, member = person.language, person.member
@@ -100,7 +110,9 @@ def answer_check(
         if choice < 0 or (lesson is not None and choice >= len(lesson.options)):
             return CheckOutcome("bad_choice", language, delivery, lesson=lesson)
         correct = choice == delivery.answer_index
-        if uow.responses.add(delivery, choice, correct, deps.clock()):
+        if uow.responses.add(delivery, choice, correct, now):
+            card = uow.cards.get(member.id, delivery.lesson_id)
+            uow.cards.save(member.id, delivery.lesson_id, review(card, correct, now))
             uow.commit()
             return CheckOutcome("recorded", language, delivery, choice, correct, lesson)
         earlier = uow.responses.for_delivery(delivery.id)

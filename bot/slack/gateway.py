@@ -160,6 +160,7 @@ class SlackGateway:
             post.skill_name,
             post.minutes,
             post.delivery_id,
+            review=post.review,
         )
         try:
             response = self._client.chat_postMessage(

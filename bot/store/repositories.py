@@ -8,6 +8,7 @@ so the transaction around it stays usable and nothing raises.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -17,16 +18,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.learning import model
+from bot.learning.reviews import StoredCard
 from bot.store import tables
+
+
+def _dialect(session: Session) -> Any:
+    """The dialect module whose `insert` has ON CONFLICT (the generic `insert` has none)."""
+    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
 def insert_new(
     session: Session, table: type[tables.Base], values: dict[str, Any], keys: list[str]
 ) -> int | None:
     """Insert a row unless one with the same unique `keys` exists; the new id, else None."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        dialect.insert(table)
+        _dialect(session)
+        .insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=keys)
         .returning(table.__table__.c.id)
@@ -207,3 +214,67 @@ class Responses:
                 )
             )
         return totals
+
+
+class Cards:
+    """Spaced-repetition cards: one per (member, lesson), the latest answer's schedule."""
+
+    DUE_LIMIT = 20  # a request sends one lesson; a short list is all any caller needs
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, member_id: int, lesson_id: str) -> StoredCard | None:
+        row = self._session.scalar(
+            select(tables.Card).filter_by(member_id=member_id, lesson_id=lesson_id)
+        )
+        return None if row is None else StoredCard(row.fsrs_card, row.due, row.last_review)
+
+    def save(self, member_id: int, lesson_id: str, card: StoredCard) -> None:
+        """Insert or replace the member's card for the lesson. An upsert, so that two answers to
+        the same lesson racing (a lesson and its review, say) never fail: the later write wins."""
+        values = {"fsrs_card": card.fsrs_card, "due": card.due, "last_review": card.last_review}
+        statement = (
+            _dialect(self._session)
+            .insert(tables.Card)
+            .values(member_id=member_id, lesson_id=lesson_id, **values)
+        )
+        self._session.execute(
+            statement.on_conflict_do_update(index_elements=["member_id", "lesson_id"], set_=values)
+        )
+
+    def due(
+        self,
+        member_id: int,
+        now: datetime,
+        *,
+        among: Collection[str] | None = None,
+        limit: int = DUE_LIMIT,
+    ) -> list[str]:
+        """Lesson ids whose cards are due by `now`, oldest due first, at most `limit`.
+
+        `among` keeps only those lessons (the library's): cards of removed lessons stay due for
+        ever, and would otherwise fill the list. A card whose lesson was sent again since it fell
+        due is left out until that delivery is answered (which sets a new due): a review waiting
+        for its answer is not sent twice.
+        """
+        card, delivery = tables.Card, tables.Delivery
+        sent_since_due = (
+            select(delivery.id)
+            .where(
+                delivery.member_id == card.member_id,
+                delivery.lesson_id == card.lesson_id,
+                delivery.claimed_at >= card.due,
+                delivery.status == "sent",  # as in `history`: a failed send is not a review
+            )
+            .exists()
+        )
+        query = (
+            select(card.lesson_id)
+            .where(card.member_id == member_id, card.due <= now, ~sent_since_due)
+            .order_by(card.due, card.lesson_id)
+            .limit(limit)
+        )
+        if among is not None:
+            query = query.where(card.lesson_id.in_(list(among)))
+        return list(self._session.scalars(query))

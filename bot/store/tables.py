@@ -1,4 +1,4 @@
-"""The database tables. One name per idea: workspace, member, delivery, response.
+"""The database tables. One name per idea: workspace, member, delivery, response, card.
 
 Times are stored as naive UTC and handed back as aware UTC (`UTCDateTime`), so SQLite and PostgreSQL
 return the same values. Lesson and skill ids are the library's string ids, not foreign keys: a lesson
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -172,3 +173,24 @@ class StrategyAnswer(Base):
     skill: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Card(Base):
+    """A member's spaced-repetition card for one lesson (`bot.learning.reviews`): one per pair,
+    rewritten by every answer to that lesson's check."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("member_id", "lesson_id", name="uq_cards_member_lesson"),
+        # `Cards.due` asks for one member's cards due by now, oldest first: member, then due.
+        Index("ix_cards_member_due", "member_id", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    lesson_id: Mapped[str] = mapped_column(String(200))
+    # fsrs's own JSON for the card: the scheduler's state, read back only by fsrs.
+    fsrs_card: Mapped[str] = mapped_column(Text)
+    # Copied out of the JSON so that the database can find due cards.
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_review: Mapped[datetime] = mapped_column(UTCDateTime())

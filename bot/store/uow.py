@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.members import Members, Workspaces
-from bot.store.repositories import Deliveries, Responses
+from bot.store.repositories import Cards, Deliveries, Responses
 
 
 class UnitOfWork:
@@ -21,6 +21,7 @@ class UnitOfWork:
     members: Members
     deliveries: Deliveries
     responses: Responses
+    cards: Cards
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -31,6 +32,7 @@ class UnitOfWork:
         self.members = Members(self.session)
         self.deliveries = Deliveries(self.session)
         self.responses = Responses(self.session)
+        self.cards = Cards(self.session)
         return self
 
     def __exit__(

@@ -98,3 +98,9 @@ def test_a_verdict_for_an_option_the_message_no_longer_shows_names_it_by_number(
     verdict = answered.blocks[0]["text"]["text"]
     assert verdict == ":x: *Not quite.* You chose _option 4_; the answer is _option 1_."
     assert answered.text == "A lesson: answered"
+
+
+def test_a_review_says_it_is_one() -> None:
+    message = lesson_message(EN, _lesson(("Body.",)), "Skill", 1, delivery_id=3, review=True)
+    context = message.blocks[1]["elements"][0]["text"]
+    assert context == "*Skill* · a review: it comes back so that it stays · 1 minute to read"

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
 from bot.learning.model import Delivery, History, LessonEvent, Member, MemberProfile
+from bot.learning.reviews import review
 from bot.store.db import (
     HEAD_REVISION,
     SchemaOutOfDate,
@@ -207,3 +208,83 @@ def test_an_empty_database_has_no_revision(database_url: str) -> None:
     empty = make_engine(database_url)
     assert current_revision(empty) is None
     empty.dispose()
+
+
+def _answered(uow: UnitOfWork, member_id: int, lesson_id: str, correct: bool, at: datetime) -> None:
+    uow.cards.save(member_id, lesson_id, review(uow.cards.get(member_id, lesson_id), correct, at))
+
+
+def test_a_card_is_kept_per_member_and_lesson_and_replaced_by_the_next_answer(
+    engine: Engine,
+) -> None:
+    database = Database(engine)
+    with database.uow() as work:
+        member = _member(work)
+        assert work.cards.get(member.id, "strategy-1") is None
+        _answered(work, member.id, "strategy-1", False, NOW)
+        first = work.cards.get(member.id, "strategy-1")
+        _answered(work, member.id, "strategy-1", True, NOW + timedelta(days=1))
+        work.commit()
+    with database.uow() as work:
+        stored = work.cards.get(member.id, "strategy-1")
+        assert work.cards.get(member.id, "care-1") is None
+    assert first is not None and stored is not None
+    assert stored == review(first, True, NOW + timedelta(days=1))  # times come back aware UTC
+    assert stored.due.tzinfo is not None and stored.last_review == NOW + timedelta(days=1)
+
+
+def test_due_cards_come_oldest_first_bounded_and_only_once_due(uow: UnitOfWork) -> None:
+    member = _member(uow)
+    ben = uow.members.save(member.workspace_id, MemberProfile("U0BEN", "Ben", "UTC", "en-US"), NOW)
+    for hour, (lesson_id, correct) in enumerate(
+        [("care-1", True), ("strategy-2", False), ("strategy-1", False), ("care-2", False)]
+    ):
+        _answered(uow, member.id, lesson_id, correct, NOW + timedelta(hours=hour))
+    _answered(uow, ben.id, "strategy-9", False, NOW - timedelta(days=9))
+    uow.commit()
+    one_day = NOW + timedelta(days=1)
+
+    assert uow.cards.due(member.id, NOW) == []
+    assert uow.cards.due(member.id, one_day + timedelta(hours=2)) == ["strategy-2", "strategy-1"]
+    everything = uow.cards.due(member.id, NOW + timedelta(days=30))
+    assert everything == ["strategy-2", "strategy-1", "care-2", "care-1"]
+    assert uow.cards.due(member.id, NOW + timedelta(days=30), limit=2) == everything[:2]
+    among = uow.cards.due(member.id, NOW + timedelta(days=30), among={"care-1", "care-2"})
+    assert among == ["care-2", "care-1"]
+
+
+def _resend(uow: UnitOfWork, member_id: int, at: datetime, status: str | None) -> None:
+    """strategy-1 delivered again at `at` as a review: left claimed (None), sent or failed."""
+    delivery = uow.deliveries.claim(
+        member_id,
+        kind="review",
+        local_date=None,
+        lesson_id="strategy-1",
+        skill="strategy",
+        locale="en",
+        answer_index=1,
+        now=at,
+    )
+    assert delivery is not None
+    if status == "sent":
+        uow.deliveries.mark_sent(delivery.id, "D1", "1.1", at)
+    elif status == "failed":
+        uow.deliveries.mark_failed(delivery.id, "channel_not_found")
+
+
+def test_a_due_lesson_sent_again_waits_for_its_answer_before_it_is_due_again(
+    uow: UnitOfWork,
+) -> None:
+    member = _member(uow)
+    _answered(uow, member.id, "strategy-1", False, NOW)
+    later = NOW + timedelta(days=1, hours=1)
+    _resend(uow, member.id, NOW, "sent")  # the first delivery, before the card fell due
+    _resend(uow, member.id, later, "failed")  # a send that failed is no review
+    _resend(uow, member.id, later, None)  # nor one that was never sent
+    assert uow.cards.due(member.id, later) == ["strategy-1"]
+
+    _resend(uow, member.id, later, "sent")
+    assert uow.cards.due(member.id, later + timedelta(days=9)) == []  # waiting for the answer
+
+    _answered(uow, member.id, "strategy-1", False, later + timedelta(hours=1))
+    assert uow.cards.due(member.id, later + timedelta(days=2)) == ["strategy-1"]

@@ -49,12 +49,14 @@ def _body_sections(sections: tuple[str, ...]) -> list[Block]:
 
 
 def _lesson_blocks(
-    t: Translator, lesson: LocalizedLesson, skill_name: str, minutes: int
+    t: Translator, lesson: LocalizedLesson, skill_name: str, minutes: int, review: bool
 ) -> list[Block]:
-    reading = t.plural("lesson.minutes", minutes)
+    about = [f"*{skill_name}*", t.plural("lesson.minutes", minutes)]
+    if review:
+        about.insert(1, t("lesson.review"))
     return [
         HeaderBlock(text=lesson.title),
-        ContextBlock(elements=[MarkdownTextObject(text=f"*{skill_name}* · {reading}")]),
+        ContextBlock(elements=[MarkdownTextObject(text=" · ".join(about))]),
         *_body_sections(lesson.body_sections),
         DividerBlock(),
         SectionBlock(text=MarkdownTextObject(text=f"*{t('lesson.check')}* {lesson.question}")),
@@ -62,8 +64,15 @@ def _lesson_blocks(
 
 
 def lesson_message(
-    t: Translator, lesson: LocalizedLesson, skill_name: str, minutes: int, delivery_id: int
+    t: Translator,
+    lesson: LocalizedLesson,
+    skill_name: str,
+    minutes: int,
+    delivery_id: int,
+    *,
+    review: bool = False,
 ) -> SlackMessage:
+    """`review`: the lesson comes back by spaced repetition, and says so."""
     buttons = [
         ButtonElement(
             text=option,
@@ -73,7 +82,7 @@ def lesson_message(
         for index, option in enumerate(lesson.options)
     ]
     blocks = [
-        *_lesson_blocks(t, lesson, skill_name, minutes),
+        *_lesson_blocks(t, lesson, skill_name, minutes, review),
         ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons),
     ]
     return SlackMessage(
