@@ -10,6 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.library import LibraryInvalid
@@ -17,10 +18,6 @@ from bot.settings import ConfigError, Settings
 from bot.store.db import SchemaOutOfDate
 
 log = logging.getLogger("bot")
-
-NOT_BUILT = {
-    "tick": "one scheduling pass comes with scheduled lessons",
-}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,11 +72,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     # The streams are passed at call time: the commands' defaults (`out=sys.stdout`) are the
     # streams of the moment their module was imported, which a caller may have replaced since
     # (pytest's capsys does).
-    if args.command in NOT_BUILT:
-        print(
-            f"nudge: `{args.command}` is not built yet: {NOT_BUILT[args.command]}.", file=sys.stderr
-        )
-        return 2
+    if args.command in ("tick", "clock"):
+        from bot import clock
+
+        if args.command == "clock":
+            return clock.clock(Settings())
+        return clock.tick(Settings(), _instant(args.at))
     if args.command == "content":
         from bot.library.cli import run_check
 
@@ -104,4 +102,19 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_console(args.seed, stdin=sys.stdin, out=sys.stdout)
     from bot import serve
 
-    return {"run": serve.run, "web": serve.web, "clock": serve.clock}[args.command](Settings())
+    return {"run": serve.run, "web": serve.web}[args.command](Settings())
+
+
+def _instant(text: str | None) -> datetime | None:
+    """`--at 2027-04-01T07:30:00Z`: an aware UTC instant (a time without a zone is refused)."""
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"--at {text!r} is not an ISO-8601 time, e.g. 2027-04-01T07:30:00Z"
+        ) from None
+    if at.tzinfo is None:
+        raise ConfigError(f"--at {text!r} has no zone; add Z for UTC, e.g. {text}Z")
+    return at.astimezone(UTC)

@@ -15,6 +15,7 @@ from bot.store.uow import Database
 
 def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Deps:
     """Open the database (upgrading or refusing), load the library (refusing a broken one)."""
+    schedule = settings.team_schedule()  # a bad setting stops start-up before anything opens
     engine = make_engine(settings.database_url)
     ensure_schema(engine, auto_upgrade=settings.database_auto_upgrade)
     return Deps(
@@ -22,5 +23,6 @@ def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         db=Database(engine),
         library=LibraryHolder(settings.content_dir),
         roles=RoleBook(settings.leads, settings.admins),
+        schedule=schedule,
         clock=clock,
     )

@@ -97,33 +97,22 @@ def web(settings: Settings) -> int:
 
 
 def run(settings: Settings) -> int:
-    """One process for a small team: Socket Mode when SLACK_APP_TOKEN is set, else HTTP."""
+    """One process for a small team, with the clock beside the app: Socket Mode when
+    SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings.require("slack_bot_token", "slack_signing_secret")
+    check_slack(settings)
+    deps = build_deps(settings)
+    app = build_app(deps)
+    from bot.clock import start_beside
+
+    start_beside(deps)
     if not settings.slack_app_token:
-        return web(settings)
+        server = WebServer(app, host="0.0.0.0", port=settings.port)
+        log.info("Nudge and its clock are listening on port %s", server.port)
+        server.serve_forever()
+        return 0
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    check_slack(settings)
-    app = build_app(build_deps(settings))
-    log.info("Nudge is connecting to Slack over Socket Mode")
+    log.info("Nudge is connecting to Slack over Socket Mode, with the clock beside it")
     SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
-    return 0
-
-
-def clock(settings: Settings) -> int:
-    """The scheduler process (a placeholder until scheduled delivery is built: it opens the
-    database, then logs a heartbeat each minute, so a deployment's `clock` process is ready)."""
-    deps = build_deps(settings)
-    from apscheduler.schedulers.blocking import BlockingScheduler  # the clock alone needs it
-
-    scheduler = BlockingScheduler(
-        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1}
-    )
-
-    def heartbeat() -> None:
-        log.info("clock tick at %s: scheduled lessons are not built yet", deps.clock().isoformat())
-
-    scheduler.add_job(heartbeat, "cron", minute="*", id="tick")
-    log.info("Nudge clock started (UTC, every minute)")
-    scheduler.start()
     return 0

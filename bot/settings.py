@@ -11,6 +11,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.learning.schedule_settings import TeamSchedule, parse_team_schedule
+
 SLACK_API_URL_DEFAULT = "https://slack.com/api/"
 
 # Where to find each secret, said in the one line that start-up prints when it is missing.
@@ -52,6 +54,17 @@ class Settings(BaseSettings):
     work_queue: int = 200
     # Retries that slack_sdk's handlers make for 429, 5xx and connection errors before giving up.
     slack_max_retries: int = 2
+    # The team's schedule, read by bot.learning.schedule_settings (README, Configuration).
+    lesson_time: str = "09:30"
+    working_days: str = "mon-fri"
+    lessons_per_week: str = ""  # blank: one a working day
+    question_day: str = "mon"
+    reminder_day: str = "wed"
+    digest_day: str = "fri"
+    holidays: str = "auto"
+    grace: str = "2h"
+    # The zone whose DIGEST_DAY and LESSON_TIME post the leads' digest.
+    team_zone: str = "UTC"
 
     @field_validator("leads", "admins", mode="before")
     @classmethod
@@ -70,6 +83,23 @@ class Settings(BaseSettings):
     @classmethod
     def _leading_slash(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
+
+    def team_schedule(self) -> TeamSchedule:
+        """The schedule settings, checked together; a bad one stops start-up with its reason."""
+        names = (
+            "lesson_time",
+            "working_days",
+            "lessons_per_week",
+            "question_day",
+            "reminder_day",
+            "digest_day",
+            "holidays",
+            "grace",
+        )
+        try:
+            return parse_team_schedule({name.upper(): getattr(self, name) for name in names})
+        except ValueError as problem:
+            raise ConfigError(str(problem)) from None
 
     def require(self, *names: str) -> None:
         """Stop start-up with one readable line when a setting the command needs is empty."""

@@ -226,11 +226,39 @@ def test_a_broken_library_stops_start_up_with_one_line(
     )
 
 
-def test_a_command_not_built_yet_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["tick", "--at", "2026-11-26T09:00:00Z"]) == 2
+def test_tick_sends_what_fell_due_at_the_time_given(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: LocalSlack
+) -> None:
+    set_env(
+        monkeypatch,
+        SLACK_BOT_TOKEN=slack.bot_token,
+        SLACK_API_URL=slack.api_url,
+        CONTENT_DIR=str(TEST_LIBRARY),
+        TEAM_CHANNEL="C0SOCIAL01",
+    )
+    # Monday 22 March 2027: the first tick learns the team; at 07:45 UTC it is 09:45 in Athens,
+    # where three members get the lesson and the week's question. (Kolkata's 09:30 came at 04:00
+    # UTC, but it is Holi there; Sydney's came before the first tick.)
+    assert main(["tick", "--at", "2027-03-22T00:00:00Z"]) == 0
+    assert main(["tick", "--at", "2027-03-22T07:45:00Z"]) == 0
+    assert main(["tick", "--at", "2027-03-22T07:45:00Z"]) == 0  # again: nothing twice
+
+    assert capsys.readouterr().out.splitlines() == [
+        "tick at 2027-03-22T00:00:00+00:00: sent nothing; 0 missed, 0 failed, 10 members looked at",
+        "tick at 2027-03-22T07:45:00+00:00: sent 3 lesson, 3 question; 0 missed, 0 failed, "
+        "3 members looked at",
+        "tick at 2027-03-22T07:45:00+00:00: sent nothing; 0 missed, 0 failed, 0 members looked at",
+    ]
+    greek = {"U0ANNA0001", "U0DIMI0001", "U0ELENI001"}
+    posts = slack.calls_to("chat.postMessage")
+    assert sorted(call.args["channel"] for call in posts) == sorted([*greek, *greek])
+
+
+def test_tick_refuses_a_time_without_a_zone(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tick", "--at", "2027-03-22T06:45"]) == 2
     assert capsys.readouterr() == (
         "",
-        "nudge: `tick` is not built yet: one scheduling pass comes with scheduled lessons.\n",
+        "nudge: --at '2027-03-22T06:45' has no zone; add Z for UTC, e.g. 2027-03-22T06:45Z\n",
     )
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Protocol
 
 from bot.learning.model import Delivery, Member
-from bot.library import LocalizedLesson
+from bot.library import LocalizedLesson, LocalizedQuestion
 from bot.store.uow import UnitOfWork
 
 
@@ -46,10 +46,41 @@ class LessonPost:
     review: bool = False  # a lesson coming back by spaced repetition
 
 
+@dataclass(frozen=True)
+class QuestionPost:
+    """The weekly strategy question (or its one reminder) in the member's language."""
+
+    channel: str
+    question: LocalizedQuestion
+    skill_name: str
+    delivery_id: int  # the question's delivery: the Answer button opens the modal for it
+    language: str
+    reminder: bool = False
+
+
+@dataclass(frozen=True)
+class DigestPost:
+    """The leads' weekly digest: participation in the week that ends with `week_ending`."""
+
+    channel: str
+    week_ending: date
+    nudged: int  # members who received a scheduled lesson
+    active: int  # members who answered a check or a question
+    language: str
+
+
 class LessonPoster(Protocol):
     """Where a lesson goes: a member's DM in Slack, or anything that stands in for it."""
 
     def post_lesson(self, post: LessonPost) -> SentMessage: ...
+
+
+class SchedulePoster(LessonPoster, Protocol):
+    """Everything the clock sends."""
+
+    def post_question(self, post: QuestionPost) -> SentMessage: ...
+
+    def post_digest(self, post: DigestPost) -> SentMessage: ...
 
 
 @dataclass(frozen=True)
@@ -59,20 +90,30 @@ class DeliveryOutcome:
     error: str | None = None
 
 
+# Slack's answers that mean a DM can never reach this person: they stop their scheduled messages
+# (and are recorded), rather than being retried every day.
+UNREACHABLE = frozenset(
+    {"user_not_found", "account_inactive", "cannot_dm_bot", "channel_not_found", "user_disabled"}
+)
+
+
 def send_claimed(
     uow: Callable[[], UnitOfWork],
-    poster: LessonPoster,
     member: Member,
     delivery: Delivery,
-    post: LessonPost,
+    send: Callable[[], SentMessage],
     now: datetime,
 ) -> DeliveryOutcome:
-    """Send a delivery whose claim is committed, then mark what happened."""
+    """Send a delivery whose claim is committed (`send` posts it), then mark what happened."""
     try:
-        sent = poster.post_lesson(post)
+        sent = send()
     except SendFailed as failure:
         with uow() as work:
             work.deliveries.mark_failed(delivery.id, failure.code)
+            if failure.code in UNREACHABLE:
+                work.members.update(
+                    member.workspace_id, member.slack_user_id, unreachable=failure.code
+                )
             work.commit()
         return DeliveryOutcome("failed", delivery.id, failure.code)
     with uow() as work:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.learning.schedule_settings import TeamSchedule
 from bot.library import LibraryHolder
 from bot.services.people import RoleBook
 from bot.settings import Settings
@@ -22,6 +23,7 @@ class Deps:
     db: Database
     library: LibraryHolder
     roles: RoleBook
+    schedule: TeamSchedule = field(default_factory=TeamSchedule)
     clock: Callable[[], datetime] = utc_now
 
     def uow(self) -> UnitOfWork:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Literal, Protocol
 
 from bot.delivery.outbox import LessonPost, LessonPoster, send_claimed
-from bot.learning.model import CatalogLesson, Delivery
+from bot.learning.model import CatalogLesson, Delivery, Member
 from bot.learning.reviews import review
 from bot.learning.selection import choose_next_lesson
 from bot.library import Library, LocalizedLesson
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, enrol, recognize
+from bot.store.uow import UnitOfWork
 
 
 class SlackPort(Directory, LessonPoster, Protocol):
@@ -34,6 +36,59 @@ def catalog(library: Library) -> list[CatalogLesson]:
     ]
 
 
+@dataclass(frozen=True)
+class ClaimedLesson:
+    delivery: Delivery
+    lesson: LocalizedLesson
+    review: bool  # it comes back by spaced repetition
+
+
+def claim_lesson(
+    uow: UnitOfWork, library: Library, member: Member, now: datetime, local_date: date | None
+) -> ClaimedLesson | None:
+    """Choose the member's next lesson (a due review first) and claim it in `uow`.
+
+    None when the library is empty, or when the day's scheduled lesson (`local_date`) was claimed
+    already. A scheduled delivery is always of kind "lesson", review or not: its unique key is
+    (member, kind, local date), and one kind per day is what keeps it to one message a day.
+    """
+    choice = choose_next_lesson(
+        catalog(library),
+        uow.deliveries.history(member.id),
+        due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
+        seed=member.slack_user_id,
+    )
+    if choice is None:
+        return None
+    lesson = library.lessons[choice.lesson_id].localized(member.locale)
+    delivery = uow.deliveries.claim(
+        member.id,
+        kind=choice.kind if local_date is None else "lesson",
+        local_date=local_date,
+        lesson_id=lesson.id,
+        skill=lesson.skill,
+        locale=lesson.locale,
+        answer_index=lesson.answer_index,
+        now=now,
+    )
+    return None if delivery is None else ClaimedLesson(delivery, lesson, choice.kind == "review")
+
+
+def lesson_post(
+    library: Library, member: Member, language: str, claimed: ClaimedLesson
+) -> LessonPost:
+    lesson = claimed.lesson
+    return LessonPost(
+        channel=member.dm_channel_id or member.slack_user_id,
+        lesson=lesson,
+        skill_name=library.skills[lesson.skill].name_in(language),
+        minutes=library.lessons[lesson.id].minutes,
+        delivery_id=claimed.delivery.id,
+        language=language,
+        review=claimed.review,
+    )
+
+
 def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNow:
     """`/learn now`: the member's next lesson, sent to their DM at once (not counted as the
     day's): a due review if there is one, else a new lesson. The claim commits before the send;
@@ -41,41 +96,16 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
         person, member = enrol(uow, slack, deps.roles, caller, now)
-        choice = choose_next_lesson(
-            catalog(library),
-            uow.deliveries.history(member.id),
-            due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
-            seed=member.slack_user_id,
-        )
-        if choice is None:
-            uow.commit()
-            return LessonNow("empty_library", person.language)
-        lesson = library.lessons[choice.lesson_id].localized(member.locale)
-        delivery = uow.deliveries.claim(
-            member.id,
-            kind=choice.kind,
-            local_date=None,
-            lesson_id=lesson.id,
-            skill=lesson.skill,
-            locale=lesson.locale,
-            answer_index=lesson.answer_index,
-            now=now,
-        )
-        assert delivery is not None  # on-demand deliveries have no day, so never collide
+        claimed = claim_lesson(uow, library, member, now, local_date=None)
         uow.commit()
-    post = LessonPost(
-        channel=member.dm_channel_id or member.slack_user_id,
-        lesson=lesson,
-        skill_name=library.skills[lesson.skill].name_in(person.language),
-        minutes=library.lessons[lesson.id].minutes,
-        delivery_id=delivery.id,
-        language=person.language,
-        review=choice.kind == "review",
-    )
-    outcome = send_claimed(deps.uow, slack, member, delivery, post, now)
+    if claimed is None:
+        return LessonNow("empty_library", person.language)
+    post = lesson_post(library, member, person.language, claimed)
+    outcome = send_claimed(deps.uow, member, claimed.delivery, lambda: slack.post_lesson(post), now)
+    kind: Literal["lesson", "review"] = "review" if claimed.review else "lesson"
     if outcome.status == "failed":
-        return LessonNow("failed", person.language, lesson, error=outcome.error, kind=choice.kind)
-    return LessonNow("sent", person.language, lesson, channel_id=post.channel, kind=choice.kind)
+        return LessonNow("failed", person.language, claimed.lesson, error=outcome.error, kind=kind)
+    return LessonNow("sent", person.language, claimed.lesson, channel_id=post.channel, kind=kind)
 
 
 @dataclass(frozen=True)

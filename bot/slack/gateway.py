@@ -20,11 +20,13 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
     FixedValueRetryIntervalCalculator,
 )
 
-from bot.delivery.outbox import LessonPost, SendFailed, SentMessage
+from bot.delivery.outbox import DigestPost, LessonPost, QuestionPost, SendFailed, SentMessage
 from bot.i18n import translator
 from bot.learning.model import MemberProfile
 from bot.settings import Settings
 from bot.slack.blocks.lesson import lesson_message
+from bot.slack.blocks.question import digest_message, question_message
+from bot.slack.message import SlackMessage
 
 Sleep = Callable[[float], None]
 
@@ -152,6 +154,28 @@ class SlackGateway:
             # An unreadable group grants nothing: a role is never given by an error.
             return frozenset()
 
+    def post_question(self, post: QuestionPost) -> SentMessage:
+        t = translator(post.language)
+        message = question_message(
+            t, post.question, post.skill_name, post.delivery_id, reminder=post.reminder
+        )
+        return self._post(post.channel, message)
+
+    def post_digest(self, post: DigestPost) -> SentMessage:
+        t = translator(post.language)
+        return self._post(
+            post.channel, digest_message(t, post.week_ending, post.nudged, post.active)
+        )
+
+    def _post(self, channel: str, message: SlackMessage) -> SentMessage:
+        try:
+            response = self._client.chat_postMessage(
+                channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False
+            )
+        except SlackApiError as error:
+            raise SendFailed(slack_error_code(error)) from error
+        return SentMessage(channel_id=response["channel"], ts=response["ts"])
+
     def post_lesson(self, post: LessonPost) -> SentMessage:
         """Post to the member's DM (posting to a user id opens it: no conversations.open)."""
         message = lesson_message(
@@ -162,10 +186,4 @@ class SlackGateway:
             post.delivery_id,
             review=post.review,
         )
-        try:
-            response = self._client.chat_postMessage(
-                channel=post.channel, text=message.text, blocks=message.blocks, unfurl_links=False
-            )
-        except SlackApiError as error:
-            raise SendFailed(slack_error_code(error)) from error
-        return SentMessage(channel_id=response["channel"], ts=response["ts"])
+        return self._post(post.channel, message)

@@ -42,6 +42,11 @@ def insert_new(
     return inserted
 
 
+# Deliveries that teach (a lesson, scheduled or asked for, or a review), as opposed to the weekly
+# question and its reminder.
+LESSON_KINDS = ("lesson", "review")
+
+
 @dataclass(frozen=True)
 class MemberTotals:
     """Per-member counts for summaries (demo, admin figures)."""
@@ -114,6 +119,12 @@ class Deliveries:
             .values(status="sent", channel_id=channel_id, ts=ts, sent_at=now)
         )
 
+    def mark_missed(self, delivery_id: int) -> None:
+        """A slot found too late (past GRACE): recorded, never sent."""
+        self._session.execute(
+            update(tables.Delivery).where(tables.Delivery.id == delivery_id).values(status="missed")
+        )
+
     def mark_failed(self, delivery_id: int, error: str) -> None:
         row = self._session.get_one(tables.Delivery, delivery_id)
         row.status, row.error = "failed", error
@@ -138,6 +149,7 @@ class Deliveries:
             )
             .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
             .where(tables.Delivery.member_id == member_id, tables.Delivery.status == "sent")
+            .where(tables.Delivery.kind.in_(LESSON_KINDS))
             .group_by(tables.Delivery.lesson_id, tables.Delivery.skill)
         )
         return model.History(
@@ -189,7 +201,8 @@ class Responses:
             .outerjoin(
                 tables.Delivery,
                 (tables.Delivery.member_id == tables.Member.id)
-                & (tables.Delivery.status == "sent"),
+                & (tables.Delivery.status == "sent")
+                & tables.Delivery.kind.in_(LESSON_KINDS),
             )
             .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
             .where(tables.Member.workspace_id == workspace_id)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.members import Members, Workspaces
 from bot.store.repositories import Cards, Deliveries, Responses
+from bot.store.weekly import StrategyAnswers, TeamPosts
 
 
 class UnitOfWork:
@@ -21,6 +22,8 @@ class UnitOfWork:
     members: Members
     deliveries: Deliveries
     responses: Responses
+    strategy_answers: StrategyAnswers
+    team_posts: TeamPosts
     cards: Cards
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
@@ -32,6 +35,8 @@ class UnitOfWork:
         self.members = Members(self.session)
         self.deliveries = Deliveries(self.session)
         self.responses = Responses(self.session)
+        self.strategy_answers = StrategyAnswers(self.session)
+        self.team_posts = TeamPosts(self.session)
         self.cards = Cards(self.session)
         return self
 

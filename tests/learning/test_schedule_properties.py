@@ -111,7 +111,8 @@ def test_any_ticking_finds_each_slot_once_sent_or_missed(
             s for s in slots_on(team, member, scattered, day) if start < s.due_at <= ticks[-1]
         ]
         day += timedelta(days=1)
-    assert found == expected
+    # One tick may send a slot and report an older one missed: compare in due order.
+    assert sorted(found, key=lambda slot: slot.sort_key) == expected
     assert len(set(found)) == len(found)
 
 

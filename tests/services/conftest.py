@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
-from bot.delivery.outbox import LessonPost, SendFailed, SentMessage
+from bot.delivery.outbox import DigestPost, LessonPost, QuestionPost, SendFailed, SentMessage
 from bot.learning.model import MemberProfile
 from bot.library import LibraryHolder
 from bot.localslack import FakeClock
@@ -58,11 +58,31 @@ class PeopleAndDMs:
     def group_members(self, group_id: str) -> frozenset[str]:
         return frozenset({"U0ADMIN001"}) if group_id == ADMIN_GROUP else frozenset()
 
+    questions: list[QuestionPost] = field(default_factory=list)
+    digests: list[DigestPost] = field(default_factory=list)
+    refuse_for: dict[str, str] = field(default_factory=dict)  # channel -> Slack error code
+
+    def _sent(self, channel: str) -> SentMessage:
+        code = self.refuse_with or self.refuse_for.get(channel)
+        if code:
+            raise SendFailed(code)
+        count = len(self.posts) + len(self.questions) + len(self.digests)
+        return SentMessage(channel_id=f"D{channel[1:]}", ts=f"{count}.000100")
+
     def post_lesson(self, post: LessonPost) -> SentMessage:
-        if self.refuse_with:
-            raise SendFailed(self.refuse_with)
+        sent = self._sent(post.channel)
         self.posts.append(post)
-        return SentMessage(channel_id=f"D{post.channel[1:]}", ts=f"{len(self.posts)}.000100")
+        return sent
+
+    def post_question(self, post: QuestionPost) -> SentMessage:
+        sent = self._sent(post.channel)
+        self.questions.append(post)
+        return sent
+
+    def post_digest(self, post: DigestPost) -> SentMessage:
+        sent = self._sent(post.channel)
+        self.digests.append(post)
+        return sent
 
 
 @pytest.fixture

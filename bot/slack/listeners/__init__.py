@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, commands, events
+from bot.slack.listeners import actions, commands, events, views
 
 
 def register_listeners(app: App, command: str) -> None:
     commands.register(app, command)
     actions.register(app)
     events.register(app)
+    views.register(app)

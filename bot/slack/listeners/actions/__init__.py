@@ -1,7 +1,8 @@
 from slack_bolt import App
 
-from bot.slack.listeners.actions import check_answer
+from bot.slack.listeners.actions import check_answer, question_answer
 
 
 def register(app: App) -> None:
     check_answer.register(app)
+    question_answer.register(app)

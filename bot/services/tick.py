@@ -1,0 +1,242 @@
+"""One pass of the clock: every member whose lesson, weekly question or reminder fell due gets it,
+once, and the leads get their weekly digest.
+
+The schedule lives in the database (each member's `next_due_at`, each workspace's `last_tick_at`),
+so a restarted, repeated or doubled clock finds the same work; what keeps every message to one is
+the claim of its delivery row (member, kind, local date) before anything is sent. A delivery cut
+off between its claim and Slack's answer is left claimed and never retried: at most once (README,
+"Exactly once").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.delivery.outbox import DigestPost, QuestionPost, SchedulePoster, SendFailed, send_claimed
+from bot.i18n import language_of
+from bot.learning.calendars import is_public_holiday
+from bot.learning.model import Member
+from bot.learning.schedule import MemberCalendar, Missed, Slot, digest_due, due, next_lesson
+from bot.library import Library, Question
+from bot.services.deps import Deps
+from bot.services.lessons import claim_lesson, lesson_post
+
+log = logging.getLogger("bot.tick")
+
+# The questions rotate through the library week by week from this Monday, the same for the team.
+ROTATION_START = datetime(2026, 1, 5).date()
+# With nothing within a year (a long pause), look again tomorrow.
+RECHECK = timedelta(days=1)
+TICK_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class TickReport:
+    sent: Counter[str]  # by kind: lesson, question, reminder, digest
+    missed: int
+    failed: int
+    members: int  # members looked at
+
+    def line(self) -> str:
+        kinds = (
+            ", ".join(f"{count} {kind}" for kind, count in sorted(self.sent.items())) or "nothing"
+        )
+        return (
+            f"sent {kinds}; {self.missed} missed, {self.failed} failed, "
+            f"{self.members} members looked at"
+        )
+
+
+def question_of_week(library: Library, day: date) -> Question | None:
+    """Round robin by team week, so that a team sees every question before any comes again."""
+    if not library.questions:
+        return None
+    weeks = (day.toordinal() - ROTATION_START.toordinal()) // 7
+    ordered = sorted(library.questions)
+    return library.questions[ordered[weeks % len(ordered)]]
+
+
+def calendar_of(member: Member) -> MemberCalendar:
+    try:
+        return MemberCalendar(member.tz, member.paused_until, member.away_until)
+    except ValueError:  # a zone this machine's tz database does not know
+        log.warning("member %s has an unknown zone %r: scheduled in UTC", member.id, member.tz)
+        return MemberCalendar("UTC", member.paused_until, member.away_until)
+
+
+def run_tick(deps: Deps, slack: SchedulePoster, team_id: str, now: datetime) -> TickReport:
+    sent: Counter[str] = Counter()
+    failures = Counter[str]()
+    with deps.uow() as uow:
+        workspace_id = uow.workspaces.ensure(team_id, now)
+        last = uow.workspaces.last_tick(workspace_id)
+        members = uow.members.due(workspace_id, now, TICK_BATCH)
+        if last is None or last < now:
+            uow.workspaces.set_last_tick(workspace_id, now)
+        uow.commit()
+    since = now if last is None else last  # the very first tick sends nothing from the past
+    missed = 0
+    for member in members:
+        missed += _serve(deps, slack, member, since, now, sent, failures)
+    _digest(deps, slack, workspace_id, since, now, sent, failures)
+    return TickReport(sent, missed, sum(failures.values()), len(members))
+
+
+def _serve(
+    deps: Deps,
+    slack: SchedulePoster,
+    member: Member,
+    since: datetime,
+    now: datetime,
+    sent: Counter[str],
+    failures: Counter[str],
+) -> int:
+    """Send what fell due for one member, record what was missed, schedule the next look."""
+    calendar = calendar_of(member)
+    # Newly known or rescheduled (no next_due_at): nothing from before this look. Otherwise from
+    # the earlier of the last tick and the member's own due time, so that a tick cut short leaves
+    # no one behind.
+    start = (
+        now
+        if member.next_due_at is None
+        else min(since, member.next_due_at - timedelta(microseconds=1))
+    )
+    slots = due(deps.schedule, calendar, is_public_holiday, start, now)
+    for lost in slots.missed:
+        _record_missed(deps, member, lost, now)
+    for slot in slots.send:
+        outcome = _send(deps, slack, member, slot, now)
+        if outcome == "sent":
+            sent[slot.kind] += 1
+        elif outcome == "failed":
+            failures[slot.kind] += 1
+    following = next_lesson(deps.schedule, calendar, is_public_holiday, now)
+    with deps.uow() as uow:
+        uow.members.update(
+            member.workspace_id,
+            member.slack_user_id,
+            next_due_at=following.due_at if following else now + RECHECK,
+        )
+        uow.commit()
+    return len(slots.missed)
+
+
+def _record_missed(deps: Deps, member: Member, lost: Missed, now: datetime) -> None:
+    with deps.uow() as uow:
+        claimed = uow.deliveries.claim(
+            member.id,
+            kind=lost.slot.kind,
+            local_date=lost.slot.local_date,
+            lesson_id="",
+            skill="",
+            locale="",
+            answer_index=0,
+            now=now,
+        )
+        if claimed is not None:
+            uow.deliveries.mark_missed(claimed.id)
+        uow.commit()
+    log.info("member %s missed the %s of %s", member.id, lost.slot.kind, lost.slot.local_date)
+
+
+def _send(deps: Deps, slack: SchedulePoster, member: Member, slot: Slot, now: datetime) -> str:
+    """ "sent", "failed" or "skipped" (claimed elsewhere, nothing to send, already answered)."""
+    if slot.kind == "lesson":
+        return _send_lesson(deps, slack, member, slot, now)
+    return _send_question(deps, slack, member, slot, now)
+
+
+def _send_lesson(
+    deps: Deps, slack: SchedulePoster, member: Member, slot: Slot, now: datetime
+) -> str:
+    library = deps.library.current
+    with deps.uow() as uow:
+        claimed = claim_lesson(uow, library, member, now, local_date=slot.local_date)
+        uow.commit()
+    if claimed is None:
+        return "skipped"
+    post = lesson_post(library, member, language_of(None, member.locale), claimed)
+    delivery = claimed.delivery
+    return send_claimed(deps.uow, member, delivery, lambda: slack.post_lesson(post), now).status
+
+
+def _send_question(
+    deps: Deps, slack: SchedulePoster, member: Member, slot: Slot, now: datetime
+) -> str:
+    """The week's question, or its reminder to someone who has not answered it yet."""
+    library, language = deps.library.current, language_of(None, member.locale)
+    question = question_of_week(library, slot.local_date)
+    with deps.uow() as uow:
+        asked: int | None = None
+        if slot.kind == "reminder":
+            asked = uow.strategy_answers.latest_question(
+                member.id, slot.local_date - timedelta(days=6)
+            )
+            if asked is None or uow.strategy_answers.answered(asked):
+                return "skipped"  # nothing asked this week, or answered already: no reminder
+            asked_delivery = uow.deliveries.get(asked)
+            question = library.questions.get(asked_delivery.lesson_id) if asked_delivery else None
+        if question is None:
+            return "skipped"
+        delivery = uow.deliveries.claim(
+            member.id,
+            kind=slot.kind,
+            local_date=slot.local_date,
+            lesson_id=question.id,
+            skill=question.skill,
+            locale=language,
+            answer_index=0,
+            now=now,
+        )
+        uow.commit()
+    if delivery is None:
+        return "skipped"
+    skill = library.skills.get(question.skill)
+    post = QuestionPost(
+        channel=member.dm_channel_id or member.slack_user_id,
+        question=question.localized(member.locale),
+        skill_name=skill.name_in(language) if skill else question.skill,
+        delivery_id=asked if asked is not None else delivery.id,
+        language=language,
+        reminder=asked is not None,
+    )
+    return send_claimed(deps.uow, member, delivery, lambda: slack.post_question(post), now).status
+
+
+def _digest(
+    deps: Deps,
+    slack: SchedulePoster,
+    workspace_id: int,
+    since: datetime,
+    now: datetime,
+    sent: Counter[str],
+    failures: Counter[str],
+) -> None:
+    channel = deps.settings.leads_channel
+    if not channel:
+        return
+    for slot in digest_due(deps.schedule, deps.settings.team_zone, last_tick=since, now=now).send:
+        with deps.uow() as uow:
+            post_id = uow.team_posts.claim(workspace_id, "digest", slot.local_date, now)
+            nudged, active = uow.team_posts.participation(
+                workspace_id, slot.due_at - timedelta(days=7), slot.due_at
+            )
+            uow.commit()
+        if post_id is None:
+            continue  # posted already: once a week, whatever happens to the clock
+        digest = DigestPost(channel, slot.local_date, nudged, active, "en")
+        try:
+            message = slack.post_digest(digest)
+        except SendFailed as failure:  # recorded; the rest of the tick goes on
+            with deps.uow() as uow:
+                uow.team_posts.mark(post_id, "failed", error=failure.code)
+                uow.commit()
+            failures["digest"] += 1
+            continue
+        with deps.uow() as uow:
+            uow.team_posts.mark(post_id, "sent", channel_id=message.channel_id, ts=message.ts)
+            uow.commit()
+        sent["digest"] += 1

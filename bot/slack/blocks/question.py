@@ -1,0 +1,100 @@
+"""The weekly strategy question: its DM (and reminder), the answer modal, the leads' digest."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.i18n import Translator
+from bot.library import LocalizedQuestion
+from bot.slack.message import SlackMessage
+
+ANSWER_ACTION = "question_answer"
+MODAL_CALLBACK = "question_modal"
+CHOICE_BLOCK, CHOICE_ACTION = "question_choice", "choice"
+TEXT_BLOCK, TEXT_ACTION = "question_text", "text"
+ANSWER_MAX = 3000  # a plain_text_input's max_length
+
+
+def question_message(
+    t: Translator, question: LocalizedQuestion, skill_name: str, delivery_id: int, *, reminder: bool
+) -> SlackMessage:
+    """`delivery_id` is the question's own delivery (a reminder's button answers the question)."""
+    title = t("question.reminder_title") if reminder else t("question.title")
+    blocks: list[Block] = [
+        HeaderBlock(text=title),
+        ContextBlock(elements=[MarkdownTextObject(text=f"*{skill_name}*")]),
+        SectionBlock(text=MarkdownTextObject(text=question.prompt)),
+        ActionsBlock(
+            block_id="question",
+            elements=[
+                ButtonElement(
+                    text=t("question.answer_button"),
+                    action_id=ANSWER_ACTION,
+                    value=str(delivery_id),
+                    style="primary",
+                )
+            ],
+        ),
+    ]
+    if reminder:
+        blocks.insert(1, SectionBlock(text=MarkdownTextObject(text=t("question.reminder"))))
+    return SlackMessage(
+        text=f"{title}: {question.prompt}", blocks=[b.to_dict() for b in blocks]
+    )
+
+
+def answer_modal(t: Translator, question: LocalizedQuestion, delivery_id: int) -> dict[str, Any]:
+    """A plain modal: the choices when the question has some, and room for the reasoning."""
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=question.prompt))]
+    if question.choices:
+        options = [Option(text=choice, value=str(i)) for i, choice in enumerate(question.choices)]
+        blocks.append(
+            InputBlock(
+                block_id=CHOICE_BLOCK,
+                label=t("question.choice_label"),
+                element=StaticSelectElement(action_id=CHOICE_ACTION, options=options),
+                optional=True,
+            )
+        )
+    blocks.append(
+        InputBlock(
+            block_id=TEXT_BLOCK,
+            label=t("question.text_label"),
+            hint=question.follow_up or None,
+            element=PlainTextInputElement(
+                action_id=TEXT_ACTION, multiline=True, min_length=1, max_length=ANSWER_MAX
+            ),
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=MODAL_CALLBACK,
+        private_metadata=str(delivery_id),
+        title=PlainTextObject(text=t("question.modal_title")),
+        submit=PlainTextObject(text=t("question.submit")),
+        close=PlainTextObject(text=t("question.cancel")),
+        blocks=blocks,
+    ).to_dict()
+
+
+def digest_message(t: Translator, week_ending: date, nudged: int, active: int) -> SlackMessage:
+    text = t("digest.participation", week=week_ending.isoformat(), nudged=nudged, active=active)
+    blocks = [HeaderBlock(text=t("digest.title")), SectionBlock(text=MarkdownTextObject(text=text))]
+    return SlackMessage(text=text, blocks=[b.to_dict() for b in blocks])

@@ -1,0 +1,7 @@
+from slack_bolt import App
+
+from bot.slack.listeners.views import question_modal
+
+
+def register(app: App) -> None:
+    question_modal.register(app)
