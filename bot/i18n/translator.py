@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -20,6 +20,7 @@ FALLBACK = "en"
 
 # How a day and time reads in each language: "Tuesday 6 April, 09:30", "Τρίτη 6 Απριλίου, 09:30".
 WHEN_PATTERN = "EEEE d MMMM, HH:mm"
+DAY_PATTERN = "EEEE d MMMM"
 
 
 class MissingMessage(KeyError):
@@ -76,6 +77,10 @@ class Translator:
     def when(self, moment: datetime, zone: str) -> str:
         """A day and time in the member's own zone, as people write it in this language."""
         return format_datetime(moment, WHEN_PATTERN, tzinfo=ZoneInfo(zone), locale=self.language)
+
+    def day(self, on: date) -> str:
+        """A date as people write it in this language: "Monday 4 January", "Δευτέρα 4 Ιανουαρίου"."""
+        return format_date(on, DAY_PATTERN, locale=self.language)
 
     def _require(self, message_id: str) -> None:
         if message_id not in self._ids:

@@ -55,9 +55,7 @@ def question_message(
     ]
     if reminder:
         blocks.insert(1, SectionBlock(text=MarkdownTextObject(text=t("question.reminder"))))
-    return SlackMessage(
-        text=f"{title}: {question.prompt}", blocks=[b.to_dict() for b in blocks]
-    )
+    return SlackMessage(text=f"{title}: {question.prompt}", blocks=[b.to_dict() for b in blocks])
 
 
 def answer_modal(t: Translator, question: LocalizedQuestion, delivery_id: int) -> dict[str, Any]:

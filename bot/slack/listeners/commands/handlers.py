@@ -11,9 +11,11 @@ from bot.i18n import translator
 from bot.services.deps import Deps
 from bot.services.lessons import request_lesson_now
 from bot.services.library_admin import check_library, reload_library
+from bot.services.membership import choose, pause, resume, why
 from bot.services.people import Caller
 from bot.slack.blocks.library_report import library_report_message
 from bot.slack.blocks.notice import notice
+from bot.slack.blocks.why import why_text
 from bot.slack.gateway import SlackGateway
 from bot.slack.message import SlackMessage
 
@@ -45,3 +47,51 @@ def admin_check(request: Request, args: tuple[str, ...]) -> SlackMessage:
 def admin_reload(request: Request, args: tuple[str, ...]) -> SlackMessage:
     outcome = reload_library(request.deps, request.slack, request.caller)
     return library_report_message(translator(outcome.language), outcome.report, action="reload")
+
+
+PAUSE_PROBLEMS = {
+    "words": "pause.bad_words",
+    "date": "pause.bad_date",
+    "past": "pause.bad_past",
+    "zero": "pause.bad_words",
+    "long": "pause.bad_long",
+}
+
+
+def pause_lessons(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    outcome = pause(request.deps, request.slack, request.caller, args)
+    t = translator(outcome.language)
+    if outcome.status == "bad":
+        return notice(t(PAUSE_PROBLEMS[outcome.problem], command=request.command))
+    assert outcome.back_on is not None
+    return notice(t("pause.done", day=t.day(outcome.back_on), command=request.command))
+
+
+def resume_lessons(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    outcome = resume(request.deps, request.slack, request.caller)
+    return notice(translator(outcome.language)("pause.resumed"))
+
+
+def join(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    chosen = choose(request.deps, request.slack, request.caller, "join")
+    return notice(translator(chosen.language)("roster.joined", command=request.command))
+
+
+def leave(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    chosen = choose(request.deps, request.slack, request.caller, "leave")
+    return notice(translator(chosen.language)("roster.left", command=request.command))
+
+
+def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    answer = why(request.deps, request.slack, request.caller)
+    text = why_text(
+        translator(answer.language),
+        request.command,
+        tz=answer.tz,
+        learns=answer.learns,
+        last_title=answer.last_title,
+        last_at=answer.last_at,
+        last_review=answer.last_review,
+        upcoming=answer.next,
+    )
+    return notice(text)

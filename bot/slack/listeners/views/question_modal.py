@@ -44,7 +44,12 @@ def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCo
     ack()
     metadata = str(view.get("private_metadata") or "")
     delivery_id = int(metadata) if metadata.isdigit() else 0
-    refresh_later(context, lambda: record(client, context, delivery_id, choice, text))
+    refresh_later(
+        context,
+        lambda: record(
+            client=client, context=context, delivery_id=delivery_id, choice=choice, text=text
+        ),
+    )
 
 
 @apologise_quietly

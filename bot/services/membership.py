@@ -1,0 +1,104 @@
+"""A member's say over their own lessons: pause, resume, join, leave, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from bot.learning.calendars import is_public_holiday
+from bot.learning.pause import BadPause, paused_through
+from bot.learning.schedule import NextReason, explain_next
+from bot.services.deps import Deps
+from bot.services.people import Caller, Directory, enrol
+from bot.services.tick import calendar_of
+
+
+@dataclass(frozen=True)
+class PauseOutcome:
+    status: Literal["paused", "resumed", "bad"]
+    language: str
+    back_on: date | None = None  # the first local date with lessons again
+    problem: str = ""  # BadPause's reason: words, date, past, zero, long
+
+
+def pause(deps: Deps, slack: Directory, caller: Caller, words: tuple[str, ...]) -> PauseOutcome:
+    now = deps.clock()
+    with deps.uow() as uow:
+        person, member = enrol(uow, slack, deps.roles, caller, now)
+        today = now.astimezone(calendar_of(member).zone).date()
+        try:
+            last = paused_through(words, today)
+        except BadPause as bad:
+            return PauseOutcome("bad", person.language, problem=str(bad))
+        uow.members.update(
+            member.workspace_id, member.slack_user_id, paused_until=last, next_due_at=None
+        )
+        uow.commit()
+    return PauseOutcome("paused", person.language, back_on=date.fromordinal(last.toordinal() + 1))
+
+
+def resume(deps: Deps, slack: Directory, caller: Caller) -> PauseOutcome:
+    now = deps.clock()
+    with deps.uow() as uow:
+        person, member = enrol(uow, slack, deps.roles, caller, now)
+        uow.members.update(
+            member.workspace_id, member.slack_user_id, paused_until=None, next_due_at=None
+        )
+        uow.commit()
+    return PauseOutcome("resumed", person.language)
+
+
+@dataclass(frozen=True)
+class Choice:
+    language: str
+    learns: bool
+
+
+def choose(
+    deps: Deps, slack: Directory, caller: Caller, choice: Literal["join", "leave"]
+) -> Choice:
+    """`/learn join` (also from outside the team channel) or `/learn leave` (on-demand lessons
+    still work)."""
+    now = deps.clock()
+    with deps.uow() as uow:
+        person, member = enrol(uow, slack, deps.roles, caller, now)
+        uow.members.update(
+            member.workspace_id, member.slack_user_id, choice=choice, next_due_at=None
+        )
+        uow.commit()
+    return Choice(person.language, choice == "join" and not member.deactivated)
+
+
+@dataclass(frozen=True)
+class Why:
+    language: str
+    learns: bool
+    tz: str
+    last_title: str | None
+    last_at: datetime | None
+    last_review: bool
+    next: NextReason | None
+
+
+def why(deps: Deps, slack: Directory, caller: Caller) -> Why:
+    """One sentence each on the last lesson and the next, as data for the edge to word."""
+    now, library = deps.clock(), deps.library.current
+    with deps.uow() as uow:
+        person, member = enrol(uow, slack, deps.roles, caller, now)
+        last = uow.deliveries.history(member.id).last
+        uow.commit()
+    lesson = library.lessons.get(last.lesson_id) if last else None
+    calendar = calendar_of(member)
+    upcoming = (
+        explain_next(deps.schedule, calendar, is_public_holiday, now) if member.learns else None
+    )
+    return Why(
+        language=person.language,
+        learns=member.learns,
+        tz=calendar.tz,
+        last_title=lesson.localized(member.locale).title if lesson else None,
+        last_at=last.last_delivered_at if last else None,
+        last_review=bool(last and last.delivered > 1),
+        next=upcoming,
+    )

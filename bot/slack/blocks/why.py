@@ -1,0 +1,67 @@
+"""`/learn why`: one sentence on the last lesson and one on the next, in the member's words."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.i18n import Translator
+from bot.learning.calendars import holiday_name
+from bot.learning.schedule import NextReason
+
+NEXT = {
+    "normal": "why.next_normal",
+    "weekend": "why.next_weekend",
+    "spaced": "why.next_spaced",
+    "holiday": "why.next_holiday",
+    "paused": "why.next_paused",
+    "away": "why.next_away",
+    "no_such_time": "why.next_normal",
+}
+
+
+def _last(
+    t: Translator, command: str, tz: str, title: str | None, at: datetime | None, review: bool
+) -> str:
+    if title is None or at is None:
+        return t("why.no_lesson_yet", command=command)
+    return t("why.last_review" if review else "why.last_new", title=title, when=t.when(at, tz))
+
+
+def _next(t: Translator, tz: str, upcoming: NextReason) -> str:
+    assert upcoming.slot is not None
+    until: date | datetime | None = upcoming.until
+    back = ""
+    if isinstance(until, datetime):
+        back = t.when(until, tz)
+    elif isinstance(until, date):
+        back = t.day(until)
+    holiday = ""
+    if upcoming.kind == "holiday" and upcoming.day and upcoming.country:
+        holiday = holiday_name(upcoming.country, upcoming.day) or ""
+    return t(
+        NEXT[upcoming.kind],
+        when=t.when(upcoming.slot.due_at, tz),
+        zone=tz,
+        day=t.day(upcoming.day) if upcoming.day else "",
+        holiday=holiday,
+        until=back,
+    )
+
+
+def why_text(
+    t: Translator,
+    command: str,
+    *,
+    tz: str,
+    learns: bool,
+    last_title: str | None,
+    last_at: datetime | None,
+    last_review: bool,
+    upcoming: NextReason | None,
+) -> str:
+    last = _last(t, command, tz, last_title, last_at, last_review)
+    if not learns:
+        return f"{last}\n{t('why.not_learning', command=command)}"
+    if upcoming is None or upcoming.slot is None:
+        return f"{last}\n{t('why.next_none')}"
+    return f"{last}\n{_next(t, tz, upcoming)}"

@@ -1,0 +1,130 @@
+"""Scheduled lessons as a member meets them in Slack: the weekly question answered in a modal,
+pause, resume, why, join and leave, all over signed HTTP against the local Slack."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from bot.localslack import Message
+from bot.services.roster import refresh_roster
+from bot.services.tick import run_tick
+from bot.slack.gateway import SlackGateway, make_web_client
+from bot.store import tables
+from tests.conftest import Bot
+
+MONDAY_0000 = datetime(2027, 3, 22, tzinfo=UTC)
+MONDAY_1000_LONDON = datetime(2027, 3, 22, 10, tzinfo=UTC)  # 09:30 there was 30 minutes ago
+
+
+def _tick(bot: Bot, at: datetime) -> None:
+    gateway = SlackGateway(make_web_client(bot.deps.settings))
+    run_tick(bot.deps, gateway, bot.slack.team_id, at)
+
+
+def _question(bot: Bot, user: str) -> Message:
+    refresh_roster(
+        bot.deps, SlackGateway(make_web_client(bot.deps.settings)), bot.slack.team_id, MONDAY_0000
+    )
+    _tick(bot, MONDAY_0000)
+    _tick(bot, MONDAY_1000_LONDON)
+    dms = bot.slack.dm_messages(user)
+    assert [m.text.split(":")[0] for m in dms][-1] == "Question of the week"
+    return dms[-1]
+
+
+def _answers(bot: Bot) -> list[str]:
+    with bot.deps.db.engine.connect() as connection:
+        return list(connection.scalars(select(tables.StrategyAnswer.text)))
+
+
+def test_the_weekly_question_is_answered_in_a_modal_once(bot: Bot) -> None:
+    member = bot.user("member")  # Chloe, in London
+    question = _question(bot, member)
+
+    assert bot.driver.click(member, question, index=1).status == 200
+    bot.settle()
+    (modal,) = bot.slack.views(member)
+    empty = bot.driver.submit_view(member, modal, {"question_text": {"text": "   "}})
+    assert empty.json() == {
+        "response_action": "errors",
+        "errors": {"question_text": "Write a few words: an empty answer cannot be recorded."},
+    }
+    done = bot.driver.submit_view(
+        member, modal, {"question_text": {"text": "Four weeks: our buyers take three to decide."}}
+    )
+    assert (done.status, done.body) == (200, "")
+    bot.settle()
+
+    assert _answers(bot) == ["Four weeks: our buyers take three to decide."]
+    thanks = bot.slack.messages(question.channel)[-1]
+    assert thanks.text == (
+        ":white_check_mark: Thank you: your answer to this week's question is recorded."
+    )
+    bot.driver.click(member, question, index=1)  # the button again: no second modal
+    bot.settle()
+    assert bot.slack.ephemerals(member)[-1].text == (
+        "You have answered this question already; your first answer stands."
+    )
+
+
+def test_someone_elses_question_cannot_be_opened(bot: Bot) -> None:
+    question = _question(bot, bot.user("member"))
+    other = bot.user("greek")
+    bot.driver.click(other, question, index=1)
+    bot.settle()
+    assert bot.slack.views(other) == []
+    assert bot.slack.ephemerals(other)[-1].text == (
+        "Αυτή η ερώτηση στάλθηκε σε κάποιον άλλον, οπότε δεν μπορείτε να την απαντήσετε εδώ."
+    )
+
+
+def test_pause_resume_and_why(bot: Bot) -> None:
+    member = bot.user("member")
+    bot.clock.set(MONDAY_0000)
+
+    bad = bot.ask(member, "pause for a bit")
+    assert bad.text == (
+        "Tell me how long, for example `/learn pause 1w`, `/learn pause 3d` or "
+        "`/learn pause until 2027-01-04`."
+    )
+    paused = bot.ask(member, "pause until 2027-03-29")
+    assert paused.text == (
+        ":double_vertical_bar: Paused. Your lessons start again on Monday 29 March; "
+        "`/learn resume` brings them back sooner."
+    )
+    why = bot.ask(member, "why").text.splitlines()
+    assert why == [
+        "You have had no lesson yet; `/learn now` sends one.",
+        "Scheduled lessons are off for you; `/learn join` turns them on.",
+    ]
+    bot.ask(member, "join")
+    assert bot.ask(member, "why").text.splitlines()[1] == (
+        "The next comes Monday 29 March, 09:30 (Europe/London): you paused your lessons until "
+        "Sunday 28 March."
+    )
+    assert bot.ask(member, "resume").text == (
+        ":arrow_forward: Your scheduled lessons are back, from your next working day."
+    )
+    assert bot.ask(member, "why").text.splitlines()[1] == (
+        "The next comes Monday 22 March, 09:30, your lesson time in Europe/London."
+    )
+
+
+def test_leave_stops_scheduled_lessons_and_now_still_works(bot: Bot) -> None:
+    member = bot.user("member")
+    refresh_roster(
+        bot.deps, SlackGateway(make_web_client(bot.deps.settings)), bot.slack.team_id, MONDAY_0000
+    )
+    assert bot.ask(member, "leave").text == (
+        "You will get no more scheduled lessons. `/learn now` still sends one when you ask, and "
+        "`/learn join` brings them back."
+    )
+    _tick(bot, MONDAY_0000)
+    _tick(bot, MONDAY_1000_LONDON)
+    assert bot.slack.dm_messages(member) == []
+    bot.ask(member, "now")
+    with bot.deps.db.engine.connect() as connection:
+        sent = connection.scalar(select(func.count()).select_from(tables.Delivery))
+    assert len(bot.slack.dm_messages(member)) == 1 and sent is not None
