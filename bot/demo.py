@@ -14,14 +14,19 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.demo_week import run_week
 from bot.localbot import LocalBot, local_settings, start_local_bot
-from bot.localslack import LocalSlack, load_workspace, render_message
+from bot.localslack import FakeClock, LocalSlack, load_workspace, render_message
 from bot.localslack.workspace import Workspace
 from bot.slack.blocks.lesson import parse_answer_value
 
+# The demo's own time, the same on every run: a Friday morning, so that the scheduled week that
+# follows starts on Monday 22 March 2027 (Thursday 25 March is a public holiday in Greece).
+DEMO_START = datetime(2027, 3, 19, 10, 0, tzinfo=UTC)
 # Each simulated member answers right with this probability, so the summary shows a spread.
 RIGHT_ANSWER_RATE = 0.7
 WAIT_SECONDS = 10.0
@@ -35,6 +40,7 @@ class Session:
     bot: LocalBot
     workspace: Workspace
     tmp: tempfile.TemporaryDirectory[str]
+    clock: FakeClock  # the bot's time: the demo moves it through a scheduled week
 
     def settle(self) -> None:
         self.bot.settle(WAIT_SECONDS)
@@ -53,7 +59,8 @@ def start_session(
     tmp = tempfile.TemporaryDirectory(prefix="nudge-demo-")
     database = f"sqlite:///{Path(tmp.name) / 'demo.db'}"
     settings = local_settings(slack, database, content_dir, secrets.token_hex(16))
-    return Session(slack, start_local_bot(slack, settings), workspace, tmp)
+    clock = FakeClock(DEMO_START)
+    return Session(slack, start_local_bot(slack, settings, clock=clock.now), workspace, tmp, clock)
 
 
 def ask_for_lesson(session: Session, user_id: str) -> None:
@@ -66,7 +73,14 @@ def ask_for_lesson(session: Session, user_id: str) -> None:
 
 def answer_latest(session: Session, user_id: str, rng: random.Random) -> None:
     """Press one of the latest lesson's buttons and wait until the message shows the result."""
-    message = session.slack.dm_messages(user_id)[-1]
+    checks = [
+        m
+        for m in session.slack.dm_messages(user_id)
+        if any(b.get("block_id") == "check" for b in m.blocks)
+    ]
+    if not checks:
+        return
+    message = checks[-1]
     buttons = [
         element
         for block in message.blocks
@@ -92,7 +106,8 @@ def answer_latest(session: Session, user_id: str, rng: random.Random) -> None:
 def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the transcript is the output
     started = time.perf_counter()
-    session = start_session(seed)
+    # The week answers faster than any person could: Slack's per-minute tiers would only slow it.
+    session = start_session(seed, rate_limits=False)
     rng = random.Random(2026)
     try:
         learners = session.bot.learners()
@@ -118,6 +133,7 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
         _print_transcript(session, shown, out)
         _print_admin(session, admin, out)
         _print_summary(session, out)
+        run_week(session, out, shown, rng)
         print(
             f"\nDemo finished in {time.perf_counter() - started:.1f} s: "
             f"{len(session.slack.calls)} Slack API calls, all to the local Slack at "

@@ -19,7 +19,7 @@ def test_the_demo_runs_end_to_end_and_prints_what_people_saw() -> None:
     text = out.getvalue()
     assert "> /learn help" in text and "Check yourself" in text
     assert "Library reloaded" in text
-    summary = text.split("Per-member summary (from the database)")[1]
+    summary = text.split("Per-member summary (from the database)")[1].split("A scheduled week")[0]
     team = load_workspace(SEED)
     learners = [u for u in team.users if u.id in team.team_channel.members]
     for user in learners:
@@ -27,6 +27,11 @@ def test_the_demo_runs_end_to_end_and_prints_what_people_saw() -> None:
         lessons, answers, right = (int(n) for n in re.findall(r"\s(\d+)(?=\s)", row)[:3])
         assert (lessons, answers) == (2, 2) and 0 <= right <= 2, row
     assert re.search(r"Demo finished in [\d.]+ s: \d+ Slack API calls", text)
+    # The scheduled week: Athens is off on 25 March, Greece's national holiday; London is not.
+    week = text.split("A scheduled week")[1]
+    assert "Thu 25 Mar 09:30 Europe/London" in week
+    assert "Thu 25 Mar 09:30 Europe/Athens" not in week
+    assert "Week ending 2027-03-26: *10* members received their lessons" in week
 
 
 def test_the_console_lets_you_be_anyone_and_press_buttons() -> None:
