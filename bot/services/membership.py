@@ -7,10 +7,11 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.learning.calendars import is_public_holiday
+from bot.learning.model import Member
 from bot.learning.pause import BadPause, paused_through
 from bot.learning.schedule import NextReason, explain_next
 from bot.services.deps import Deps
-from bot.services.people import Caller, Directory, enrol
+from bot.services.people import Caller, Directory, Person, enrol
 from bot.services.tick import calendar_of
 
 
@@ -38,14 +39,19 @@ def pause(deps: Deps, slack: Directory, caller: Caller, words: tuple[str, ...]) 
     return PauseOutcome("paused", person.language, back_on=date.fromordinal(last.toordinal() + 1))
 
 
-def resume(deps: Deps, slack: Directory, caller: Caller) -> PauseOutcome:
-    now = deps.clock()
+def _reschedule(
+    deps: Deps, slack: Directory, caller: Caller, **values: object
+) -> tuple[Person, Member]:
+    """Change the caller's own settings; the clock reschedules them from now."""
     with deps.uow() as uow:
-        person, member = enrol(uow, slack, deps.roles, caller, now)
-        uow.members.update(
-            member.workspace_id, member.slack_user_id, paused_until=None, next_due_at=None
-        )
+        person, member = enrol(uow, slack, deps.roles, caller, deps.clock())
+        uow.members.update(member.workspace_id, member.slack_user_id, next_due_at=None, **values)
         uow.commit()
+    return person, member
+
+
+def resume(deps: Deps, slack: Directory, caller: Caller) -> PauseOutcome:
+    person, _member = _reschedule(deps, slack, caller, paused_until=None)
     return PauseOutcome("resumed", person.language)
 
 
@@ -60,13 +66,7 @@ def choose(
 ) -> Choice:
     """`/learn join` (also from outside the team channel) or `/learn leave` (on-demand lessons
     still work)."""
-    now = deps.clock()
-    with deps.uow() as uow:
-        person, member = enrol(uow, slack, deps.roles, caller, now)
-        uow.members.update(
-            member.workspace_id, member.slack_user_id, choice=choice, next_due_at=None
-        )
-        uow.commit()
+    person, member = _reschedule(deps, slack, caller, choice=choice)
     return Choice(person.language, choice == "join" and not member.deactivated)
 
 
