@@ -42,8 +42,12 @@ class Hold:
 
 @dataclass
 class ForcedFailure:
-    """The next ``times`` calls of a method answer ``status`` (429 with Retry-After, or a 5xx)."""
+    """The next ``times`` calls of a method answer ``status`` (429 with Retry-After, or a 5xx);
+    with ``every`` = 2 only every second call does (the first, third, ...), so that half of all
+    calls fail and every retry of a failed one goes through."""
 
     status: int
     retry_after: int
     times: int
+    every: int = 1
+    seen: int = 0

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from bot.localslack import interactions
+from bot.localslack import interactions, tiers
 from bot.localslack.controls import ForcedFailure, Hold
 from bot.localslack.methods import views
 from bot.localslack.ratelimit import RateLimiter
@@ -39,9 +39,11 @@ class LocalSlack:
         *,
         clock: Callable[[], float] = time.time,
         rate_limits: bool = True,
+        post_allowance: int = tiers.POST_MESSAGE_WORKSPACE_PER_MINUTE,
     ) -> None:
+        """`post_allowance`: chat.postMessage calls a minute across the workspace."""
         self._state = SlackState(workspace, clock)
-        self._limiter = RateLimiter(self._state, enabled=rate_limits)
+        self._limiter = RateLimiter(self._state, enabled=rate_limits, post_allowance=post_allowance)
         self._transport: Transport | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -164,11 +166,20 @@ class LocalSlack:
 
     # -- test controls --------------------------------------------------------------------------
     def fail_next(
-        self, method: str, *, status: int = 429, retry_after: int = 1, times: int = 1
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int = 1,
+        times: int = 1,
+        every: int = 1,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 or 5xx)."""
+        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 or 5xx); with
+        ``every=2``, only every second call among them."""
+        if every < 1:
+            raise ValueError("every must be 1 or more")
         with self._state.lock:
-            self._state.failures[method] = ForcedFailure(status, retry_after, times)
+            self._state.failures[method] = ForcedFailure(status, retry_after, times, every)
 
     @contextmanager
     def hold(self, method: str) -> Iterator[Hold]:

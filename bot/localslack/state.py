@@ -133,10 +133,14 @@ class SlackState:
     def take_failure(self, method: str) -> ForcedFailure | None:
         """The forced failure the next call of ``method`` meets, counting it as spent."""
         failure = self.failures.get(method)
-        if failure is not None:
-            failure.times -= 1
-            if failure.times <= 0:
-                del self.failures[method]
+        if failure is None:
+            return None
+        failure.seen += 1
+        if (failure.seen - 1) % failure.every:
+            return None  # a call between two failing ones goes through
+        failure.times -= 1
+        if failure.times <= 0:
+            del self.failures[method]
         return failure
 
     def wait_for(self, predicate: Callable[[], T | None] | str, timeout: float) -> T:

@@ -40,6 +40,11 @@ AUTH_TEST_PER_MINUTE: Final[int] = 1000
 POST_MESSAGE_BURST: Final[int] = 10
 POST_MESSAGE_REFILL_PER_SECOND: Final[float] = 1.0
 
+#: chat.postMessage across the whole workspace: an allowance per minute, spent evenly (a bucket
+#: that holds a few seconds' worth). Slack publishes no number for it; the local Slack's is
+#: configurable (``LocalSlack(post_allowance=...)``) so that a fan-out can be measured against it.
+POST_MESSAGE_WORKSPACE_PER_MINUTE: Final[int] = 600
+
 
 def per_minute(method: str) -> int | None:
     """The per-minute allowance of a windowed method; None when it is bucketed or unknown."""

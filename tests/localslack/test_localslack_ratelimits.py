@@ -124,3 +124,33 @@ def test_forced_failure_without_retry_handler_surfaces(slack: LocalSlack, client
         client.views_publish(user_id=ANNA, view={"type": "home", "blocks": []})
     assert raised.value.response.status_code == 429
     assert raised.value.response.data["error"] == "ratelimited"
+
+
+def test_post_message_has_a_workspace_wide_allowance(workspace, clock: FakeClock) -> None:
+    """120 a minute is 2 a second, with a few seconds' worth at once: 6, then 2 a second."""
+    with LocalSlack(workspace, clock=clock, post_allowance=120) as local:
+        client = WebClient(token=local.bot_token, base_url=local.api_url)
+        people = [user.id for user in workspace.users][:8]
+        for person in people[:6]:
+            assert client.chat_postMessage(channel=person, text="one each")["ok"]
+        with pytest.raises(SlackApiError) as refused:
+            client.chat_postMessage(channel=people[6], text="the seventh channel")
+        assert refused.value.response.status_code == 429
+        assert refused.value.response.headers["Retry-After"] == "1"
+        clock.advance(1.0)
+        assert client.chat_postMessage(channel=people[6], text="refilled")["ok"]
+        assert client.chat_postMessage(channel=people[7], text="refilled")["ok"]
+        with pytest.raises(SlackApiError):
+            client.chat_postMessage(channel=people[0], text="over again")
+
+
+def test_every_second_call_can_be_made_to_fail(slack: LocalSlack, client: WebClient) -> None:
+    slack.fail_next("users.info", status=429, retry_after=0, times=3, every=2)
+    outcomes = []
+    for _ in range(7):
+        try:
+            client.users_info(user=ANNA)
+            outcomes.append("ok")
+        except SlackApiError as error:
+            outcomes.append(str(error.response.status_code))
+    assert outcomes == ["429", "ok", "429", "ok", "429", "ok", "ok"]

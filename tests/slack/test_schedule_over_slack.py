@@ -3,7 +3,7 @@ pause, resume, why, join and leave, all over signed HTTP against the local Slack
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -128,3 +128,29 @@ def test_leave_stops_scheduled_lessons_and_now_still_works(bot: Bot) -> None:
     with bot.deps.db.engine.connect() as connection:
         sent = connection.scalar(select(func.count()).select_from(tables.Delivery))
     assert len(bot.slack.dm_messages(member)) == 1 and sent is not None
+
+
+def test_with_half_of_all_calls_refused_429_everyone_still_gets_theirs_once(bot: Bot) -> None:
+    waits: list[float] = []
+    gateway = SlackGateway(make_web_client(bot.deps.settings, sleep=waits.append))
+    for method in ("chat.postMessage", "users.list", "conversations.members"):
+        bot.slack.fail_next(method, status=429, retry_after=2, times=10_000, every=2)
+    refresh_roster(bot.deps, gateway, bot.slack.team_id, MONDAY_0000)
+    at = MONDAY_0000
+    while at <= MONDAY_0000 + timedelta(days=2):
+        run_tick(bot.deps, gateway, bot.slack.team_id, at)
+        at += timedelta(minutes=30)
+
+    lessons = {user: bot.slack.dm_messages(user) for user in bot.learners()}
+    posts = bot.slack.calls_to("chat.postMessage")
+    assert sum(call.status == 429 for call in posts) == sum(call.ok for call in posts)
+    with bot.deps.db.engine.connect() as connection:
+        sent = connection.execute(
+            select(
+                tables.Delivery.member_id, tables.Delivery.kind, tables.Delivery.local_date
+            ).where(tables.Delivery.status == "sent")
+        ).all()
+    assert len(sent) == len(set(sent)) == sum(call.ok for call in posts)
+    assert sum(len(dms) for dms in lessons.values()) == len(sent)
+    assert all(dms for dms in lessons.values())  # nobody left out
+    assert waits and all(2 <= wait < 3 for wait in waits)  # each 429 waited its Retry-After
