@@ -5,7 +5,7 @@ The one seam of the test suite and the engine of ``python -m bot demo`` / ``cons
 
 from bot.localslack.clock import FakeClock
 from bot.localslack.controls import Hold
-from bot.localslack.driver import DriverResponse, SlackDriver
+from bot.localslack.driver import DriverResponse, PreparedRequest, SlackDriver
 from bot.localslack.records import ApiCall, Ephemeral, Message, MessageVersion, UploadedFile, View
 from bot.localslack.render import render_blocks, render_message, render_view
 from bot.localslack.server import LocalSlack
@@ -20,6 +20,7 @@ __all__ = [
     "LocalSlack",
     "Message",
     "MessageVersion",
+    "PreparedRequest",
     "SlackDriver",
     "UploadedFile",
     "View",

@@ -12,7 +12,8 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -41,6 +42,15 @@ class DriverResponse:
         return json.loads(self.body) if self.body.strip() else None
 
 
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A signed request built but not sent (see :meth:`SlackDriver.capture`)."""
+
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
 class SlackDriver:
     """Plays Slack's side of ``/slack/events`` for one workspace (``slack``)."""
 
@@ -58,6 +68,20 @@ class SlackDriver:
         self._clock = clock
         self._timeout = timeout
         self._signer = SignatureVerifier(signing_secret)
+        self._captured: list[PreparedRequest] | None = None
+
+    @contextmanager
+    def capture(self) -> Iterator[list[PreparedRequest]]:
+        """Build and sign requests without sending them: inside the block each request method
+        adds its request to the yielded list and returns status 0. A load generator in another
+        process can then send them, so that its clients share no interpreter lock with the bot
+        they time. Signatures are Slack's 5 minutes fresh; not for threads sending meanwhile."""
+        captured: list[PreparedRequest] = []
+        self._captured = captured
+        try:
+            yield captured
+        finally:
+            self._captured = None
 
     # -- the requests -------------------------------------------------------------------------
     def command(
@@ -296,6 +320,9 @@ class SlackDriver:
     def _send(
         self, body: bytes, headers: dict[str, str], payload: dict[str, Any]
     ) -> DriverResponse:
+        if self._captured is not None:
+            self._captured.append(PreparedRequest(self.events_url, body, headers))
+            return DriverResponse(status=0, headers={}, body="", elapsed=0.0, payload=payload)
         request = urllib.request.Request(self.events_url, data=body, headers=headers, method="POST")
         started = time.perf_counter()
         try:

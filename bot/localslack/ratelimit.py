@@ -14,7 +14,6 @@ from bot.localslack import tiers
 from bot.localslack.errors import SlackError
 from bot.localslack.state import SlackState
 
-
 # The workspace bucket holds this many seconds of its allowance, so that a handful of messages to
 # different channels at once is never refused while the pace over a minute still holds.
 WORKSPACE_BURST_SECONDS = 3

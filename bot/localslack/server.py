@@ -3,7 +3,8 @@
 The real ``slack_sdk.WebClient(base_url=local.api_url)`` and the real Bolt app talk to it over
 HTTP, so the bot's code paths (serialisation, retry handlers, error handling) are the ones that run
 in production. It answers in Slack's shapes and error codes, enforces rate tiers by an injected
-clock and refuses Block Kit that Slack refuses, so that a test fails where Slack would.
+clock and refuses Block Kit that Slack refuses, so that a test fails where Slack would. A fixed
+``latency`` makes it answer as slowly as Slack does, for benchmarks.
 
 This class is the test-facing front: it starts the transport and reads and steers the state.
 The HTTP side is in :mod:`transport`, the methods in :mod:`methods`, the limits in
@@ -40,9 +41,12 @@ class LocalSlack:
         clock: Callable[[], float] = time.time,
         rate_limits: bool = True,
         post_allowance: int = tiers.POST_MESSAGE_WORKSPACE_PER_MINUTE,
+        latency: float = 0.0,
     ) -> None:
-        """`post_allowance`: chat.postMessage calls a minute across the workspace."""
+        """`post_allowance`: chat.postMessage calls a minute across the workspace; `latency`:
+        seconds every call waits before its answer (see the property)."""
         self._state = SlackState(workspace, clock)
+        self.latency = latency
         self._limiter = RateLimiter(self._state, enabled=rate_limits, post_allowance=post_allowance)
         self._transport: Transport | None = None
 
@@ -81,6 +85,29 @@ class LocalSlack:
     @rate_limits.setter
     def rate_limits(self, enabled: bool) -> None:
         self._limiter.enabled = enabled
+
+    @property
+    def latency(self) -> float:
+        """Seconds every call (Web API, upload, response_url) waits before it is answered, as a
+        request to the real Slack spends tens to hundreds of ms on the network and in Slack. Real
+        time, not the injected clock: it is for measuring the bot against a slow Slack (`make
+        bench`). The wait holds no lock, so calls wait side by side; 0 (the default) waits not
+        at all. A change applies to the calls that arrive after it."""
+        with self._state.lock:
+            return self._state.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        if not seconds >= 0:  # also refuses NaN
+            raise ValueError(f"latency must be 0 or more seconds, not {seconds!r}")
+        with self._state.lock:
+            self._state.latency = float(seconds)
+
+    def wait_until_delayed(self, count: int = 1, timeout: float = 5.0) -> None:
+        """Block until ``count`` calls are in their latency wait (TimeoutError otherwise): lets a
+        test act while calls are in flight without guessing how long to sleep."""
+        state = self._state
+        state.wait_for(lambda: state.delayed >= count, timeout)
 
     @property
     def url(self) -> str:

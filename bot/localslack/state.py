@@ -71,6 +71,10 @@ class SlackState:
         self.opened_dms: set[str] = set()
         self.holds: dict[str, Hold] = {}
         self.failures: dict[str, ForcedFailure] = {}
+        #: Seconds every call waits before it is answered (see :meth:`LocalSlack.latency`), and
+        #: how many calls are in that wait now.
+        self.latency = 0.0
+        self.delayed = 0
         self._returned_by_wait: set[int] = set()
         self._last_ts_micros = 0
         self._serial = 0

@@ -41,6 +41,8 @@ class Transport:
     def __init__(self, state: SlackState, limiter: RateLimiter) -> None:
         self._state = state
         self._limiter = limiter
+        # Set by close(): ends every latency wait at once, so stopping never sits out a delay.
+        self._closing = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
         self._server.daemon_threads = True
         server = self._server
@@ -55,9 +57,29 @@ class Transport:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def close(self) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+    def delay(self) -> None:
+        """Wait the state's latency, as a request to Slack spends time on the network and in
+        Slack, before the call is looked at. The wait holds no lock: the state lock is taken only
+        to read the latency and count the waiting call, so other calls (and a test reading the
+        state) go on while this one waits, as they do against Slack."""
+        state = self._state
+        with state.changed:
+            seconds = state.latency
+            if seconds <= 0:
+                return
+            state.delayed += 1
+            state.changed.notify_all()
+        try:
+            self._closing.wait(seconds)
+        finally:
+            with state.changed:
+                state.delayed -= 1
+                state.changed.notify_all()
 
     def answer_api(self, method: str, args: Args, token: str | None) -> _Response:
         """Park if held, then refuse in turn an unknown method, a missing or wrong token, a
@@ -168,6 +190,8 @@ def _handler_class(transport: Transport) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             body = self._read_body()
             path = parts.path
+            if path.startswith(("/api/", "/upload/", "/response/")):
+                transport.delay()
             if path.startswith("/api/"):
                 args = _merge_args(parts.query, body, self.headers.get("Content-Type") or "")
                 if args is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -269,3 +270,23 @@ def test_event_with_retry_headers_and_url_verification(
     assert fake_bot.requests[-1]["headers"]["x-slack-retry-reason"] == "http_timeout"
     fake_bot.reply = (200, {"challenge": "abc"})
     assert driver.url_verification("abc").json() == {"challenge": "abc"}
+
+
+def test_captured_requests_are_signed_and_sent_later(
+    driver: SlackDriver, fake_bot: FakeBot, slack: LocalSlack
+) -> None:
+    """A load generator sends them from another process: nothing goes out while capturing, and
+    each request then passes the bot's signature check as it is."""
+    with driver.capture() as prepared:
+        assert driver.command(ANNA, "help").status == 0
+        driver.event({"type": "app_home_opened", "user": ANNA, "tab": "home"})
+    assert fake_bot.requests == []
+    assert [r.url for r in prepared] == [driver.events_url] * 2
+    for request in prepared:
+        sent = urllib.request.Request(request.url, data=request.body, headers=request.headers)
+        with urllib.request.urlopen(sent, timeout=5) as answer:
+            assert answer.status == 200
+    assert parse_qs(fake_bot.requests[0]["body"].decode())["text"] == ["help"]
+    assert json.loads(fake_bot.requests[1]["body"])["event"]["type"] == "app_home_opened"
+    assert slack.command_acks(ANNA) == []  # the driver saw no answer, so showed none
+    assert driver.command(ANNA, "now").status == 200  # capturing ended with the block

@@ -1,0 +1,238 @@
+"""How long until `python -m bot web` answers, and how much memory does it hold then?
+
+Starts ``python -m bot web`` as an operator does (configured by the environment only: the local
+Slack this process runs, a temporary SQLite file, CONTENT_DIR=content, a free PORT) and, taking
+turns with it, the bare Bolt app of bench/bare_bolt.py copied to a temporary directory and run as
+a script the same way. For each start: the time from launching the interpreter to the first
+``GET /healthz`` that answers 200, and the child's resident memory at that moment (VmRSS, and its
+peak VmHWM, from /proc/<pid>/status). One more start of each under ``python -X importtime`` counts
+the modules imported by the first 200 (that start is slower and is not timed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import bare_bolt
+from bench.common import CONTENT, REPO, SEED, SIGNING_SECRET, log, ms, prose, ratio, table
+from bot.library import load_library
+from bot.localslack import LocalSlack, load_workspace
+
+STARTS = 5  # timed starts of each app, taking turns; the median is reported
+READY_SECONDS = 30.0  # a start that has not answered /healthz by then is a failure
+POLL_SECONDS = 0.005  # how often /healthz is tried: the resolution of the start time
+
+
+@dataclass
+class Starts:
+    seconds: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+    peak_kib: list[int] = field(default_factory=list)
+    # Modules imported by the first 200, by top-level package (from -X importtime).
+    packages: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def modules(self) -> int:
+        return sum(self.packages.values())
+
+
+def _free_port() -> int:
+    # The port is free when asked; the child binds it a moment later (a race only on a busy host).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """VmRSS and VmHWM in KiB, read from /proc (Linux)."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def _start(argv: Sequence[str], env: dict[str, str], log_path: Path) -> tuple[float, int, int]:
+    """Launch, wait for the first 200, read the memory, stop; seconds, VmRSS and VmHWM (KiB)."""
+    port = _free_port()
+    with log_path.open("w") as output:
+        began = time.perf_counter()
+        child = subprocess.Popen(
+            list(argv),
+            env={**env, "PORT": str(port)},
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=output,
+        )
+        try:
+            while not _healthy(port):
+                if child.poll() is not None or time.perf_counter() - began > READY_SECONDS:
+                    tail = log_path.read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"{' '.join(argv)} did not answer /healthz:\n{tail}")
+                time.sleep(POLL_SECONDS)
+            seconds = time.perf_counter() - began
+            rss, peak = _memory_kib(child.pid)
+        finally:
+            child.terminate()
+            try:
+                child.wait(10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(10)
+    return seconds, rss, peak
+
+
+def _imports(log_path: Path) -> Counter[str]:
+    """Modules in a -X importtime log (one line each after the header), by top-level package."""
+    lines = log_path.read_text(errors="replace").splitlines()
+    names = [line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")]
+    return Counter(name.split(".")[0] for name in names[1:])
+
+
+def measure() -> dict[str, Starts]:
+    python = sys.executable
+    with tempfile.TemporaryDirectory(prefix="nudge-startup-") as tmp_name:
+        tmp = Path(tmp_name)
+        script = tmp / "bare_bolt.py"
+        shutil.copyfile(bare_bolt.__file__, script)
+        with LocalSlack(load_workspace(SEED), rate_limits=False) as slack:
+            env = {
+                "PATH": os.environ.get("PATH", ""),
+                "HOME": str(tmp),  # no user configuration leaks in
+                "PYTHONPATH": str(REPO),  # this working copy's bot, whatever is installed
+                "SLACK_BOT_TOKEN": slack.bot_token,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": slack.api_url,
+                "DATABASE_URL": f"sqlite:///{tmp / 'nudge.db'}",
+                "CONTENT_DIR": str(CONTENT),
+            }
+            apps = {
+                "Nudge (`python -m bot web`)": [python, "-m", "bot", "web"],
+                "bare Bolt script": [python, str(script)],
+            }
+            results = {name: Starts() for name in apps}
+            # One untimed start each first: Nudge creates its schema (a restart finds it made),
+            # and both find their bytecode and libraries in the OS cache, as a restart does.
+            for number in range(STARTS + 1):
+                for name, argv in apps.items():
+                    seconds, rss, peak = _start(argv, env, tmp / "start.log")
+                    if number > 0:
+                        results[name].seconds.append(seconds)
+                        results[name].rss_kib.append(rss)
+                        results[name].peak_kib.append(peak)
+            for name, argv in apps.items():
+                _start([argv[0], "-X", "importtime", *argv[1:]], env, tmp / "imports.log")
+                results[name].packages = _imports(tmp / "imports.log")
+            log("start-up measured")
+    return results
+
+
+def _mib(kib: float) -> str:
+    return f"{kib / 1024:.1f} MiB"
+
+
+def run() -> str:
+    results = measure()
+    rows = []
+    for name, starts in results.items():
+        rows.append(
+            [
+                name,
+                str(len(starts.seconds)),
+                ms(statistics.median(starts.seconds)),
+                f"{ms(min(starts.seconds))} to {ms(max(starts.seconds))}",
+                _mib(statistics.median(starts.rss_kib)),
+                _mib(statistics.median(starts.peak_kib)),
+                str(starts.modules),
+            ]
+        )
+    header = ["app", "starts", "first 200 (median)", "range", "RSS", "peak RSS", "modules"]
+    starts_table = table(header, rows, right_from=1)
+    nudge, bare = results.values()
+    ratios = table(
+        ["Nudge / bare", "time to first 200", "RSS at first 200", "modules imported"],
+        [
+            [
+                "median of each",
+                ratio(statistics.median(nudge.seconds), statistics.median(bare.seconds)),
+                ratio(statistics.median(nudge.rss_kib), statistics.median(bare.rss_kib)),
+                ratio(nudge.modules, bare.modules),
+            ]
+        ],
+    )
+    print(f"\n{starts_table}\n\n{ratios}")
+    return _text(starts_table, ratios, nudge, bare)
+
+
+def _text(starts_table: str, ratios: str, nudge: Starts, bare: Starts) -> str:
+    extra_ms = (statistics.median(nudge.seconds) - statistics.median(bare.seconds)) * 1000
+    extra_mib = (statistics.median(nudge.rss_kib) - statistics.median(bare.rss_kib)) / 1024
+    extra = nudge.packages - bare.packages
+    biggest = ", ".join(f"{name} {count}" for name, count in extra.most_common(10))
+    lessons = sum(1 for _ in CONTENT.glob("lessons/**/*.md"))
+    began = time.perf_counter()
+    load_library(CONTENT)  # in this process, warm: the part of start-up that is the library
+    library_ms = (time.perf_counter() - began) * 1000
+    return prose(f"""## Start-up: time to the first /healthz and memory
+
+{__doc__.split(chr(10), 2)[2].strip()} Median of {STARTS} starts each, after one untimed start
+of each (Nudge's first creates the SQLite schema; the timed ones find it made, as a restart
+does).
+
+{starts_table}
+
+{ratios}
+
+### What the numbers mean
+
+- Nudge answers its first `/healthz` {extra_ms:,.0f} ms later than the bare app and holds
+  {extra_mib:,.1f} MiB more at that moment. Before it listens it does what the bare app does
+  (import Bolt and waitress, one `auth.test` in Bolt's `App`), and also: its own `auth.test`
+  first, so that a wrong token or URL ends start-up with one line; opening the database and
+  comparing its schema with Alembic's head; and loading and checking the whole lesson library
+  ({lessons} lesson files in `content/`; {library_ms:,.0f} ms of it when timed again in this
+  process, warm), since a library that does not check stops start-up rather than serving part
+  of it.
+- It imports {nudge.modules - bare.modules} more modules. By top-level package the most are:
+  {biggest}.{_candidates(extra)}
+- Start-up happens once per deploy or restart: a platform that health-checks `/healthz` routes
+  traffic after the time above.
+""")
+
+
+def _candidates(extra: Counter[str]) -> str:
+    """What the import counts point at, said only while it is true of them."""
+    notes = []
+    if extra["alembic"] and extra["pygments"]:
+        notes.append(
+            "Alembic is imported to compare schema versions on every start, and through Mako it "
+            "brings Pygments' lexers"
+        )
+    if extra["apscheduler"]:
+        notes.append("APScheduler comes with `bot.serve`, which also holds the `clock` command")
+    if not notes:
+        return ""
+    return (
+        " " + "; ".join(notes) + ". Those are the candidates if start-up time or memory ever "
+        "matters (a platform that scales to zero, say)."
+    )
