@@ -17,6 +17,7 @@ from bot.services.roster import refresh_roster
 from bot.services.tick import run_tick
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway, make_web_client
+from bot.slack.pace import Pace
 
 log = logging.getLogger("bot.clock")
 
@@ -30,11 +31,13 @@ class Clock:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         client = make_web_client(deps.settings)
-        self.slack = SlackGateway(client)
+        self.slack = SlackGateway(client, pace=Pace(deps.settings.posts_per_minute).wait)
         self.team_id = str(client.auth_test()["team_id"])
 
     def tick(self, now: datetime | None = None) -> str:
-        report = run_tick(self.deps, self.slack, self.team_id, now or self.deps.clock())
+        senders = self.deps.settings.tick_senders
+        at = now or self.deps.clock()
+        report = run_tick(self.deps, self.slack, self.team_id, at, senders=senders)
         line = report.line()
         log.info("tick: %s", line)
         return line

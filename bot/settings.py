@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     grace: str = "2h"
     # The zone whose DIGEST_DAY and LESSON_TIME post the leads' digest.
     team_zone: str = "UTC"
+    # The clock's sending: threads side by side, and chat.postMessage calls a minute at most
+    # across the workspace (under Slack's allowance, so that a fan-out meets no 429).
+    tick_senders: int = 4
+    posts_per_minute: int = 600
 
     @field_validator("leads", "admins", mode="before")
     @classmethod

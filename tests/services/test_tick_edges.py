@@ -141,3 +141,21 @@ def test_a_new_learner_is_scheduled_from_the_moment_they_are_known(
         run_tick(deps, pair, TEAM, MONDAY + timedelta(hours=hour))
     assert ("U0ADMIN001", date(2027, 3, 22), "sent") not in _lessons(deps)
     assert ("U0ADMIN001", date(2027, 3, 23), "sent") in _lessons(deps)
+
+
+def test_several_senders_serve_a_team_at_once_and_each_once(
+    database_url: str, deps: Deps, slack: PeopleAndDMs
+) -> None:
+    engine = make_engine(database_url)
+    ensure_schema(engine, auto_upgrade=True)
+    shared = replace(deps, db=Database(engine))
+    slack.workspace = {
+        f"U{n:09d}": MemberProfile(f"U{n:09d}", f"P{n}", "Europe/Athens", "en-US")
+        for n in range(12)
+    }
+    slack.channel = list(slack.workspace)
+    _start(shared, slack, MONDAY)
+    report = run_tick(shared, slack, TEAM, MONDAY + timedelta(hours=8), senders=4)
+    assert (report.sent["lesson"], report.sent["question"], report.members) == (12, 12, 12)
+    assert sorted(post.channel for post in slack.posts) == sorted(slack.workspace)
+    engine.dispose()
