@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import acks, lesson_cost, library_load, startup
+from bench import acks, fanout, lesson_cost, library_load, startup
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "acks": acks.run,
     "lesson_cost": lesson_cost.run,
     "startup": startup.run,
+    "fanout": fanout.run,
 }
 
 

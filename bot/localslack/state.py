@@ -96,7 +96,14 @@ class SlackState:
 
     # -- where things are -----------------------------------------------------------------------
     def dm_user(self, channel_id: str) -> User | None:
-        return next((u for u in self.workspace.users if dm_channel_id(u.id) == channel_id), None)
+        """The person a DM channel (D + their id without its first letter) belongs to."""
+        if not channel_id.startswith("D"):
+            return None
+        for prefix in ("U", "W"):
+            user = self.workspace.user(prefix + channel_id[1:])
+            if user is not None and dm_channel_id(user.id) == channel_id:
+                return user
+        return None
 
     def channel_members(self, channel_id: str) -> list[str]:
         channel = self.workspace.channel(channel_id)
