@@ -63,8 +63,9 @@ class Settings(BaseSettings):
     digest_day: str = "fri"
     holidays: str = "auto"
     grace: str = "2h"
-    # The zone whose DIGEST_DAY and LESSON_TIME post the leads' digest.
+    # The zone whose DIGEST_DAY and LESSON_TIME post the leads' digest, and the language it is in.
     team_zone: str = "UTC"
+    team_language: str = "en"
     # The clock's sending: threads side by side, and chat.postMessage calls a minute at most
     # across the workspace (under Slack's allowance, so that a fan-out meets no 429).
     tick_senders: int = 4

@@ -240,7 +240,8 @@ def _digest(
             uow.commit()
         if post_id is None:
             continue  # posted already: once a week, whatever happens to the clock
-        digest = DigestPost(channel, slot.local_date, nudged, active, "en")
+        language = language_of(deps.settings.team_language, None)
+        digest = DigestPost(channel, slot.local_date, nudged, active, language)
         try:
             message = slack.post_digest(digest)
         except SendFailed as failure:  # recorded; the rest of the tick goes on

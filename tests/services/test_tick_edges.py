@@ -57,7 +57,7 @@ def test_an_outage_sends_late_within_grace_and_records_the_rest_as_missed(
     deps: Deps, pair: PeopleAndDMs
 ) -> None:
     _start(deps, pair, MONDAY)
-    # Down from Monday 00:00 to 14:00 UTC: Athens' 09:30 (06:30 UTC) is 7.5 h late, past GRACE;
+    # Down from Monday 00:00 to 14:00 UTC: Athens' 09:30 (07:30 UTC) is 6.5 h late, past GRACE;
     # New York's 09:30 (13:30 UTC) is 30 minutes late.
     report = run_tick(deps, pair, TEAM, MONDAY + timedelta(hours=14))
     # Monday is also the question's day: Athens missed both, New York gets both.
@@ -159,3 +159,29 @@ def test_several_senders_serve_a_team_at_once_and_each_once(
     assert (report.sent["lesson"], report.sent["question"], report.members) == (12, 12, 12)
     assert sorted(post.channel for post in slack.posts) == sorted(slack.workspace)
     engine.dispose()
+
+
+def test_a_send_cut_off_after_its_claim_is_never_sent_again(deps: Deps, pair: PeopleAndDMs) -> None:
+    """The one choice: at most once. A claim whose send never finished (the process died while
+    Slack was answering) stays claimed; the next ticks do not send that day's lesson again."""
+    _start(deps, pair, MONDAY)
+    with deps.uow() as uow:
+        workspace_id = uow.workspaces.find(TEAM)
+        assert workspace_id is not None
+        athens = uow.members.find(workspace_id, ATHENS)
+        assert athens is not None
+        uow.deliveries.claim(
+            athens.id,
+            kind="lesson",
+            local_date=date(2027, 3, 22),
+            lesson_id="alpha-1",
+            skill="alpha",
+            locale="en",
+            answer_index=1,
+            now=MONDAY,
+        )
+        uow.commit()
+    for hour in range(1, 16):  # past both 09:30s: 07:30 UTC in Athens, 13:30 in New York
+        run_tick(deps, pair, TEAM, MONDAY + timedelta(hours=hour))
+    assert [post.channel for post in pair.posts] == [NEW_YORK]
+    assert (ATHENS, date(2027, 3, 22), "claimed") in _lessons(deps)
