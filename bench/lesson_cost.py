@@ -312,22 +312,20 @@ def _meaning(results: list[tuple[str, Costs]]) -> str:
   {span(fresh)} the floor's CPU ({", ".join(n for n, _ in results)}), and for one with
   {HISTORY} past lessons {span(veteran)}. The floor is one post and
   one insert; a lesson sends {" or ".join(map(str, statements))} SQL statements in two
-  transactions (find or create the workspace and member, read the history, claim the delivery
-  and commit, then mark it sent with the message's ts and commit again) and renders the lesson's
-  blocks itself. The claim commits before the post on purpose, so that a crash or a retry never
-  sends a lesson twice. At 1.5x the floor a lesson would have {budget} of CPU beyond one post and
+  transactions (find the member with their workspace in one query, read the history as one
+  aggregate and the due reviews, claim the delivery and commit, then mark it sent with the
+  message's ts and commit again) and renders the lesson's blocks itself. The claim commits
+  before the post on purpose, so that a crash or a retry never sends a lesson twice. At 1.5x
+  the floor a lesson would have {budget} of CPU beyond one post and
   one insert for its other statements, its second commit, selection and rendering; the
   no-history lesson would have to shed {shed} of its CPU to get there.
 - **The same for 0 and {HISTORY} past lessons: {aim_flat}.** {HISTORY} past lessons make a lesson
   {span(growth)} as costly as none, about {per_lesson} of CPU per past lesson.
-  The history is read as every past delivery, each built into an ORM object with its
-  response, and selection walks them all, so the cost grows with the member's history: after a
-  year of daily lessons this is most of a lesson's CPU. The change to aggregate queries being
-  made now should flatten it; re-run `make bench` after it merges and this row should fall
-  toward 1.0x. The mean is {span(gap)} the median for this member: a few calls are much slower than
-  the rest (most likely the garbage collector's full collections, which come more often when each
-  call builds {HISTORY} ORM objects); the mean
-  counts them, as a busy bot pays them.
+  The history is one GROUP BY query that returns a row per lesson seen (at most the library's
+  size), so what remains of the growth is the database scanning the member's deliveries inside
+  that query. The mean is {span(gap)} the median for this member: a few calls are much slower
+  than the rest (most likely the garbage collector's full collections); the mean counts them, as
+  a busy bot pays them.
 - The local Slack's share (parsing the post, checking the blocks) is in every row alike; it is
   why the floor is not near zero, and it makes every ratio smaller than Nudge's own share of the
   CPU would be.

@@ -209,7 +209,8 @@ does).
   {extra_mib:,.1f} MiB more at that moment. Before it listens it does what the bare app does
   (import Bolt and waitress, one `auth.test` in Bolt's `App`), and also: its own `auth.test`
   first, so that a wrong token or URL ends start-up with one line; opening the database and
-  comparing its schema with Alembic's head; and loading and checking the whole lesson library
+  reading its schema version (one query; Alembic is imported only to migrate); and loading and
+  checking the whole lesson library
   ({lessons} lesson files in `content/`; {library_ms:,.0f} ms of it when timed again in this
   process, warm), since a library that does not check stops start-up rather than serving part
   of it.
