@@ -3,16 +3,20 @@ pause, resume, why, join and leave, all over signed HTTP against the local Slack
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.localslack import Message
+from bot.localslack import LocalSlack, Message
 from bot.services.roster import refresh_roster
 from bot.services.tick import run_tick
 from bot.slack.gateway import SlackGateway, make_web_client
 from bot.store import tables
-from tests.conftest import Bot
+from tests.conftest import REPO, TEST_LIBRARY, Bot
 
 MONDAY_0000 = datetime(2027, 3, 22, tzinfo=UTC)
 MONDAY_1000_LONDON = datetime(2027, 3, 22, 10, tzinfo=UTC)  # 09:30 there was 30 minutes ago
@@ -154,3 +158,29 @@ def test_with_half_of_all_calls_refused_429_everyone_still_gets_theirs_once(bot:
     assert sum(len(dms) for dms in lessons.values()) == len(sent)
     assert all(dms for dms in lessons.values())  # nobody left out
     assert waits and all(2 <= wait < 3 for wait in waits)  # each 429 waited its Retry-After
+
+
+def test_two_tick_processes_at_the_same_instant_send_each_message_once(
+    slack: LocalSlack, tmp_path: Path
+) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+        "PYTHONPATH": str(REPO),
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
+        "CONTENT_DIR": str(TEST_LIBRARY),
+        "TEAM_CHANNEL": "C0SOCIAL01",
+    }
+
+    def tick(at: str) -> subprocess.Popen[str]:
+        command = [sys.executable, "-m", "bot", "tick", "--at", at]
+        return subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+
+    assert tick("2027-03-22T00:00:00Z").wait(timeout=60) == 0  # learns the team and the time
+    both = [tick("2027-03-22T07:45:00Z") for _ in range(2)]
+    assert [process.wait(timeout=60) for process in both] == [0, 0]
+
+    posted = sorted(call.args["channel"] for call in slack.calls_to("chat.postMessage") if call.ok)
+    greek = ["U0ANNA0001", "U0DIMI0001", "U0ELENI001"]
+    assert posted == sorted(greek * 2)  # a lesson and the week's question each, once
