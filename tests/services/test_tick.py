@@ -28,7 +28,7 @@ ZONES = [
     "Africa/Johannesburg", "America/Mexico_City", "Pacific/Honolulu",
 ]  # fmt: skip
 START = datetime(2027, 3, 20, tzinfo=UTC)  # a Saturday, before the EU and southern DST changes
-END = datetime(2027, 4, 3, 12, tzinfo=UTC)
+END = datetime(2027, 4, 5, 14, tzinfo=UTC)  # past the southern DST change of 4 April
 STEP = timedelta(minutes=30)  # lesson times fall between ticks too (Kathmandu: 03:45 UTC)
 
 
