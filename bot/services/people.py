@@ -27,8 +27,8 @@ class Directory(Protocol):
 
     def profile(self, slack_user_id: str) -> MemberProfile: ...
 
-    def group_members(self, group_id: str) -> frozenset[str]:
-        """The group's user ids; an empty set when the group cannot be read."""
+    def group_members(self, group_id: str) -> frozenset[str] | None:
+        """The group's user ids; None when Slack could not be asked."""
         ...
 
 
@@ -102,6 +102,11 @@ class RoleBook:
         if cached and now - cached[0] < GROUP_TTL_SECONDS:
             return cached[1]
         users = directory.group_members(group_id)
+        if users is None:
+            # Slack could not be asked: the last known members stand (a passing fault must not
+            # take a lead's role away), and nothing is cached, so the next request asks again.
+            # A group never read grants nothing: a role is never given by an error.
+            return cached[1] if cached else frozenset()
         with self._lock:
             self._groups[group_id] = (now, users)
         return users

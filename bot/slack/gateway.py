@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -89,6 +90,8 @@ def slack_error_code(error: SlackApiError) -> str:
     return str(error.response.get("error") or error.response.status_code)
 
 
+log = logging.getLogger("bot.slack")
+
 # Pages are read at the pace of the method's tier (calls per minute), so that reading the roster
 # of a 10,000-person workspace never meets a 429: users.list is Tier 2, conversations.members Tier 4.
 PAGES_PER_MINUTE = {"users.list": 20, "conversations.members": 100}
@@ -156,12 +159,12 @@ class SlackGateway:
                 return
             self._sleep(60 / PAGES_PER_MINUTE[method])
 
-    def group_members(self, group_id: str) -> frozenset[str]:
+    def group_members(self, group_id: str) -> frozenset[str] | None:
         try:
             return frozenset(self._client.usergroups_users_list(usergroup=group_id)["users"])
         except SlackApiError:
-            # An unreadable group grants nothing: a role is never given by an error.
-            return frozenset()
+            log.warning("usergroups.users.list failed for %s", group_id, exc_info=True)
+            return None
 
     def post_question(self, post: QuestionPost) -> SentMessage:
         t = translator(post.language)
@@ -175,6 +178,17 @@ class SlackGateway:
         return self._post(
             post.channel, digest_message(t, post.week_ending, post.nudged, post.active)
         )
+
+    def replace_message(self, channel: str, ts: str, message: SlackMessage) -> bool:
+        """chat.update; False when Slack refuses it (after the retries), logged, not raised."""
+        try:
+            self._client.chat_update(
+                channel=channel, ts=ts, text=message.text, blocks=message.blocks
+            )
+        except SlackApiError:
+            log.warning("chat.update of %s in %s refused", ts, channel, exc_info=True)
+            return False
+        return True
 
     def _post(self, channel: str, message: SlackMessage) -> SentMessage:
         self._pace()

@@ -6,13 +6,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.learning.model import Role
+from bot.localslack import FakeClock
 from bot.services.deps import Deps
 from bot.services.home import identify_caller, language_of_caller, show_home
 from bot.services.lessons import answer_check, request_lesson_now
 from bot.services.library_admin import check_library, reload_library
-from bot.services.people import NotPermitted
+from bot.services.people import GROUP_TTL_SECONDS, NotPermitted, RoleBook
 from bot.store import tables
-from tests.services.conftest import PeopleAndDMs, caller
+from tests.services.conftest import ADMIN_GROUP, PeopleAndDMs, caller
 
 
 def _rows(deps: Deps) -> int:
@@ -66,3 +67,14 @@ def test_home_counts_lessons_and_responses(deps: Deps, slack: PeopleAndDMs) -> N
     assert (home.progress.lessons, home.progress.responses, home.progress.correct) == (2, 1, 1)
     assert home.tz == "Europe/London"
     assert home.progress.last_lesson_at == deps.clock()
+
+
+def test_a_failed_group_lookup_keeps_the_last_known_role(slack: PeopleAndDMs) -> None:
+    clock = FakeClock(0.0)
+    roles = RoleBook(leads=[], admins=[ADMIN_GROUP], monotonic=clock)
+    assert Role.ADMIN in roles.roles_of("U0ADMIN001", slack)
+    clock.advance(GROUP_TTL_SECONDS + 1)  # the cache is stale, and Slack fails when asked again
+    slack.groups_fail = True
+    assert Role.ADMIN in roles.roles_of("U0ADMIN001", slack)
+    fresh = RoleBook(leads=[], admins=[ADMIN_GROUP])
+    assert Role.ADMIN not in fresh.roles_of("U0ADMIN001", slack)  # never read: never granted

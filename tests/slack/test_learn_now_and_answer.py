@@ -283,3 +283,18 @@ def test_presses_arriving_together_record_one_response(bot: Bot) -> None:
     bot.settle()
     assert _count(bot, tables.Response) == 1
     assert len([e for e in bot.slack.ephemerals(member) if "already answered" in e.text]) == 5
+
+
+def test_an_answer_saved_while_slack_refuses_the_update_is_said_to_be_saved(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)
+    bot.slack.fail_next("chat.update", status=500, times=3)  # the first try and both retries
+
+    bot.driver.click(member, message, index=2)
+
+    bot.settle()
+    assert bot.slack.ephemerals(member)[-1].text == (
+        "Your answer is saved, but Slack would not let me update the message, so it still shows "
+        "the buttons; pressing one again changes nothing."
+    )
+    assert _count(bot, tables.Response) == 1

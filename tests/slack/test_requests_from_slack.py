@@ -192,3 +192,11 @@ def test_an_event_without_a_listener_is_acknowledged(bot: Bot) -> None:
     response = bot.driver.event({"type": "reaction_added", "user": bot.user("member")})
     # Slack retries an event that gets anything but a 2xx, and disables an app that keeps failing.
     assert (response.status, response.body) == (200, "")
+
+
+def test_what_a_person_typed_comes_back_as_text_never_as_a_mention_or_a_link(bot: Bot) -> None:
+    reply = bot.ask(bot.user("member"), "<!channel> <http://evil.example|click> `x`")
+    assert _sections(reply)[0] == (
+        "I don't know `/learn &lt;!channel&gt; &lt;http://evil.example|click&gt; 'x'`. "
+        "Here is what you can do:"
+    )

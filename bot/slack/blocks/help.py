@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from bot.i18n import Translator
 from bot.learning.model import Role
+from bot.library import escape_mrkdwn
 from bot.slack.message import SlackMessage
 
 # Long enough to recognise what was typed, short enough to keep the answer one screen.
@@ -29,7 +30,11 @@ class HelpLine:
 
 
 def shown(typed: str) -> str:
-    return typed if len(typed) <= ECHO_MAX else typed[: ECHO_MAX - 3] + "..."
+    """What the person typed, cut short and escaped: `<!channel>` or `<http://x|click>` in a
+    command's text must come back as text, never as a mention or a link. Backticks are dropped so
+    the echo stays inside its own code span."""
+    cut = typed if len(typed) <= ECHO_MAX else typed[: ECHO_MAX - 3] + "..."
+    return escape_mrkdwn(cut.replace("`", "'"))
 
 
 def help_message(

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk import WebClient
 
 from bot.i18n import Translator, translator
 from bot.services.home import identify_caller
@@ -23,17 +22,13 @@ REFUSALS = {
 }
 
 
-def acknowledge(
-    ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def acknowledge(ack: Ack, respond: Respond, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    act_later(
-        respond, context, lambda: record(respond=respond, body=body, client=client, context=context)
-    )
+    act_later(respond, context, lambda: record(respond=respond, body=body, context=context))
 
 
 @apologise_on_error
-def record(respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def record(respond: Respond, body: dict[str, Any], context: BoltContext) -> None:
     deps, slack, caller = deps_of(context), slack_of(context), caller_of(context)
     parsed = parse_answer_value(body["actions"][0].get("value") or "")
     if parsed is None:
@@ -45,26 +40,27 @@ def record(respond: Respond, body: dict[str, Any], client: WebClient, context: B
     if outcome.status in REFUSALS:
         respond(text=t(REFUSALS[outcome.status]), response_type="ephemeral", replace_original=False)
         return
-    _show_result(t, client, body, outcome)
-    if outcome.status == "already_answered":
+    if not _show_result(t, context, body, outcome):
+        respond(text=t("check.saved_not_shown"), response_type="ephemeral", replace_original=False)
+    elif outcome.status == "already_answered":
         respond(text=t("check.already_answered"), response_type="ephemeral", replace_original=False)
 
 
 def _show_result(
-    t: Translator, client: WebClient, body: dict[str, Any], outcome: CheckOutcome
-) -> None:
+    t: Translator, context: BoltContext, body: dict[str, Any], outcome: CheckOutcome
+) -> bool:
     """Replace the buttons with the verdict; harmless to repeat, so a second press repairs a
-    message whose first update was lost."""
+    message whose first update was lost. False when Slack refused the update: the answer is
+    saved all the same, and the person must be told so, not that nothing changed."""
     delivery, choice, correct = outcome.delivery, outcome.choice, outcome.correct
     assert delivery is not None and choice is not None and correct is not None
     original = (body.get("message") or {}).get("blocks") or []
     message = answered_message(t, original, choice, correct, delivery.answer_index, outcome.lesson)
     container = body["container"]
-    client.chat_update(
-        channel=delivery.channel_id or container["channel_id"],
-        ts=delivery.ts or container["message_ts"],
-        text=message.text,
-        blocks=message.blocks,
+    return slack_of(context).replace_message(
+        delivery.channel_id or container["channel_id"],
+        delivery.ts or container["message_ts"],
+        message,
     )
 
 
