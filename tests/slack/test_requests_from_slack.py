@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import time
 import urllib.request
 from urllib.parse import urlencode
@@ -11,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot.localslack import Ephemeral
 from bot.store import tables
-from tests.conftest import Bot
+from tests.conftest import SIGNING_SECRET, Bot
 
 
 def _rows(bot: Bot) -> int:
@@ -200,3 +203,51 @@ def test_what_a_person_typed_comes_back_as_text_never_as_a_mention_or_a_link(bot
         "I don't know `/learn &lt;!channel&gt; &lt;http://evil.example|click&gt; 'x'`. "
         "Here is what you can do:"
     )
+
+
+@pytest.mark.parametrize("stamp", ["abc", "", "1.5", "-5"])
+def test_a_timestamp_that_is_not_a_whole_number_gets_401(bot: Bot, stamp: str) -> None:
+    body = _now_command_body(bot, bot.user("member"))
+    headers = {**FORM, "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=junk"}
+    assert bot.driver.post_raw(body, headers).status == 401
+    assert _rows(bot) == 0
+
+
+def test_a_body_that_is_not_utf8_gets_400(bot: Bot) -> None:
+    body = b"text=\xff\xfe&command=/learn"
+    stamp = str(int(time.time()))
+    mac = hmac.new(SIGNING_SECRET.encode(), b"v0:" + stamp.encode() + b":" + body, hashlib.sha256)
+    headers = {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": f"v0={mac.hexdigest()}"}
+    assert bot.driver.post_raw(body, {**FORM, **headers}).status == 400
+    assert _rows(bot) == 0
+
+
+def test_a_refused_request_leaves_one_short_line_in_the_log(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = b"text=now&x=" + b"A" * 100_000 + b"%0Aforged log line"
+    with caplog.at_level(logging.INFO):
+        response = bot.driver.post_raw(
+            body,
+            {
+                **FORM,
+                "X-Slack-Signature": "v0=" + "0" * 64,
+                "X-Slack-Request-Timestamp": str(int(time.time())),
+            },
+        )
+    assert response.status == 401
+    refused = [r.getMessage() for r in caplog.records if "signature" in r.getMessage()]
+    assert refused == ["refused a request whose signature did not verify"]
+    assert not any("forged" in r.getMessage() or "AAAA" in r.getMessage() for r in caplog.records)
+
+
+def test_a_command_whose_text_holds_the_word_payload_is_answered(bot: Bot) -> None:
+    reply = bot.ask(bot.user("member"), "now payload")
+    assert _sections(reply)[0] == "I don't know `/learn now payload`. Here is what you can do:"
+
+
+def test_bolts_own_parser_reads_such_a_command_as_an_empty_payload() -> None:
+    """The upstream behaviour the edge works around (README, Known issues)."""
+    from slack_bolt.request.internals import parse_body
+
+    assert parse_body("command=%2Flearn&text=now+payload", None) == {}
