@@ -6,15 +6,18 @@ plain module-level functions a test can import, as in Slack's Bolt starter templ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltContext, BoltResponse
 
 from bot.services.deps import Deps
 from bot.services.people import Caller
 from bot.slack.gateway import SlackGateway
 from bot.slack.work import WorkQueue
+
+log = logging.getLogger("bot.slack")
 
 DEPS_KEY = "nudge_deps"
 QUEUES_KEY = "nudge_queues"
@@ -26,13 +29,23 @@ class Queues:
     notices: WorkQueue  # "busy" replies through response_url, kept off the request's thread
 
 
-def provide(deps: Deps, queues: Queues) -> Callable[[BoltContext, Callable[[], None]], None]:
-    """The middleware that hands every listener the process's dependencies and queues."""
+def provide(
+    deps: Deps, queues: Queues
+) -> Callable[[BoltContext, Callable[[], None]], BoltResponse | None]:
+    """The middleware that hands every listener the process's dependencies and queues, and
+    refuses requests from any workspace but the one the bot token belongs to."""
 
-    def attach(context: BoltContext, next: Callable[[], None]) -> None:
+    def attach(context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+        installed = context.authorize_result.team_id if context.authorize_result else None
+        if installed and context.team_id and context.team_id != installed:
+            # Signed with our secret but from a workspace this deployment does not serve: answer
+            # nothing, store nothing, send nothing.
+            log.warning("refused a request from another workspace (%.32s)", context.team_id)
+            return BoltResponse(status=200, body="")
         context[DEPS_KEY] = deps
         context[QUEUES_KEY] = queues
         next()
+        return None
 
     return attach
 

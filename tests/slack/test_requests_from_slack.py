@@ -251,3 +251,20 @@ def test_bolts_own_parser_reads_such_a_command_as_an_empty_payload() -> None:
     from slack_bolt.request.internals import parse_body
 
     assert parse_body("command=%2Flearn&text=now+payload", None) == {}
+
+
+@pytest.mark.parametrize("team", ["T0OTHER001", "T" + "9" * 5000])
+def test_a_request_from_another_workspace_is_refused_and_stores_nothing(
+    bot: Bot, team: str
+) -> None:
+    member = bot.user("member")
+    body = _now_command_body(bot, member).replace(
+        f"team_id={bot.slack.team_id}".encode(), f"team_id={team}".encode()
+    )
+    calls_before = len(bot.slack.calls)
+
+    response = bot.driver.post_raw(body, {**FORM, **bot.driver.sign(body)})
+
+    assert (response.status, response.body) == (200, "")
+    bot.settle()
+    assert _rows(bot) == 0 and bot.slack.calls[calls_before:] == []
