@@ -69,6 +69,8 @@ class Settings(BaseSettings):
     # The clock's sending: threads side by side, and chat.postMessage calls a minute at most
     # across the workspace (under Slack's allowance, so that a fan-out meets no 429).
     tick_senders: int = 4
+    # On-demand lessons a member may ask for in an hour (`/learn now`): a friendly limit.
+    now_per_hour: int = 10
     posts_per_minute: int = 600
 
     @field_validator("leads", "admins", mode="before")

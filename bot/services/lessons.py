@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
 from bot.delivery.outbox import LessonPost, LessonPoster, send_claimed
@@ -15,6 +15,8 @@ from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, enrol, recognize
 from bot.store.uow import UnitOfWork
 
+HOUR = timedelta(hours=1)
+
 
 class SlackPort(Directory, LessonPoster, Protocol):
     """The Slack a lesson use case talks to: people in, lessons out."""
@@ -22,12 +24,14 @@ class SlackPort(Directory, LessonPoster, Protocol):
 
 @dataclass(frozen=True)
 class LessonNow:
-    status: Literal["sent", "empty_library", "failed"]
+    status: Literal["sent", "empty_library", "failed", "too_many"]
     language: str
     lesson: LocalizedLesson | None = None
     channel_id: str | None = None
     error: str | None = None
     kind: Literal["lesson", "review"] = "lesson"
+    again_at: datetime | None = None  # with too_many: when the next one may be asked for
+    tz: str = "UTC"
 
 
 def catalog(library: Library) -> list[CatalogLesson]:
@@ -94,8 +98,14 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
     day's): a due review if there is one, else a new lesson. The claim commits before the send;
     see `send_claimed`."""
     now, library = deps.clock(), deps.library.current
+    limit = deps.settings.now_per_hour
     with deps.uow() as uow:
         person, member = enrol(uow, slack, deps.roles, caller, now)
+        asked = uow.deliveries.asked_since(member.id, now - HOUR)
+        if len(asked) >= limit:
+            uow.commit()
+            again = asked[len(asked) - limit] + HOUR
+            return LessonNow("too_many", person.language, again_at=again, tz=member.tz)
         claimed = claim_lesson(uow, library, member, now, local_date=None)
         uow.commit()
     if claimed is None:

@@ -119,6 +119,19 @@ class Deliveries:
             .values(status="sent", channel_id=channel_id, ts=ts, sent_at=now)
         )
 
+    def asked_since(self, member_id: int, since: datetime) -> list[datetime]:
+        """When the member's on-demand lessons (`/learn now`) were claimed after `since`, oldest
+        first."""
+        delivery = tables.Delivery
+        return list(
+            self._session.scalars(
+                select(delivery.claimed_at)
+                .where(delivery.member_id == member_id, delivery.local_date.is_(None))
+                .where(delivery.kind.in_(LESSON_KINDS), delivery.claimed_at > since)
+                .order_by(delivery.claimed_at)
+            )
+        )
+
     def mark_missed(self, delivery_id: int) -> None:
         """A slot found too late (past GRACE): recorded, never sent."""
         self._session.execute(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
+from bot.localslack import FakeClock
 from bot.services.deps import Deps
 from bot.services.lessons import answer_check, request_lesson_now
 from bot.store import tables
@@ -87,3 +91,24 @@ def test_an_unknown_delivery_and_an_option_out_of_range_change_nothing(
     assert answer_check(deps, slack, caller("U0CHLOE001"), 9999, 0).status == "unknown_delivery"
     assert answer_check(deps, slack, caller("U0CHLOE001"), delivery_id, 7).status == "bad_choice"
     assert _rows(deps, tables.Response) == 0
+
+
+def test_on_demand_lessons_are_limited_per_hour_with_the_time_of_the_next(
+    deps: Deps, slack: PeopleAndDMs, clock: FakeClock
+) -> None:
+    limited = replace(deps, settings=deps.settings.model_copy(update={"now_per_hour": 3}))
+    first = clock.now()
+    for _ in range(3):
+        assert request_lesson_now(limited, slack, caller("U0CHLOE001")).status == "sent"
+        clock.advance(60)
+
+    refused = request_lesson_now(limited, slack, caller("U0CHLOE001"))
+
+    assert (refused.status, refused.again_at, refused.tz) == (
+        "too_many",
+        first + timedelta(hours=1),
+        "Europe/London",
+    )
+    assert len(slack.posts) == 3
+    clock.set(first + timedelta(hours=1))
+    assert request_lesson_now(limited, slack, caller("U0CHLOE001")).status == "sent"

@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.localslack import Message
+from bot.localslack import LocalSlack, Message
 from bot.store import tables
-from tests.conftest import Bot
+from tests.conftest import Bot, start_bot
 
 
 def _count(bot: Bot, table: type[tables.Base]) -> int:
@@ -298,3 +298,19 @@ def test_an_answer_saved_while_slack_refuses_the_update_is_said_to_be_saved(bot:
         "the buttons; pressing one again changes nothing."
     )
     assert _count(bot, tables.Response) == 1
+
+
+def test_asking_too_often_gets_a_friendly_later_in_the_members_language(
+    slack: LocalSlack, database_url: str
+) -> None:
+    running = start_bot(slack, database_url, now_per_hour=1)
+    try:
+        greek = running.user("greek")
+        running.ask(greek, "now")
+        assert running.ask(greek, "now").text == (
+            "Αρκετά μαθήματα για μία ώρα· κάθε μάθημα μένει καλύτερα μετά από ένα διάλειμμα. "
+            "Μπορείτε να ζητήσετε ξανά από Πέμπτη 26 Νοεμβρίου, 12:30."
+        )
+        assert len(running.slack.dm_messages(greek)) == 1
+    finally:
+        running.close()
