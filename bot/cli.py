@@ -83,10 +83,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return run_check(args.dir or Settings().content_dir, out=sys.stdout)
     if args.command == "db":
-        from bot.store.db import current_revision, make_engine, upgrade
+        from bot.store.db import current_revision, ensure_reachable, make_engine, upgrade
 
         engine = make_engine(Settings().database_url)
         try:
+            ensure_reachable(engine)
             upgrade(engine)
             print(f"database at schema {current_revision(engine)}")
         finally:

@@ -386,3 +386,29 @@ def _listening_port(process: subprocess.Popen[str]) -> tuple[int, list[str]]:
     raise AssertionError(
         "`python -m bot web` never said which port it listens on:\n" + "".join(seen)
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (
+            "postgresql+psycopg://nudge:secretpw@127.0.0.1:1/x",
+            "nudge: DATABASE_URL postgresql+psycopg://nudge:***@127.0.0.1:1/x cannot be used "
+            '(connection failed: connection to server at "127.0.0.1", port 1 failed: Connection '
+            "refused): check the setting and that the database is running; e.g. "
+            "sqlite:///nudge.db or postgresql+psycopg://user:pass@host/db.\n",
+        ),
+        (
+            "nonsense://",
+            "nudge: DATABASE_URL nonsense:// cannot be used (Can't load plugin: "
+            "sqlalchemy.dialects:nonsense): check the setting and that the database is running; "
+            "e.g. sqlite:///nudge.db or postgresql+psycopg://user:pass@host/db.\n",
+        ),
+    ],
+)
+def test_a_wrong_database_url_is_one_line_without_the_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], url: str, said: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["db", "upgrade"]) == 2
+    assert capsys.readouterr() == ("", said)

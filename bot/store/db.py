@@ -9,7 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from bot.settings import ConfigError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -23,8 +26,34 @@ class SchemaOutOfDate(Exception):
     """The database is not at the code's schema and may not be upgraded automatically."""
 
 
+class DatabaseUnusable(ConfigError):
+    """DATABASE_URL names no database Nudge can open; the message is one line, password hidden."""
+
+
+def shown(url: str) -> str:
+    """The URL as a person may see it: any password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a URL)"
+
+
+def _unusable(url: str, problem: str) -> DatabaseUnusable:
+    return DatabaseUnusable(
+        f"DATABASE_URL {shown(url)} cannot be used ({problem}): check the setting and that the "
+        "database is running; e.g. sqlite:///nudge.db or postgresql+psycopg://user:pass@host/db."
+    )
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings each backend needs for several threads writing at once."""
+    try:
+        return _engine(url, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as wrong:
+        raise _unusable(url, str(wrong).splitlines()[0]) from None
+
+
+def _engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         connect_args = {"timeout": 30, "check_same_thread": False}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
@@ -79,8 +108,19 @@ def upgrade(engine: Engine) -> None:
     command.upgrade(_alembic_config(engine), "head")
 
 
+def ensure_reachable(engine: Engine) -> None:
+    """Connect once, so that a wrong address or a stopped server is one line, not a traceback."""
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as failed:
+        reason = str(failed.orig or failed).strip().splitlines()[0]
+        raise _unusable(engine.url.render_as_string(hide_password=False), reason) from None
+
+
 def ensure_schema(engine: Engine, *, auto_upgrade: bool) -> None:
     """Upgrade the database on start, or refuse with a message that says what to run."""
+    ensure_reachable(engine)
     current, head = current_revision(engine), HEAD_REVISION
     if current == head:
         return
