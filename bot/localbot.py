@@ -18,7 +18,7 @@ from bot.localslack import LocalSlack, SlackDriver
 from bot.runtime import build_deps
 from bot.services.deps import Deps, utc_now
 from bot.settings import Settings
-from bot.slack.app import build_app, make_queues
+from bot.slack.app import build_app, health_of, make_queues
 from bot.slack.context import Queues
 from bot.slack.gateway import Sleep
 from bot.slack.web import WebServer
@@ -89,6 +89,8 @@ def start_local_bot(
     queues = make_queues(settings)
     waits: list[float] = []
     sleep: Sleep = waits.append if record_waits else time.sleep
-    server = WebServer(build_app(deps, queues, sleep=sleep), host="127.0.0.1", port=0).start()
+    app = build_app(deps, queues, sleep=sleep)
+    health = health_of(deps, queues)
+    server = WebServer(app, host="127.0.0.1", port=0, health=health).start()
     driver = SlackDriver(server.events_url, settings.slack_signing_secret, slack)
     return LocalBot(slack, deps, server, driver, queues, waits)

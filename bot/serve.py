@@ -16,7 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.runtime import build_deps
 from bot.settings import SLACK_API_URL_DEFAULT, ConfigError, Settings
-from bot.slack.app import build_app
+from bot.slack.app import build_app, health_of, make_queues
 from bot.slack.web import WebServer
 
 log = logging.getLogger("bot")
@@ -89,8 +89,10 @@ def web(settings: Settings) -> int:
     """HTTP serving with waitress; run several of these behind a load balancer to scale."""
     settings.require("slack_bot_token", "slack_signing_secret")
     check_slack(settings)
-    app = build_app(build_deps(settings))
-    server = WebServer(app, host="0.0.0.0", port=settings.port)
+    deps = build_deps(settings)
+    queues = make_queues(settings)
+    app = build_app(deps, queues)
+    server = WebServer(app, port=settings.port, health=health_of(deps, queues))
     log.info("Nudge is listening on port %s (POST /slack/events, GET /healthz)", server.port)
     server.serve_forever()
     return 0
@@ -102,12 +104,13 @@ def run(settings: Settings) -> int:
     settings.require("slack_bot_token", "slack_signing_secret")
     check_slack(settings)
     deps = build_deps(settings)
-    app = build_app(deps)
+    queues = make_queues(settings)
+    app = build_app(deps, queues)
     from bot.clock import start_beside
 
     start_beside(deps)
     if not settings.slack_app_token:
-        server = WebServer(app, host="0.0.0.0", port=settings.port)
+        server = WebServer(app, port=settings.port, health=health_of(deps, queues))
         log.info("Nudge and its clock are listening on port %s", server.port)
         server.serve_forever()
         return 0

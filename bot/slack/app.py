@@ -18,6 +18,7 @@ from bot.slack.context import Queues, provide
 from bot.slack.gateway import Sleep, make_web_client
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
+from bot.slack.web import Health
 from bot.slack.work import WorkQueue
 
 log = logging.getLogger("bot.slack")
@@ -50,6 +51,19 @@ def make_queues(settings: Settings) -> Queues:
         work=WorkQueue(settings.work_threads, settings.work_queue),
         notices=WorkQueue(1, settings.work_queue),
     )
+
+
+def health_of(deps: Deps, queues: Queues) -> Health:
+    """What /healthz reports: the database answers, and the work queue takes requests."""
+
+    def health() -> str | None:
+        if not deps.db.answers():
+            return "unavailable: the database does not answer"
+        if queues.work.full:
+            return "busy: the work queue is full"
+        return None
+
+    return health
 
 
 def build_app(deps: Deps, queues: Queues | None = None, *, sleep: Sleep = time.sleep) -> App:

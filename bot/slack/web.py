@@ -50,13 +50,24 @@ class NudgeRequestHandler(SlackRequestHandler):
         return self.app.dispatch(bolt_request)
 
 
-def wsgi_app(app: App) -> WSGIApp:
+Health = Callable[[], str | None]  # None when healthy, else what is wrong, in a few words
+
+
+def always_healthy() -> str | None:
+    return None
+
+
+def wsgi_app(app: App, health: Health = always_healthy) -> WSGIApp:
+    """`health` is asked on every GET /healthz: 200 "ok", or 503 with what is wrong, so that a load
+    balancer stops sending requests that could not be answered."""
     slack = NudgeRequestHandler(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"ok\n"]
+            problem = health()
+            status = "200 OK" if problem is None else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
+            return [f"{problem or 'ok'}\n".encode()]
         return slack(environ, start_response)
 
     return application
@@ -65,11 +76,19 @@ def wsgi_app(app: App) -> WSGIApp:
 class WebServer:
     """waitress on HOST:PORT; port 0 picks a free one (tests, demo), read back from `.port`."""
 
-    def __init__(self, app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8):
+    def __init__(
+        self,
+        app: App,
+        *,
+        host: str = "0.0.0.0",
+        port: int = 3000,
+        threads: int = 8,
+        health: Health = always_healthy,
+    ):
         # The socket map is ours, so that the serving thread can poll and close its sockets.
         self._sockets: dict[int, Any] = {}
         server = create_server(
-            wsgi_app(app), map=self._sockets, host=host, port=port, threads=threads
+            wsgi_app(app, health), map=self._sockets, host=host, port=port, threads=threads
         )
         # One host and port make one listening socket, never waitress's multi-socket server.
         assert isinstance(server, BaseWSGIServer)

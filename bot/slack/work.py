@@ -42,6 +42,11 @@ class WorkQueue:
             self._pending -= 1
             self._idle.notify_all()
 
+    @property
+    def full(self) -> bool:
+        with self._idle:
+            return self._pending >= self._capacity
+
     def wait_idle(self, timeout: float) -> bool:
         """True once nothing is queued or running; False if `timeout` seconds pass first."""
         with self._idle:

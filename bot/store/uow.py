@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.members import Members, Workspaces
@@ -62,6 +63,15 @@ class Database:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
+
+    def answers(self) -> bool:
+        """One round trip: can a request's unit of work reach the database right now?"""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()
