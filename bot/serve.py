@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
+import threading
 from http.client import HTTPException
 from urllib.error import URLError
 
@@ -17,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.runtime import build_deps
 from bot.settings import SLACK_API_URL_DEFAULT, ConfigError, Settings
 from bot.slack.app import build_app, health_of, make_queues
+from bot.slack.context import Queues
 from bot.slack.web import WebServer
 
 log = logging.getLogger("bot")
@@ -94,8 +97,23 @@ def web(settings: Settings) -> int:
     app = build_app(deps, queues)
     server = WebServer(app, port=settings.port, health=health_of(deps, queues))
     log.info("Nudge is listening on port %s (POST /slack/events, GET /healthz)", server.port)
-    server.serve_forever()
+    serve_until_told_to_stop(server, queues)
     return 0
+
+
+def serve_until_told_to_stop(server: WebServer, queues: Queues) -> None:
+    """Serve until SIGTERM (a deploy, a scale-down) or Ctrl-C, then stop taking requests, finish
+    those in flight and the work they queued, and return: nothing acknowledged is dropped."""
+    told = threading.Event()
+    for sign in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sign, lambda _sign, _frame: told.set())
+    server.start()
+    told.wait()
+    log.info("stopping: finishing the requests in flight and the work they queued")
+    server.stop()
+    queues.work.shutdown()
+    queues.notices.shutdown()
+    log.info("stopped")
 
 
 def run(settings: Settings) -> int:
@@ -112,7 +130,7 @@ def run(settings: Settings) -> int:
     if not settings.slack_app_token:
         server = WebServer(app, port=settings.port, health=health_of(deps, queues))
         log.info("Nudge and its clock are listening on port %s", server.port)
-        server.serve_forever()
+        serve_until_told_to_stop(server, queues)
         return 0
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 

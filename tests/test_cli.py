@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -361,6 +362,9 @@ def test_python_m_bot_web_serves_slack(tmp_path: Path, slack: LocalSlack) -> Non
             b"text=help", {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "1"}
         )
         assert forged.status == 401
+        # A deploy's SIGTERM: requests in flight and queued work finish, then a clean exit.
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
     finally:
         process.terminate()
         process.wait(timeout=10)

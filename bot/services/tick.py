@@ -32,6 +32,9 @@ ROTATION_START = datetime(2026, 1, 5).date()
 # With nothing within a year (a long pause), look again tomorrow.
 RECHECK = timedelta(days=1)
 TICK_BATCH = 20_000
+# A claim still unmarked after this long was cut off: longer than any send with its retries takes
+# (a 10 s timeout and a few Retry-After waits).
+STALE_CLAIM = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,13 @@ def run_tick(
     with deps.uow() as uow:
         workspace_id = uow.workspaces.ensure(team_id, now)
         last = uow.workspaces.last_tick(workspace_id)
+        stale = uow.deliveries.resolve_stale(now - STALE_CLAIM)
         members = uow.members.due(workspace_id, now, TICK_BATCH)
         if last is None or last < now:
             uow.workspaces.set_last_tick(workspace_id, now)
         uow.commit()
+    if stale:
+        log.warning("%s deliveries were cut off after their claim: counted as sent", stale)
     since = now if last is None else last  # the very first tick sends nothing from the past
     missed = 0
 

@@ -104,9 +104,6 @@ class WebServer:
     def events_url(self) -> str:
         return f"http://127.0.0.1:{self.port}{EVENTS_PATH}"
 
-    def serve_forever(self) -> None:
-        self._server.run()
-
     def start(self) -> WebServer:
         self._thread = threading.Thread(
             target=self._serve_until_stopped, name="nudge-web", daemon=True

@@ -45,6 +45,9 @@ def insert_new(
 # Deliveries that teach (a lesson, scheduled or asked for, or a review), as opposed to the weekly
 # question and its reminder.
 LESSON_KINDS = ("lesson", "review")
+# A delivery counts as sent when Slack said so, or when its send was cut off and may have reached
+# the member ("unknown", see Deliveries.resolve_stale): counted once, never sent again.
+DELIVERED = ("sent", "unknown")
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,18 @@ class Deliveries:
             )
         )
 
+    def resolve_stale(self, before: datetime) -> int:
+        """Claims older than `before` that were never marked: their send was cut off (a crash, a
+        kill, Slack silent past the timeout) and may have reached the member. They become
+        "unknown": counted as sent once, never sent again, so totals and "already sent today"
+        stay right. How many there were."""
+        done = self._session.execute(
+            update(tables.Delivery)
+            .where(tables.Delivery.status == "claimed", tables.Delivery.claimed_at < before)
+            .values(status="unknown")
+        )
+        return int(getattr(done, "rowcount", 0) or 0)
+
     def mark_missed(self, delivery_id: int) -> None:
         """A slot found too late (past GRACE): recorded, never sent."""
         self._session.execute(
@@ -161,7 +176,7 @@ class Deliveries:
                 func.max(tables.Delivery.id),
             )
             .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
-            .where(tables.Delivery.member_id == member_id, tables.Delivery.status == "sent")
+            .where(tables.Delivery.member_id == member_id, tables.Delivery.status.in_(DELIVERED))
             .where(tables.Delivery.kind.in_(LESSON_KINDS))
             .group_by(tables.Delivery.lesson_id, tables.Delivery.skill)
         )
@@ -214,7 +229,7 @@ class Responses:
             .outerjoin(
                 tables.Delivery,
                 (tables.Delivery.member_id == tables.Member.id)
-                & (tables.Delivery.status == "sent")
+                & tables.Delivery.status.in_(DELIVERED)
                 & tables.Delivery.kind.in_(LESSON_KINDS),
             )
             .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
@@ -291,7 +306,7 @@ class Cards:
                 delivery.member_id == card.member_id,
                 delivery.lesson_id == card.lesson_id,
                 delivery.claimed_at >= card.due,
-                delivery.status == "sent",  # as in `history`: a failed send is not a review
+                delivery.status.in_(DELIVERED),  # as in `history`: a failed send is no review
             )
             .exists()
         )

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, union, update
 from sqlalchemy.orm import Session
 
 from bot.store import tables
-from bot.store.repositories import insert_new
+from bot.store.repositories import DELIVERED, insert_new
 
 
 class StrategyAnswers:
@@ -45,7 +45,7 @@ class StrategyAnswers:
         return self._session.scalar(
             select(delivery.id)
             .where(delivery.member_id == member_id, delivery.kind == "question")
-            .where(delivery.status == "sent", delivery.local_date >= since)
+            .where(delivery.status.in_(DELIVERED), delivery.local_date >= since)
             .order_by(delivery.local_date.desc())
             .limit(1)
         )
@@ -84,7 +84,7 @@ class TeamPosts:
         nudged = self._session.scalar(
             select(func.count(func.distinct(delivery.member_id)))
             .join(member, member.id == delivery.member_id)
-            .where(member.workspace_id == workspace_id, delivery.status == "sent")
+            .where(member.workspace_id == workspace_id, delivery.status.in_(DELIVERED))
             .where(delivery.local_date.is_not(None), delivery.kind == "lesson")
             .where(delivery.sent_at >= since, delivery.sent_at < until)
         )

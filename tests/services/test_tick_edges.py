@@ -163,7 +163,8 @@ def test_several_senders_serve_a_team_at_once_and_each_once(
 
 def test_a_send_cut_off_after_its_claim_is_never_sent_again(deps: Deps, pair: PeopleAndDMs) -> None:
     """The one choice: at most once. A claim whose send never finished (the process died while
-    Slack was answering) stays claimed; the next ticks do not send that day's lesson again."""
+    Slack was answering) is never sent again; once it is older than any send could take, it is
+    resolved as "unknown" and counted as sent, once."""
     _start(deps, pair, MONDAY)
     with deps.uow() as uow:
         workspace_id = uow.workspaces.find(TEAM)
@@ -184,4 +185,6 @@ def test_a_send_cut_off_after_its_claim_is_never_sent_again(deps: Deps, pair: Pe
     for hour in range(1, 16):  # past both 09:30s: 07:30 UTC in Athens, 13:30 in New York
         run_tick(deps, pair, TEAM, MONDAY + timedelta(hours=hour))
     assert [post.channel for post in pair.posts] == [NEW_YORK]
-    assert (ATHENS, date(2027, 3, 22), "claimed") in _lessons(deps)
+    assert (ATHENS, date(2027, 3, 22), "unknown") in _lessons(deps)
+    with deps.uow() as uow:
+        assert list(uow.deliveries.history(athens.id).seen) == ["alpha-1"]
