@@ -35,6 +35,47 @@ _QUIET.addHandler(logging.NullHandler())
 _SLACK_ERROR_CODE = re.compile(r"[a-z_]+")
 
 
+class SlackUnreachable(ConfigError):
+    """No answer from SLACK_API_URL at all (as opposed to an answer that refuses the token)."""
+
+
+class SlackWatch:
+    """Whether Slack answered auth.test. `web` starts even when Slack does not answer (a Slack
+    outage must not stop a deploy): /healthz says "degraded" and auth.test is retried until it
+    answers. A token Slack refuses still stops start-up: that is a setting to fix, not an outage."""
+
+    RETRY_SECONDS = 30.0
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._answered = threading.Event()
+        try:
+            check_slack(settings)
+            self._answered.set()
+        except SlackUnreachable as down:
+            log.warning("%s Serving anyway; /healthz says degraded until Slack answers.", down)
+            threading.Thread(target=self._retry, name="nudge-slack-watch", daemon=True).start()
+
+    @property
+    def answered(self) -> bool:
+        return self._answered.is_set()
+
+    def health(self) -> str | None:
+        return None if self.answered else "degraded: Slack does not answer"
+
+    def _retry(self) -> None:
+        while not self._answered.wait(self.RETRY_SECONDS):
+            try:
+                check_slack(self._settings)
+            except SlackUnreachable:
+                continue
+            except ConfigError as refused:  # it answers now, and refuses the token
+                log.error("%s", refused)
+                continue
+            log.info("Slack answers again")
+            self._answered.set()
+
+
 def check_slack(settings: Settings) -> None:
     """Call auth.test once before anything is opened or built, so that an unreachable Slack or a
     refused token ends start-up with one line. Bolt's App makes the same call in its constructor
@@ -74,7 +115,7 @@ def check_slack(settings: Settings) -> None:
             f"SLACK_API_URL is {url!r}, not an http(s) URL (Slack's is {SLACK_API_URL_DEFAULT})."
         ) from None
     except (OSError, HTTPException) as unreachable:
-        raise ConfigError(
+        raise SlackUnreachable(
             f"cannot reach Slack at {url} ({_reason(unreachable)}): check SLACK_API_URL, and that "
             "this host can make outbound HTTPS requests (DNS, proxy, firewall)."
         ) from None
@@ -91,11 +132,13 @@ def _reason(error: Exception) -> str:
 def web(settings: Settings) -> int:
     """HTTP serving with waitress; run several of these behind a load balancer to scale."""
     settings.require("slack_bot_token", "slack_signing_secret")
-    check_slack(settings)
+    watch = SlackWatch(settings)
     deps = build_deps(settings)
     queues = make_queues(settings)
-    app = build_app(deps, queues)
-    server = WebServer(app, port=settings.port, health=health_of(deps, queues))
+    # With Slack silent, Bolt checks the token at the first request instead of at start.
+    app = build_app(deps, queues, verify_token=watch.answered)
+    health = health_of(deps, queues, also=watch.health)
+    server = WebServer(app, port=settings.port, health=health)
     log.info("Nudge is listening on port %s (POST /slack/events, GET /healthz)", server.port)
     serve_until_told_to_stop(server, queues)
     return 0

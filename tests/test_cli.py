@@ -13,6 +13,8 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,8 +140,8 @@ def test_dotenv_is_read_from_the_working_directory(
     assert capsys.readouterr().err == SECRET_MISSING + "\n"
 
 
-@pytest.mark.parametrize(("command", "env"), [("web", {}), ("run", {"SLACK_APP_TOKEN": "xapp-1"})])
-def test_an_unreachable_slack_stops_start_up_with_one_line(
+@pytest.mark.parametrize(("command", "env"), [("run", {"SLACK_APP_TOKEN": "xapp-1"})])
+def test_an_unreachable_slack_stops_socket_mode_with_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
@@ -416,3 +418,39 @@ def test_a_wrong_database_url_is_one_line_without_the_password(
     monkeypatch.setenv("DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 2
     assert capsys.readouterr() == ("", said)
+
+
+def test_web_starts_degraded_while_slack_does_not_answer(tmp_path: Path, refusing_url: str) -> None:
+    """A Slack outage must not stop a deploy: `web` serves, /healthz says degraded, and SIGTERM
+    still ends it cleanly."""
+    env = {
+        "PYTHONPATH": str(REPO),
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_API_URL": refusing_url,
+        "SLACK_MAX_RETRIES": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+        "CONTENT_DIR": str(TEST_LIBRARY),
+        "PORT": "0",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web"],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port, log = _listening_port(process)
+        assert any(
+            "Serving anyway; /healthz says degraded until Slack answers." in line for line in log
+        )
+        with pytest.raises(urllib.error.HTTPError) as unhealthy:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+        assert unhealthy.value.code == 503
+        assert unhealthy.value.read() == b"degraded: Slack does not answer\n"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -18,7 +18,7 @@ from bot.slack.context import Queues, provide
 from bot.slack.gateway import Sleep, make_web_client
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
-from bot.slack.web import Health
+from bot.slack.web import Health, always_healthy
 from bot.slack.work import WorkQueue
 
 log = logging.getLogger("bot.slack")
@@ -53,10 +53,13 @@ def make_queues(settings: Settings) -> Queues:
     )
 
 
-def health_of(deps: Deps, queues: Queues) -> Health:
-    """What /healthz reports: the database answers, and the work queue takes requests."""
+def health_of(deps: Deps, queues: Queues, *, also: Health = always_healthy) -> Health:
+    """What /healthz reports: the database answers, the work queue takes requests, and `also`
+    (Slack answers, for `web`)."""
 
     def health() -> str | None:
+        if (problem := also()) is not None:
+            return problem
         if not deps.db.answers():
             return "unavailable: the database does not answer"
         if queues.work.full:
@@ -66,7 +69,13 @@ def health_of(deps: Deps, queues: Queues) -> Health:
     return health
 
 
-def build_app(deps: Deps, queues: Queues | None = None, *, sleep: Sleep = time.sleep) -> App:
+def build_app(
+    deps: Deps,
+    queues: Queues | None = None,
+    *,
+    sleep: Sleep = time.sleep,
+    verify_token: bool = True,
+) -> App:
     """`queues` run the work behind acknowledged requests; pass them to wait on them (demo,
     tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not)."""
     settings = deps.settings
@@ -77,6 +86,7 @@ def build_app(deps: Deps, queues: Queues | None = None, *, sleep: Sleep = time.s
         # Listeners acknowledge on the request's own thread and hand their work to the queues, so
         # an acknowledgement never waits for a thread that is busy with Slack or the database.
         process_before_response=True,
+        token_verification_enabled=verify_token,
         # A request no listener takes reaches `answer_failure`, which acknowledges it.
         raise_error_for_unhandled_request=True,
         logger=log,
