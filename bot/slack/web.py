@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -11,12 +12,16 @@ from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request.internals import build_context
+from slack_sdk.signature import SignatureVerifier
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
 EVENTS_PATH = "/slack/events"
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+log = logging.getLogger("bot.slack")
 
 
 class NudgeRequestHandler(SlackRequestHandler):
@@ -28,6 +33,10 @@ class NudgeRequestHandler(SlackRequestHandler):
     - A request timestamp that is not a whole number is refused 401 here: Bolt would raise on it
       deep in the signature check and answer with an apology and a traceback in the log.
     """
+
+    def __init__(self, app: App, path: str, signing_secret: str) -> None:
+        super().__init__(app, path=path)
+        self._verifier = SignatureVerifier(signing_secret)
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
         headers = request.get_headers()
@@ -41,13 +50,32 @@ class NudgeRequestHandler(SlackRequestHandler):
             body = request.get_body()
         except UnicodeDecodeError:  # Slack sends UTF-8; anything else is not from Slack
             return BoltResponse(status=400, body='{"error":"invalid request"}')
-        bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
+        try:
+            bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
+        except (ValueError, AttributeError, TypeError):  # a payload that is not a JSON object
+            return self._refuse(body, headers)
         if "payload" in body and not bolt_request.body and not body.lstrip().startswith("{"):
             fields = dict(parse_qsl(body, keep_blank_values=True))
             if "payload" not in fields:
                 bolt_request.body = fields
                 bolt_request.context = build_context(BoltContext({}), fields)
-        return self.app.dispatch(bolt_request)
+        try:
+            return self.app.dispatch(bolt_request)
+        except Exception:  # Bolt's own matching met a payload of the wrong shape
+            log.warning("refused a request Bolt could not read", exc_info=True)
+            return self._refuse(body, headers)
+
+    def _refuse(self, body: str, headers: dict[str, Any]) -> BoltResponse:
+        """401 when the signature does not verify, else 400: a malformed request is never a 500
+        (waitress's error page) and never reaches a listener."""
+        flat = {
+            k.lower(): v if isinstance(v, str) else next(iter(v), "") for k, v in headers.items()
+        }
+        stamp = flat.get("x-slack-request-timestamp", "")
+        signed = stamp.isdigit() and self._verifier.is_valid(
+            body, stamp, flat.get("x-slack-signature", "")
+        )
+        return BoltResponse(status=400 if signed else 401, body='{"error":"invalid request"}')
 
 
 Health = Callable[[], str | None]  # None when healthy, else what is wrong, in a few words
@@ -60,7 +88,7 @@ def always_healthy() -> str | None:
 def wsgi_app(app: App, health: Health = always_healthy) -> WSGIApp:
     """`health` is asked on every GET /healthz: 200 "ok", or 503 with what is wrong, so that a load
     balancer stops sending requests that could not be answered."""
-    slack = NudgeRequestHandler(app, path=EVENTS_PATH)
+    slack = NudgeRequestHandler(app, EVENTS_PATH, app._signing_secret)  # Bolt keeps it private
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
@@ -103,6 +131,10 @@ class WebServer:
     @property
     def events_url(self) -> str:
         return f"http://127.0.0.1:{self.port}{EVENTS_PATH}"
+
+    def serve_forever(self) -> None:
+        """Serve on this thread until the process ends (the benchmarks' bare app)."""
+        self._server.run()
 
     def start(self) -> WebServer:
         self._thread = threading.Thread(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import time
 import urllib.request
@@ -268,3 +269,48 @@ def test_a_request_from_another_workspace_is_refused_and_stores_nothing(
     assert (response.status, response.body) == (200, "")
     bot.settle()
     assert _rows(bot) == 0 and bot.slack.calls[calls_before:] == []
+
+
+def _payload(value: object) -> bytes:
+    return b"payload=" + urlencode({"x": json.dumps(value)}).split("=", 1)[1].encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"payload=%7Bnot+json",
+        b"payload=null",
+        _payload([1, 2]),
+        _payload({"type": "block_actions", "team": {"id": "T0ACME001"}, "actions": []}),
+    ],
+    ids=["not json", "null", "a list", "no actions"],
+)
+def test_a_signed_payload_of_the_wrong_shape_gets_400_and_changes_nothing(
+    bot: Bot, body: bytes
+) -> None:
+    response = bot.driver.post_raw(body, {**FORM, **bot.driver.sign(body)})
+    assert (response.status, response.body) == (400, '{"error":"invalid request"}')
+    bot.settle()
+    assert _rows(bot) == 0
+
+
+def test_the_same_payload_unsigned_gets_401(bot: Bot) -> None:
+    response = bot.driver.post_raw(b"payload=null", {**FORM, "X-Slack-Signature": "v0=00"})
+    assert response.status == 401
+
+
+def test_an_answer_modal_submitted_without_state_is_asked_for_words(bot: Bot) -> None:
+    view = {"type": "modal", "callback_id": "question_modal", "private_metadata": "1", "id": "V1"}
+    body = _payload(
+        {"type": "view_submission", "team": {"id": bot.slack.team_id},
+         "user": {"id": bot.user("member")}, "view": view}
+    )  # fmt: skip
+    response = bot.driver.post_raw(body, {**FORM, **bot.driver.sign(body)})
+    assert (response.status, response.json()) == (
+        200,
+        {
+            "response_action": "errors",
+            "errors": {"question_text": "Write a few words: an empty answer cannot be recorded."},
+        },
+    )
+    assert _rows(bot) == 0
