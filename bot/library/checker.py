@@ -2,6 +2,8 @@
 
 It never raises for bad content: the Slack layer shows its report to an admin after a failed
 reload, and the CLI prints it, so every fault must become a :class:`Problem` with a line.
+Nothing outside the content directory is read, nor anything but plain files within a size
+cap (see ``sourcefile``), so no file can make a check or a reload hang or run out of memory.
 """
 
 from __future__ import annotations
@@ -10,21 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.library import limits
+from bot.library.assembly import attach_translations
 from bot.library.lesson_files import LessonFile, read_lesson_file
 from bot.library.locales import KNOWN_LOCALES, ORIGINAL_LOCALE
-from bot.library.models import (
-    Check,
-    Lesson,
-    LessonTranslation,
-    Library,
-    Skill,
-    SkillText,
-    Source,
-)
+from bot.library.models import Library, Skill, SkillText
 from bot.library.problems import CheckReport, ProblemSink, plural
 from bot.library.question_files import QuestionEntry, read_question_file
-from bot.library.schema import LessonFrontMatter, SkillsFile, SourceFile, TranslationFrontMatter
-from bot.library.sourcefile import FileFault, read_text
+from bot.library.schema import SkillsFile
+from bot.library.sourcefile import ContentRoot, FileFault, Kind, read_text, unreadable
 from bot.library.validation import StatedIds, valid_id, validate
 from bot.library.yamllines import YamlFault, parse_yaml
 
@@ -55,14 +50,15 @@ def check_library(content_dir: Path) -> CheckReport:
     if not content_dir.is_dir():
         sink.error(content_dir, 1, "the content directory does not exist")
         return CheckReport(library=None, problems=sink.sorted())
-    skills_ok = _read_skills(content_dir / "skills.yaml", scan, sink)
-    _read_lessons(content_dir / "lessons", scan, sink)
-    _read_questions(content_dir / "questions", scan, sink)
+    root = ContentRoot(content_dir)
+    skills_ok = _read_skills(content_dir / "skills.yaml", root, scan, sink)
+    _read_lessons(content_dir / "lessons", root, scan, sink)
+    _read_questions(content_dir / "questions", root, scan, sink)
     if skills_ok:
         _check_skills_known(scan, sink)
         _warn_thin_skills(content_dir / "skills.yaml", scan, sink)
     _check_duplicate_ids(scan, sink)
-    lessons = _attach_translations(scan, sink)
+    lessons = attach_translations(scan.lessons, scan.translations, scan.lesson_files, sink)
     problems = sink.sorted()
     library = None
     if not any(p.severity == "error" for p in problems):
@@ -81,7 +77,7 @@ def check_library(content_dir: Path) -> CheckReport:
     )
 
 
-def _read_skills(path: Path, scan: _Scan, sink: ProblemSink) -> bool:
+def _read_skills(path: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink) -> bool:
     """Fill ``scan.skills``; False when the skill ids cannot all be known (skip skill checks).
 
     Ids are taken from the raw data, so one skill with a missing description does not make
@@ -91,11 +87,14 @@ def _read_skills(path: Path, scan: _Scan, sink: ProblemSink) -> bool:
     def report(line: int, message: str) -> None:
         sink.error(path, line, message)
 
-    if not path.is_file():
-        report(1, "skills.yaml is missing; every library lists its skill areas there")
+    found = root.find(path)
+    if found.kind is not Kind.FILE:
+        report(
+            1, found.fault or "skills.yaml is missing; every library lists its skill areas there"
+        )
         return False
     try:
-        lined = parse_yaml(read_text(path))
+        lined = parse_yaml(read_text(path, root))
     except (FileFault, YamlFault) as fault:
         report(fault.line, fault.message)
         return False
@@ -111,7 +110,7 @@ def _read_skills(path: Path, scan: _Scan, sink: ProblemSink) -> bool:
         line = lined.line_of(("skills", index, "id"))
         if skill_id in scan.skill_lines:
             first = scan.skill_lines[skill_id]
-            report(line, f"duplicate skill id '{skill_id}': also at {path}:{first}")
+            report(line, f"duplicate skill id '{skill_id}': also at {sink.relative(path)}:{first}")
             continue
         scan.skill_lines[skill_id] = line
     scan.skill_count = len(entries) if isinstance(entries, list) else 0
@@ -132,23 +131,47 @@ def _read_skills(path: Path, scan: _Scan, sink: ProblemSink) -> bool:
     return known
 
 
-def _entries(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if not p.name.startswith("."))
+def _entries(directory: Path, root: ContentRoot, sink: ProblemSink) -> list[tuple[Path, Kind]]:
+    """A folder's entries (hidden ones skipped) that are files or folders which may be read;
+    the others (a pipe, a link out of the content directory) are reported and left out."""
+    try:
+        paths = sorted(p for p in directory.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        sink.error(directory, 1, unreadable(exc))
+        return []
+    entries: list[tuple[Path, Kind]] = []
+    for path in paths:
+        found = root.find(path)
+        if found.kind is Kind.REFUSED:
+            sink.error(path, 1, found.fault)
+        elif found.kind is not Kind.MISSING:  # MISSING: removed while being listed
+            entries.append((path, found.kind))
+    return entries
 
 
-def _read_lessons(lessons_dir: Path, scan: _Scan, sink: ProblemSink) -> None:
-    if not lessons_dir.is_dir():
+def _is_folder(path: Path, root: ContentRoot, sink: ProblemSink) -> bool:
+    """True for a folder that may be listed; lessons/ or questions/ may be absent."""
+    found = root.find(path)
+    if found.kind is Kind.REFUSED:
+        sink.error(path, 1, found.fault)
+    return found.kind is Kind.FOLDER
+
+
+def _read_lessons(lessons_dir: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink) -> None:
+    if not _is_folder(lessons_dir, root, sink):
         return
-    for folder in _entries(lessons_dir):
-        if not folder.is_dir():
+    for folder, kind in _entries(lessons_dir, root, sink):
+        if kind is not Kind.FOLDER:
             sink.error(folder, 1, "a lesson belongs in lessons/<skill>/, not in lessons/ itself")
             continue
-        for path in _entries(folder):
-            _read_one_lesson(path, folder.name, scan, sink)
+        for path, entry in _entries(folder, root, sink):
+            _read_one_lesson(path, entry, folder.name, root, scan, sink)
 
 
-def _read_one_lesson(path: Path, folder: str, scan: _Scan, sink: ProblemSink) -> None:
-    if path.is_dir():
+def _read_one_lesson(
+    path: Path, kind: Kind, folder: str, root: ContentRoot, scan: _Scan, sink: ProblemSink
+) -> None:
+    if kind is Kind.FOLDER:
         sink.error(path, 1, "lessons go directly in lessons/<skill>/; remove this sub-folder")
         return
     if not path.name.endswith(".md"):
@@ -158,7 +181,7 @@ def _read_one_lesson(path: Path, folder: str, scan: _Scan, sink: ProblemSink) ->
     if len(parts) == 1:
         scan.lesson_count += 1
         scan.lesson_files.add((folder, parts[0]))
-        read = read_lesson_file(path, folder, parts[0], None, sink)
+        read = read_lesson_file(path, root, folder, parts[0], None, sink)
         if read.stated is not None:
             scan.stated_lessons.append(read.stated)
         if read.lesson is not None:
@@ -176,20 +199,20 @@ def _read_one_lesson(path: Path, folder: str, scan: _Scan, sink: ProblemSink) ->
         known = ", ".join(sorted(KNOWN_LOCALES))
         sink.error(path, 1, f"unknown locale '{locale}' in the file name (known: {known})")
         return
-    translation = read_lesson_file(path, folder, stem_id, locale, sink).lesson
+    translation = read_lesson_file(path, root, folder, stem_id, locale, sink).lesson
     if translation is not None:
         scan.translations.append(translation)
 
 
-def _read_questions(questions_dir: Path, scan: _Scan, sink: ProblemSink) -> None:
-    if not questions_dir.is_dir():
+def _read_questions(questions_dir: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink) -> None:
+    if not _is_folder(questions_dir, root, sink):
         return
-    for path in _entries(questions_dir):
-        if path.suffix not in (".yaml", ".yml") or path.is_dir():
+    for path, kind in _entries(questions_dir, root, sink):
+        if path.suffix not in (".yaml", ".yml") or kind is Kind.FOLDER:
             sink.warning(path, 1, "ignored: not a weekly question (.yaml)")
             continue
         scan.question_count += 1
-        read = read_question_file(path, sink)
+        read = read_question_file(path, root, sink)
         if read.stated is not None:
             scan.stated_questions.append(read.stated)
         if read.entry is not None:
@@ -259,108 +282,9 @@ def _check_duplicate_ids(scan: _Scan, sink: ProblemSink) -> None:
         if item_id in first:
             other_path, other_line = first[item_id]
             sink.error(
-                path, line, f"duplicate id '{item_id}': also used at {other_path}:{other_line}"
+                path,
+                line,
+                f"duplicate id '{item_id}': also used at {sink.relative(other_path)}:{other_line}",
             )
         else:
             first[item_id] = (path, line)
-
-
-def _sources(sources: list[SourceFile] | None) -> list[Source]:
-    return [Source(s.title, s.url) for s in sources or []]
-
-
-def _check(front: LessonFrontMatter | TranslationFrontMatter) -> Check:
-    check = front.check
-    return Check(check.question, list(check.options), check.answer)
-
-
-def _attach_translations(scan: _Scan, sink: ProblemSink) -> dict[str, Lesson]:
-    """Build lessons with their translations, checking each translation against its original."""
-    originals: dict[tuple[str, str], LessonFile] = {
-        (lesson.folder, lesson.stem_id): lesson for lesson in scan.lessons
-    }
-    translations: dict[tuple[str, str], dict[str, LessonTranslation]] = {}
-    for item in scan.translations:
-        original = originals.get((item.folder, item.stem_id))
-        if original is None and (item.folder, item.stem_id) in scan.lesson_files:
-            continue  # the original is broken and already reported
-        if original is None:
-            sink.error(
-                item.path,
-                1,
-                f"translation without an original: {item.stem_id}.md is not in this folder",
-            )
-            continue
-        if not _matches_original(item, original, sink):
-            continue
-        assert item.locale is not None
-        front = item.front
-        translations.setdefault((item.folder, item.stem_id), {})[item.locale] = LessonTranslation(
-            locale=item.locale,
-            title=front.title,
-            check=_check(front),
-            explanation=front.explanation,
-            sources=_sources(front.sources) if front.sources else _sources(original.front.sources),
-            body=item.body,
-            path=item.path,
-        )
-    lessons: dict[str, Lesson] = {}
-    for lesson in scan.lessons:
-        front = lesson.front
-        assert isinstance(front, LessonFrontMatter)
-        lessons.setdefault(
-            front.id,
-            Lesson(
-                id=front.id,
-                skill=front.skill,
-                level=front.level,
-                title=front.title,
-                minutes=front.minutes,
-                check=_check(front),
-                explanation=front.explanation,
-                sources=_sources(front.sources),
-                body=lesson.body,
-                path=lesson.path,
-                translations=translations.get((lesson.folder, lesson.stem_id), {}),
-            ),
-        )
-    return lessons
-
-
-def _matches_original(item: LessonFile, original: LessonFile, sink: ProblemSink) -> bool:
-    """Inherited fields equal, same number of options, the answer at the same position."""
-    ok = True
-    for name in ("id", "skill", "level", "minutes"):
-        value = getattr(item.front, name)
-        expected = getattr(original.front, name)
-        if value is not None and value != expected:
-            sink.error(
-                item.path,
-                item.lined.line_of((name,)),
-                f"'{name}' is {value!r} but the original says {expected!r}; "
-                f"omit it to inherit the original's",
-            )
-            ok = False
-    mine, theirs = item.front.check, original.front.check
-    if len(mine.options) != len(theirs.options):
-        sink.error(
-            item.path,
-            item.lined.line_of(("check", "options")),
-            f"the translation has {plural(len(mine.options), 'option')} but the original has "
-            f"{len(theirs.options)}; translate each option in the same order",
-        )
-        return False
-    if mine.answer in mine.options and theirs.answer in theirs.options:
-        position, expected_position = (
-            mine.options.index(mine.answer),
-            theirs.options.index(theirs.answer),
-        )
-        if position != expected_position:
-            sink.error(
-                item.path,
-                item.lined.line_of(("check", "answer")),
-                f"the answer is option {position + 1} but in the original it is option "
-                f"{expected_position + 1}; keep the options in the original's order",
-            )
-            ok = False
-    return ok

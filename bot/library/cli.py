@@ -10,10 +10,14 @@ from bot.library.checker import check_library
 
 
 def run_check(content_dir: Path, out: TextIO = sys.stdout) -> int:
-    """Print every problem as ``path:line: message``, then the summary; 1 on any error."""
+    """Print every problem as ``path:line: message``, then the summary; 1 on any error.
+
+    Paths start with ``content_dir`` as given (the report itself holds them relative to it),
+    so an editor or CI started in the same place can open each file.
+    """
     report = check_library(Path(content_dir))
     for problem in report.problems:
-        print(problem, file=out)
+        print(problem.under(content_dir), file=out)
     print(report.summary_line(), file=out)
     return 0 if report.ok else 1
 

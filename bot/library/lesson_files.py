@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from bot.library import limits
-from bot.library.mrkdwn import escape_mrkdwn, mrkdwn_blocks, unsupported_markdown
+from bot.library.mrkdwn import escape_mrkdwn, mrkdwn_blocks, pack_sections, unsupported_markdown
 from bot.library.problems import ProblemSink
 from bot.library.schema import LessonFrontMatter, TranslationFrontMatter
-from bot.library.sourcefile import FileFault, SplitLesson, read_text, split_front_matter
+from bot.library.sourcefile import (
+    ContentRoot,
+    FileFault,
+    SplitLesson,
+    read_text,
+    split_front_matter,
+)
 from bot.library.validation import StatedIds, stated_ids, validate
 from bot.library.yamllines import KeyLines, LinedYaml, YamlFault, parse_yaml
 
@@ -56,7 +62,12 @@ class LessonRead:
 
 
 def read_lesson_file(
-    path: Path, folder: str, stem_id: str, locale: str | None, sink: ProblemSink
+    path: Path,
+    root: ContentRoot,
+    folder: str,
+    stem_id: str,
+    locale: str | None,
+    sink: ProblemSink,
 ) -> LessonRead:
     """Parse, validate and check one file, reporting every fault that can be known.
 
@@ -69,7 +80,7 @@ def read_lesson_file(
         sink.error(path, line, message)
 
     try:
-        split = split_front_matter(read_text(path))
+        split = split_front_matter(read_text(path, root))
     except FileFault as fault:
         report(fault.line, fault.message)
         return LessonRead()
@@ -108,14 +119,16 @@ def read_lesson_file(
 
 
 def check_body(split: SplitLesson, path: Path, sink: ProblemSink) -> None:
-    """Markdown Slack cannot show, blocks too long for a section, and reading time."""
+    """Markdown Slack cannot show, blocks too long for a section, a body too long for one
+    message, and reading time."""
     offset = split.body_first_line
     if not split.body.strip():
         sink.error(path, offset - 1, "the lesson has no body; write it after the closing '---'")
         return
     for line, message in unsupported_markdown(split.body):
         sink.error(path, line + offset, message)
-    for block in mrkdwn_blocks(split.body):
+    blocks = mrkdwn_blocks(split.body)
+    for block in blocks:
         if len(block.text) > limits.SECTION_MAX:
             sink.error(
                 path,
@@ -123,6 +136,16 @@ def check_body(split: SplitLesson, path: Path, sink: ProblemSink) -> None:
                 f"this block is {len(block.text)} characters once rendered; a Slack section "
                 f"holds at most {limits.SECTION_MAX}: split it",
             )
+    sections = len(pack_sections([block.text for block in blocks], limits.SECTION_MAX))
+    if sections > limits.BODY_SECTIONS_MAX:
+        sink.error(
+            path,
+            offset,
+            f"the body is too long for one Slack message: it fills {sections} sections of at "
+            f"most {limits.SECTION_MAX:,} characters, and a lesson has room for "
+            f"{limits.BODY_SECTIONS_MAX}; shorten it (a lesson is a "
+            f"{limits.READ_MINUTES_MAX}-minute read)",
+        )
     words = len(split.body.split())
     if words > limits.BODY_WORDS_MAX:
         sink.warning(
@@ -161,11 +184,12 @@ def check_front_matter_text(lined: LinedYaml, report: Report) -> None:
 
 def check_check(check: dict[str, Any], lined: LinedYaml, report: Report) -> None:
     question = check.get("question")
-    if isinstance(question, str) and len(escape_mrkdwn(question)) > limits.SECTION_MAX:
+    if isinstance(question, str) and len(escape_mrkdwn(question)) > limits.CHECK_QUESTION_MAX:
         report(
             lined.line_of(("check", "question")),
             f"'check.question' is {len(escape_mrkdwn(question))} characters once rendered; "
-            f"a Slack section holds at most {limits.SECTION_MAX}",
+            f"it shares a Slack section with its label, so it may be at most "
+            f"{limits.CHECK_QUESTION_MAX}",
         )
     options = check.get("options")
     if not isinstance(options, list):

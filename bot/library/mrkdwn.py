@@ -12,6 +12,7 @@ refuse them with the line they sit on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,6 +71,22 @@ def mrkdwn_blocks(markdown: str) -> list[RenderedBlock]:
     Slack caps a section's text at 3,000 characters; a body is measured block by block.
     """
     return list(_cached_blocks(markdown))
+
+
+def pack_sections(blocks: Sequence[str], limit: int) -> list[str]:
+    """Consecutive blocks joined by a blank line into as few texts of at most ``limit``
+    characters as this greedy packing makes; a longer block stays alone.
+
+    The lesson DM packs its body with this (bot/slack/blocks/lesson.py), so the checker counts
+    the sections a body will take exactly.
+    """
+    packed: list[str] = []
+    for block in blocks:
+        if packed and len(packed[-1]) + 2 + len(block) <= limit:
+            packed[-1] += "\n\n" + block
+        else:
+            packed.append(block)
+    return [text for text in packed if text.strip()]
 
 
 def clear_render_cache() -> None:

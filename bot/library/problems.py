@@ -19,18 +19,24 @@ def plural(count: int, noun: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One fault in one file. ``str()`` is the ``path:line: message`` editors and CI jump to.
+    """One fault in one file. ``str()`` is ``path:line: message``, the path relative to the
+    content directory: the report an admin sees in Slack names no server path.
 
     A warning's message starts with ``warning: `` so the printed line says so on its own.
     """
 
-    path: Path
+    path: Path  # relative to the content directory; ``.`` for the directory itself
     line: int
     message: str
     severity: Severity = "error"
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+    def under(self, content_dir: Path) -> str:
+        """``path:line: message`` with the directory as the caller named it, so an editor or
+        CI started where the CLI was can jump to the file."""
+        return f"{content_dir / self.path}:{self.line}: {self.message}"
 
     @property
     def sort_key(self) -> tuple[str, int, str]:
@@ -78,17 +84,24 @@ class CheckReport:
 
 
 class ProblemSink:
-    """Collects problems for one content directory; paths are shown relative to it as given."""
+    """Collects problems for one content directory; each path is kept relative to it."""
 
     def __init__(self, content_dir: Path) -> None:
         self.content_dir = content_dir
         self.problems: list[Problem] = []
 
+    def relative(self, path: Path) -> Path:
+        """``path`` (the content directory joined with more) as a path inside it."""
+        try:
+            return path.relative_to(self.content_dir)
+        except ValueError:  # not under it: never show more than the name
+            return Path(path.name)
+
     def error(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(path, line, message, "error"))
+        self.problems.append(Problem(self.relative(path), line, message, "error"))
 
     def warning(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(path, line, f"warning: {message}", "warning"))
+        self.problems.append(Problem(self.relative(path), line, f"warning: {message}", "warning"))
 
     def sorted(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: p.sort_key)

@@ -11,7 +11,7 @@ from bot.library import limits
 from bot.library.models import Question, QuestionText
 from bot.library.problems import ProblemSink, plural
 from bot.library.schema import QuestionFile
-from bot.library.sourcefile import FileFault, read_text
+from bot.library.sourcefile import ContentRoot, FileFault, read_text
 from bot.library.validation import StatedIds, stated_ids, validate
 from bot.library.yamllines import LinedYaml, YamlFault, parse_yaml
 
@@ -33,7 +33,7 @@ class QuestionRead:
     entry: QuestionEntry | None = None
 
 
-def read_question_file(path: Path, sink: ProblemSink) -> QuestionRead:
+def read_question_file(path: Path, root: ContentRoot, sink: ProblemSink) -> QuestionRead:
     """Parse, validate and check one file; Slack's limits run on every field that reads as
     text even when another field is wrong, so all faults show in one check."""
 
@@ -41,7 +41,7 @@ def read_question_file(path: Path, sink: ProblemSink) -> QuestionRead:
         sink.error(path, line, message)
 
     try:
-        lined = parse_yaml(read_text(path))
+        lined = parse_yaml(read_text(path, root))
     except (FileFault, YamlFault) as fault:
         report(fault.line, fault.message)
         return QuestionRead()

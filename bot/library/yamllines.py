@@ -4,16 +4,22 @@
 ``start_mark``; the same tree is then constructed into plain Python data, so the file is
 parsed once. A pydantic error ``loc`` such as ``("check", "options", 2)`` is walked down the
 tree to the line of that key or item.
+
+The tree is checked before anything is built from it: an alias (``*name``) is refused, because
+aliases nest ("billion laughs": 620 bytes that stand for 9^9 values), and so are more than
+``limits.YAML_NODES_MAX`` values or ``limits.MAPPING_KEYS_MAX`` keys in one mapping. The
+composed tree itself stays as small as the text: an alias is one more reference to a node.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
+from bot.library import limits
 from bot.library.yamlerrors import GENERIC, control_character, diagnose, duplicate_key
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -39,6 +45,11 @@ class LinedYaml:
     root: yaml.Node | None
     first_line: int
     faults: tuple[YamlFault, ...] = ()
+    # Each mapping's keys by text, built on the first lookup: a scan per lookup made a report
+    # of N unknown keys take N^2 steps (20,000 keys: 25 s).
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def line_of(self, loc: Sequence[str | int]) -> int:
         """The file line of the deepest part of ``loc`` that exists.
@@ -50,7 +61,7 @@ class LinedYaml:
         line = 0
         for part in loc:
             if isinstance(node, yaml.MappingNode):
-                found = _mapping_value(node, part)
+                found = self._mapping_value(node, part)
                 if found is None:
                     break
                 key, node = found
@@ -71,7 +82,7 @@ class LinedYaml:
         node = self.root
         for part in loc:
             if isinstance(node, yaml.MappingNode):
-                found = _mapping_value(node, part)
+                found = self._mapping_value(node, part)
                 node = found[1] if found else None
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
                 node = node.value[part] if 0 <= part < len(node.value) else None
@@ -87,6 +98,19 @@ class LinedYaml:
         """
         return KeyLines({loc: self.line_of(loc) for loc in locs}, self.first_line)
 
+    def _mapping_value(
+        self, node: yaml.MappingNode, part: str | int
+    ) -> tuple[yaml.Node, yaml.Node] | None:
+        """The first key written as ``part`` and its value."""
+        keys = self._keys.get(id(node))
+        if keys is None:
+            keys = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    keys.setdefault(key.value, (key, value))
+            self._keys[id(node)] = keys
+        return keys.get(str(part))
+
 
 @dataclass(frozen=True)
 class KeyLines:
@@ -97,13 +121,6 @@ class KeyLines:
 
     def line_of(self, loc: Sequence[str | int]) -> int:
         return self.lines.get(tuple(loc), self.first_line)
-
-
-def _mapping_value(node: yaml.MappingNode, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
-    for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-            return key, value
-    return None
 
 
 def parse_yaml(text: str, first_line: int = 1) -> LinedYaml:
@@ -118,7 +135,7 @@ def parse_yaml(text: str, first_line: int = 1) -> LinedYaml:
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        faults = _tree_faults(root, first_line) if root is not None else []
+        faults = _tree_faults(root, text, first_line) if root is not None else []
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as exc:
         found = diagnose(exc, text)
@@ -130,17 +147,27 @@ def parse_yaml(text: str, first_line: int = 1) -> LinedYaml:
     return LinedYaml(data=data, root=root, first_line=first_line, faults=tuple(faults))
 
 
-def _tree_faults(root: yaml.Node, first_line: int) -> list[YamlFault]:
-    """Duplicate keys (reported, not fatal) and impossible dates (fatal: they cannot be built).
+def _tree_faults(root: yaml.Node, text: str, first_line: int) -> list[YamlFault]:
+    """Duplicate keys (reported, not fatal); aliases, too many values or keys and impossible
+    dates (fatal: the data is not built).
 
     PyYAML keeps the last of two equal keys silently, so an admin would lose the first; a
-    date such as 2024-02-30 makes its constructor raise a bare ValueError.
+    date such as 2024-02-30 makes its constructor raise a bare ValueError. Each node is
+    visited once: a node met twice is an alias, and stops the walk at once.
     """
     faults: list[YamlFault] = []
+    seen_nodes: set[int] = set()
     stack = [root]
     while stack:
         node = stack.pop()
+        if id(node) in seen_nodes:
+            raise _alias_fault(text, first_line)
+        seen_nodes.add(id(node))
+        if len(seen_nodes) > limits.YAML_NODES_MAX:
+            raise YamlFault(first_line, TOO_MANY_NODES)
         if isinstance(node, yaml.MappingNode):
+            if len(node.value) > limits.MAPPING_KEYS_MAX:
+                raise YamlFault(node.start_mark.line + first_line, too_many_keys(len(node.value)))
             seen: dict[str, int] = {}
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
@@ -162,3 +189,34 @@ def _tree_faults(root: yaml.Node, first_line: int) -> list[YamlFault]:
                     "put it in quotes if it is text",
                 ) from exc
     return sorted(faults, key=lambda fault: fault.line)
+
+
+TOO_MANY_NODES = (
+    f"the YAML holds more than {limits.YAML_NODES_MAX:,} values; a content file needs a few "
+    "hundred: remove what does not belong"
+)
+
+
+def too_many_keys(count: int) -> str:
+    return (
+        f"{count:,} keys in one mapping; at most {limits.MAPPING_KEYS_MAX} are allowed "
+        "(a lesson's front matter has 8): remove the keys that do not belong"
+    )
+
+
+def _alias_fault(text: str, first_line: int) -> YamlFault:
+    """The first alias in the text, found again by its event (the composed tree only holds the
+    node it refers to, with the anchor's line)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            line = event.start_mark.line if event.start_mark else 0
+            return YamlFault(line + first_line, alias(event.anchor))
+    return YamlFault(first_line, alias(None))  # not reached: the tree had a shared node
+
+
+def alias(name: str | None) -> str:
+    written = f"'*{name}'" if name else "'*'"
+    return (
+        f"{written} refers to another value (a YAML alias); content files may not use "
+        "aliases: write the value out in full, or put it in quotes if it is text"
+    )

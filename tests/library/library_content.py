@@ -103,6 +103,11 @@ class ContentDir:
         """The exact line the checker prints for a problem in ``relative``."""
         return f"{self.path / relative}:{line}: {message}"
 
+    @staticmethod
+    def reported(relative: str, line: int, message: str) -> str:
+        """A problem as the report holds it (Slack, LibraryInvalid): the path inside content/."""
+        return f"{relative}:{line}: {message}"
+
 
 def make_content(root: Path) -> ContentDir:
     """Three level-ordered strategy lessons, three analytics lessons, a question, a translation."""

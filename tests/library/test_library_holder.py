@@ -22,7 +22,9 @@ def test_reload_keeps_the_last_good_library_then_picks_up_the_fix(content: Conte
     report = holder.reload()
     assert not report.ok
     assert report.library is None
-    assert [str(p) for p in report.errors] == [content.at(NEW, 4, "'level' must be a whole number")]
+    assert [str(p) for p in report.errors] == [
+        content.reported(NEW, 4, "'level' must be a whole number")
+    ]
     assert holder.current is good
 
     content.write(NEW, lesson("strategy-metrics", level=3))
@@ -37,7 +39,8 @@ def test_constructing_with_a_broken_directory_raises(content: ContentDir) -> Non
     with pytest.raises(LibraryInvalid) as raised:
         LibraryHolder(content.path)
     assert "1 error, 0 warnings" in str(raised.value)
-    assert raised.value.report.errors[0].path == content.path / "skills.yaml"
+    assert raised.value.report.errors[0].path == Path("skills.yaml")
+    assert str(content.path) not in str(raised.value)
 
 
 def test_concurrent_reloads_and_reads_always_see_a_whole_library(content: ContentDir) -> None:

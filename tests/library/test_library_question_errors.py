@@ -61,7 +61,7 @@ def test_duplicate_skill_id(content: ContentDir) -> None:
         content.at(
             "skills.yaml",
             10,
-            f"duplicate skill id 'strategy': also at {content.path / 'skills.yaml'}:2",
+            "duplicate skill id 'strategy': also at skills.yaml:2",
         )
     ]
 

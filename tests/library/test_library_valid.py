@@ -95,7 +95,7 @@ def test_load_library_raises_with_the_report(content: ContentDir) -> None:
     assert report.library is None
     assert not report.ok
     assert [str(p) for p in report.errors] == [
-        content.at(
+        content.reported(
             "lessons/strategy/strategy-goal.md",
             1,
             "the file must start with a '---' line that opens the front matter",
@@ -105,6 +105,4 @@ def test_load_library_raises_with_the_report(content: ContentDir) -> None:
 
 def test_missing_directory_is_an_error_not_an_exception(tmp_path: Path) -> None:
     report = check_library(tmp_path / "nowhere")
-    assert [str(p) for p in report.problems] == [
-        f"{tmp_path / 'nowhere'}:1: the content directory does not exist"
-    ]
+    assert [str(p) for p in report.problems] == [".:1: the content directory does not exist"]

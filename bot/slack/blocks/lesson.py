@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 from bot.i18n import Translator
 from bot.library import LocalizedLesson
 from bot.library.limits import SECTION_MAX
+from bot.library.mrkdwn import pack_sections
 from bot.slack.message import SlackMessage
 
 CHECK_BLOCK_ID = "check"
@@ -38,14 +39,9 @@ def parse_answer_value(value: str) -> tuple[int, int] | None:
 
 def _body_sections(sections: tuple[str, ...]) -> list[Block]:
     """Top-level Markdown blocks packed into as few sections as Slack's 3,000-character limit
-    allows (the checker guarantees that no single block is longer)."""
-    packed: list[str] = []
-    for block in sections:
-        if packed and len(packed[-1]) + 2 + len(block) <= SECTION_MAX:
-            packed[-1] += "\n\n" + block
-        else:
-            packed.append(block)
-    return [SectionBlock(text=MarkdownTextObject(text=text)) for text in packed if text.strip()]
+    allows: the checker counts with the same packing, so a lesson that passes it fits."""
+    packed = pack_sections(sections, SECTION_MAX)
+    return [SectionBlock(text=MarkdownTextObject(text=text)) for text in packed]
 
 
 def _lesson_blocks(
