@@ -40,6 +40,18 @@ class LibraryHolder:
         self.content_dir = Path(content_dir)
         self._lock = threading.Lock()
         self._current = load_library(self.content_dir)
+        # Lessons Slack refused at send time (lesson id -> Slack's error code): never chosen again
+        # until the next reload, and shown to admins in `/learn admin check`.
+        self._refused: dict[str, str] = {}
+
+    @property
+    def refused(self) -> dict[str, str]:
+        with self._lock:
+            return dict(self._refused)
+
+    def refuse(self, lesson_id: str, code: str) -> None:
+        with self._lock:
+            self._refused[lesson_id] = code
 
     @property
     def current(self) -> Library:
@@ -51,4 +63,5 @@ class LibraryHolder:
             report = check_library(self.content_dir)
             if report.library is not None:
                 self._current = report.library
+                self._refused = {}  # a new library: every lesson gets its chance again
             return report

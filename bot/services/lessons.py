@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
@@ -34,10 +35,23 @@ class LessonNow:
     tz: str = "UTC"
 
 
-def catalog(library: Library) -> list[CatalogLesson]:
+# What Slack answers for a message it will never take, whoever it goes to: the lesson itself is at
+# fault (the checker should have caught it), not the member or the moment.
+REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
+
+
+def catalog(library: Library, refused: Collection[str] = ()) -> list[CatalogLesson]:
     return [
-        CatalogLesson(lesson.id, lesson.skill, lesson.level) for lesson in library.lessons.values()
+        CatalogLesson(lesson.id, lesson.skill, lesson.level)
+        for lesson in library.lessons.values()
+        if lesson.id not in refused
     ]
+
+
+def note_refusal(deps: Deps, lesson_id: str, error: str | None) -> None:
+    """A lesson Slack refuses is skipped for everyone until the next reload, and admins see it."""
+    if error in REFUSED_CONTENT:
+        deps.library.refuse(lesson_id, error or "")
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,12 @@ class ClaimedLesson:
 
 
 def claim_lesson(
-    uow: UnitOfWork, library: Library, member: Member, now: datetime, local_date: date | None
+    uow: UnitOfWork,
+    library: Library,
+    member: Member,
+    now: datetime,
+    local_date: date | None,
+    refused: Collection[str] = (),
 ) -> ClaimedLesson | None:
     """Choose the member's next lesson (a due review first) and claim it in `uow`.
 
@@ -57,7 +76,7 @@ def claim_lesson(
     (member, kind, local date), and one kind per day is what keeps it to one message a day.
     """
     choice = choose_next_lesson(
-        catalog(library),
+        catalog(library, refused),
         uow.deliveries.history(member.id),
         due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
         seed=member.slack_user_id,
@@ -106,7 +125,7 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
             uow.commit()
             again = asked[len(asked) - limit] + HOUR
             return LessonNow("too_many", person.language, again_at=again, tz=member.tz)
-        claimed = claim_lesson(uow, library, member, now, local_date=None)
+        claimed = claim_lesson(uow, library, member, now, None, deps.library.refused)
         uow.commit()
     if claimed is None:
         return LessonNow("empty_library", person.language)
@@ -114,6 +133,7 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
     outcome = send_claimed(deps.uow, member, claimed.delivery, lambda: slack.post_lesson(post), now)
     kind: Literal["lesson", "review"] = "review" if claimed.review else "lesson"
     if outcome.status == "failed":
+        note_refusal(deps, claimed.lesson.id, outcome.error)
         return LessonNow("failed", person.language, claimed.lesson, error=outcome.error, kind=kind)
     return LessonNow("sent", person.language, claimed.lesson, channel_id=post.channel, kind=kind)
 

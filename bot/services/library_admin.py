@@ -15,6 +15,7 @@ from bot.services.people import Caller, Directory, recognize, require
 class LibraryOutcome:
     language: str
     report: CheckReport
+    refused: dict[str, str]  # lessons Slack refused since the last reload -> its error code
 
 
 def check_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcome:
@@ -22,7 +23,8 @@ def check_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcom
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)
-    return LibraryOutcome(person.language, check_files(deps.library.content_dir))
+    report = check_files(deps.library.content_dir)
+    return LibraryOutcome(person.language, report, deps.library.refused)
 
 
 def reload_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcome:
@@ -31,4 +33,5 @@ def reload_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutco
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)
-    return LibraryOutcome(person.language, deps.library.reload())
+    report = deps.library.reload()
+    return LibraryOutcome(person.language, report, deps.library.refused)

@@ -23,7 +23,7 @@ from bot.learning.model import Member
 from bot.learning.schedule import MemberCalendar, Missed, Slot, digest_due, due, next_lesson
 from bot.library import Library, Question
 from bot.services.deps import Deps
-from bot.services.lessons import claim_lesson, lesson_post
+from bot.services.lessons import claim_lesson, lesson_post, note_refusal
 
 log = logging.getLogger("bot.tick")
 
@@ -173,13 +173,16 @@ def _send_lesson(
 ) -> str:
     library = deps.library.current
     with deps.uow() as uow:
-        claimed = claim_lesson(uow, library, member, now, local_date=slot.local_date)
+        claimed = claim_lesson(uow, library, member, now, slot.local_date, deps.library.refused)
         uow.commit()
     if claimed is None:
         return "skipped"
     post = lesson_post(library, member, language_of(None, member.locale), claimed)
     delivery = claimed.delivery
-    return send_claimed(deps.uow, member, delivery, lambda: slack.post_lesson(post), now).status
+    outcome = send_claimed(deps.uow, member, delivery, lambda: slack.post_lesson(post), now)
+    if outcome.status == "failed":
+        note_refusal(deps, claimed.lesson.id, outcome.error)
+    return outcome.status
 
 
 def _send_question(

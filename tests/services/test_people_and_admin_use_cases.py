@@ -78,3 +78,21 @@ def test_a_failed_group_lookup_keeps_the_last_known_role(slack: PeopleAndDMs) ->
     assert Role.ADMIN in roles.roles_of("U0ADMIN001", slack)
     fresh = RoleBook(leads=[], admins=[ADMIN_GROUP])
     assert Role.ADMIN not in fresh.roles_of("U0ADMIN001", slack)  # never read: never granted
+
+
+def test_a_lesson_slack_refuses_is_never_chosen_again_until_reloaded(
+    deps: Deps, slack: PeopleAndDMs
+) -> None:
+    slack.refuse_with = "invalid_blocks"
+    failed = request_lesson_now(deps, slack, caller("U0CHLOE001"))
+    assert failed.status == "failed" and failed.lesson is not None
+    refused = failed.lesson.id
+    assert deps.library.refused == {refused: "invalid_blocks"}
+
+    slack.refuse_with = None
+    for who in ("U0CHLOE001", "U0DIMI0001", "U0ADMIN001") * 3:
+        sent = request_lesson_now(deps, slack, caller(who))
+        assert sent.status == "sent" and sent.lesson is not None and sent.lesson.id != refused
+    shown = check_library(deps, slack, caller("U0ADMIN001"))
+    assert shown.refused == {refused: "invalid_blocks"}
+    assert reload_library(deps, slack, caller("U0ADMIN001")).refused == {}

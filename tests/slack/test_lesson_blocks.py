@@ -104,3 +104,15 @@ def test_a_review_says_it_is_one() -> None:
     message = lesson_message(EN, _lesson(("Body.",)), "Skill", 1, delivery_id=3, review=True)
     context = message.blocks[1]["elements"][0]["text"]
     assert context == "*Skill* · a review: it comes back so that it stays · 1 minute to read"
+
+
+def test_the_admin_report_lists_the_lessons_slack_refused() -> None:
+    from bot.library import CheckReport
+    from bot.slack.blocks.library_report import library_report_message
+
+    report = CheckReport(library=None, skills=1, lessons=2)
+    message = library_report_message(EN, report, action="check", refused={"x-1": "invalid_blocks"})
+    assert message.blocks[-1]["text"]["text"] == (
+        ":warning: Slack refused these lessons when they were sent, so none of them goes out "
+        "until the library is reloaded:\n`x-1` (invalid_blocks)"
+    )

@@ -36,7 +36,11 @@ def _problem_list(t: Translator, report: CheckReport) -> str:
 
 
 def library_report_message(
-    t: Translator, report: CheckReport, *, action: Literal["check", "reload"]
+    t: Translator,
+    report: CheckReport,
+    *,
+    action: Literal["check", "reload"],
+    refused: dict[str, str] | None = None,
 ) -> SlackMessage:
     """A refused reload says that the last good library stays in service."""
     headline = t(HEADLINES[action, report.ok])
@@ -52,4 +56,8 @@ def library_report_message(
     blocks = [SectionBlock(text=MarkdownTextObject(text=f"{headline}\n{summary}"))]
     if report.problems:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_problem_list(t, report))))
+    if refused:
+        lines = "\n".join(f"`{lesson}` ({code})" for lesson, code in sorted(refused.items()))
+        text = f"{t('library.refused')}\n{lines}"[:SECTION_MAX]
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text)))
     return SlackMessage(text=f"{headline} {summary}", blocks=[b.to_dict() for b in blocks])

@@ -44,12 +44,14 @@ def lesson_now(request: Request, args: tuple[str, ...]) -> SlackMessage:
 
 def admin_check(request: Request, args: tuple[str, ...]) -> SlackMessage:
     outcome = check_library(request.deps, request.slack, request.caller)
-    return library_report_message(translator(outcome.language), outcome.report, action="check")
+    t = translator(outcome.language)
+    return library_report_message(t, outcome.report, action="check", refused=outcome.refused)
 
 
 def admin_reload(request: Request, args: tuple[str, ...]) -> SlackMessage:
     outcome = reload_library(request.deps, request.slack, request.caller)
-    return library_report_message(translator(outcome.language), outcome.report, action="reload")
+    t = translator(outcome.language)
+    return library_report_message(t, outcome.report, action="reload", refused=outcome.refused)
 
 
 PAUSE_PROBLEMS = {
