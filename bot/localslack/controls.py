@@ -50,4 +50,5 @@ class ForcedFailure:
     retry_after: int
     times: int
     every: int = 1
+    error: str = ""  # Slack's error code to answer with (a 200 with ok: false, e.g. invalid_blocks)
     seen: int = 0

@@ -200,13 +200,15 @@ class LocalSlack:
         retry_after: int = 1,
         times: int = 1,
         every: int = 1,
+        error: str = "",
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 or 5xx); with
+        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 or 5xx), or with
+        Slack's ``error`` code (give status=200: Slack answers its refusals with 200); with
         ``every=2``, only every second call among them."""
         if every < 1:
             raise ValueError("every must be 1 or more")
         with self._state.lock:
-            self._state.failures[method] = ForcedFailure(status, retry_after, times, every)
+            self._state.failures[method] = ForcedFailure(status, retry_after, times, every, error)
 
     @contextmanager
     def hold(self, method: str) -> Iterator[Hold]:

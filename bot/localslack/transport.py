@@ -101,11 +101,12 @@ class Transport:
             failure = state.take_failure(method)
             if failure is not None:
                 limited = failure.status == 429
+                default = "ratelimited" if limited else "internal_error"
                 return self._reply(
                     method,
                     args,
                     failure.status,
-                    {"ok": False, "error": "ratelimited" if limited else "internal_error"},
+                    {"ok": False, "error": failure.error or default},
                     retry_after=failure.retry_after if limited else None,
                 )
             wait = self._limiter.retry_after(method, args)

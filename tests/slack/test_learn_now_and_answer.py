@@ -314,3 +314,26 @@ def test_asking_too_often_gets_a_friendly_later_in_the_members_language(
         assert len(running.slack.dm_messages(greek)) == 1
     finally:
         running.close()
+
+
+def test_a_lesson_slack_refuses_as_invalid_is_skipped_and_the_next_one_sent(bot: Bot) -> None:
+    member = bot.user("member")
+    bot.slack.fail_next("chat.postMessage", status=200, error="invalid_blocks")
+
+    refused = bot.ask(member, "now")
+    assert refused.text == (
+        ":warning: Slack refused the lesson (`invalid_blocks`), so nothing was sent. Please try "
+        "again later."
+    )
+    (lesson_id,) = bot.deps.library.refused
+    lesson_for(bot, member)
+    assert [status for _id, status in _all_deliveries(bot)] == ["failed", "sent"]
+    assert _all_deliveries(bot)[1][0] != lesson_id
+
+
+def _all_deliveries(bot: Bot) -> list[tuple[str, str]]:
+    with Session(bot.deps.db.engine) as session:
+        return [
+            (row.lesson_id, row.status)
+            for row in session.scalars(select(tables.Delivery).order_by(tables.Delivery.id))
+        ]
