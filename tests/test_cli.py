@@ -16,6 +16,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -333,24 +334,12 @@ def test_the_readme_checks_content_with_make_check_dir() -> None:
 def test_python_m_bot_web_serves_slack(tmp_path: Path, slack: LocalSlack) -> None:
     """`python -m bot web` as deployed: waitress on PORT, Bolt behind it, the local Slack as Slack.
     SLACK_BOT_TOKEN is in the environment, where Bolt also looks for it, and start-up stays quiet."""
-    env = {
-        "PYTHONPATH": str(REPO),
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
-        "CONTENT_DIR": str(TEST_LIBRARY),
-        "PORT": "0",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web"],
-        cwd=tmp_path,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        port, log = _listening_port(process)
+    with web_process(
+        tmp_path,
+        SLACK_BOT_TOKEN=slack.bot_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+    ) as (process, port, log):
         assert [line for line in log if not re.search(r" (INFO|DEBUG) ", line)] == []
         driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, slack)
         member = next(u.id for u in slack.workspace.users if not u.lead and not u.admin)
@@ -367,6 +356,31 @@ def test_python_m_bot_web_serves_slack(tmp_path: Path, slack: LocalSlack) -> Non
         # A deploy's SIGTERM: requests in flight and queued work finish, then a clean exit.
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
+
+
+@contextmanager
+def web_process(
+    tmp_path: Path, **settings: str
+) -> Iterator[tuple[subprocess.Popen[str], int, list[str]]]:
+    """`python -m bot web` in a process of its own, on a free port, until the block ends: the
+    process, its port, and what it logged up to listening."""
+    env = {
+        "PYTHONPATH": str(REPO),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+        "CONTENT_DIR": str(TEST_LIBRARY),
+        "PORT": "0",
+        **settings,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web"],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port, log = _listening_port(process)
+        yield process, port, log
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -423,25 +437,13 @@ def test_a_wrong_database_url_is_one_line_without_the_password(
 def test_web_starts_degraded_while_slack_does_not_answer(tmp_path: Path, refusing_url: str) -> None:
     """A Slack outage must not stop a deploy: `web` serves, /healthz says degraded, and SIGTERM
     still ends it cleanly."""
-    env = {
-        "PYTHONPATH": str(REPO),
-        "SLACK_BOT_TOKEN": "xoxb-1",
-        "SLACK_SIGNING_SECRET": "s",
-        "SLACK_API_URL": refusing_url,
-        "SLACK_MAX_RETRIES": "0",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
-        "CONTENT_DIR": str(TEST_LIBRARY),
-        "PORT": "0",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web"],
-        cwd=tmp_path,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        port, log = _listening_port(process)
+    with web_process(
+        tmp_path,
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="s",
+        SLACK_API_URL=refusing_url,
+        SLACK_MAX_RETRIES="0",
+    ) as (process, port, log):
         assert any(
             "Serving anyway; /healthz says degraded until Slack answers." in line for line in log
         )
@@ -451,6 +453,3 @@ def test_web_starts_degraded_while_slack_does_not_answer(tmp_path: Path, refusin
         assert unhealthy.value.read() == b"degraded: Slack does not answer\n"
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
