@@ -21,10 +21,7 @@ def language_of_caller(deps: Deps, caller: Caller) -> str:
     """The language of a member Nudge has met, from the database alone (English for anyone else):
     what an apology after a failure can still use."""
     with deps.uow() as uow:
-        workspace_id = uow.workspaces.find(caller.team_id)
-        member = (
-            None if workspace_id is None else uow.members.find(workspace_id, caller.slack_user_id)
-        )
+        member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
     return language_of(None, member.locale if member else None)
 
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from bot.learning.calendars import is_public_holiday
+from bot.learning.calendars import holiday_name, is_public_holiday
 from bot.learning.model import Member
 from bot.learning.pause import BadPause, paused_through
 from bot.learning.schedule import NextReason, explain_next
 from bot.services.deps import Deps
-from bot.services.people import Caller, Directory, Person, enrol
+from bot.services.people import Caller, Directory, Person, enrol, recognize
 from bot.services.tick import calendar_of
 
 
@@ -79,20 +79,27 @@ class Why:
     last_at: datetime | None
     last_review: bool
     next: NextReason | None
+    holiday: str  # the public holiday's name when `next` was moved by one, else ""
 
 
 def why(deps: Deps, slack: Directory, caller: Caller) -> Why:
-    """One sentence each on the last lesson and the next, as data for the edge to word."""
+    """One sentence each on the last lesson and the next, as data for the edge to word. Asking
+    stores nothing: someone Nudge has not met is told they get no scheduled lessons."""
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
-        person, member = enrol(uow, slack, deps.roles, caller, now)
-        last = uow.deliveries.history(member.id).last
-        uow.commit()
+        person = recognize(uow, slack, deps.roles, caller)
+        member = person.member
+        last = uow.deliveries.history(member.id).last if member else None
+    if member is None:
+        return Why(person.language, False, "UTC", None, None, False, None, "")
     lesson = library.lessons.get(last.lesson_id) if last else None
     calendar = calendar_of(member)
     upcoming = (
         explain_next(deps.schedule, calendar, is_public_holiday, now) if member.learns else None
     )
+    holiday = ""
+    if upcoming and upcoming.kind == "holiday" and upcoming.day and upcoming.country:
+        holiday = holiday_name(upcoming.country, upcoming.day) or ""
     return Why(
         language=person.language,
         learns=member.learns,
@@ -101,4 +108,5 @@ def why(deps: Deps, slack: Directory, caller: Caller) -> Why:
         last_at=last.last_delivered_at if last else None,
         last_review=bool(last and last.delivered > 1),
         next=upcoming,
+        holiday=holiday,
     )

@@ -114,10 +114,7 @@ def channel_membership_changed(
 def profile_changed(deps: Deps, team_id: str, profile: MemberProfile, now: datetime) -> None:
     """user_change: a new zone, language or status, read from the event itself (no API call)."""
     with deps.uow() as uow:
-        workspace_id = uow.workspaces.find(team_id)
-        known = (
-            None if workspace_id is None else uow.members.find(workspace_id, profile.slack_user_id)
-        )
-        if workspace_id is not None and known is not None:
-            _apply(uow, workspace_id, known, profile, known.in_channel, now)
+        known = uow.members.find_in_team(team_id, profile.slack_user_id)
+        if known is not None:
+            _apply(uow, known.workspace_id, known, profile, known.in_channel, now)
             uow.commit()

@@ -4,8 +4,8 @@ once, and the leads get their weekly digest.
 The schedule lives in the database (each member's `next_due_at`, each workspace's `last_tick_at`),
 so a restarted, repeated or doubled clock finds the same work; what keeps every message to one is
 the claim of its delivery row (member, kind, local date) before anything is sent. A delivery cut
-off between its claim and Slack's answer is left claimed and never retried: at most once (README,
-"Exactly once").
+off between its claim and Slack's answer is never retried: at most once; after STALE_CLAIM it is
+resolved as "unknown" and counted as sent (README, "Exactly once").
 """
 
 from __future__ import annotations

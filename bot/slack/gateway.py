@@ -145,12 +145,12 @@ class SlackGateway:
             yield from (profile_of(user) for user in page["members"])
 
     def _pages(self, method: str, **args: Any) -> Iterator[dict[str, Any]]:
+        call = {
+            "users.list": self._client.users_list,
+            "conversations.members": self._client.conversations_members,
+        }[method]
         cursor = ""
         while True:
-            call = {
-                "users.list": self._client.users_list,
-                "conversations.members": self._client.conversations_members,
-            }[method]
             page = call(**args, cursor=cursor or None).data
             assert isinstance(page, dict)  # Slack's JSON object
             yield page

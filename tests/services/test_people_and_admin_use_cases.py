@@ -11,6 +11,7 @@ from bot.services.deps import Deps
 from bot.services.home import identify_caller, language_of_caller, show_home
 from bot.services.lessons import answer_check, request_lesson_now
 from bot.services.library_admin import check_library, reload_library
+from bot.services.membership import why
 from bot.services.people import GROUP_TTL_SECONDS, NotPermitted, RoleBook
 from bot.store import tables
 from tests.services.conftest import ADMIN_GROUP, PeopleAndDMs, caller
@@ -96,3 +97,11 @@ def test_a_lesson_slack_refuses_is_never_chosen_again_until_reloaded(
     shown = check_library(deps, slack, caller("U0ADMIN001"))
     assert shown.refused == {refused: "invalid_blocks"}
     assert reload_library(deps, slack, caller("U0ADMIN001")).refused == {}
+
+
+def test_asking_why_stores_nothing(deps: Deps, slack: PeopleAndDMs) -> None:
+    answer = why(deps, slack, caller("U0DIMI0001"))
+    assert (answer.language, answer.learns, answer.last_title, answer.next) == (
+        "el", False, None, None
+    )  # fmt: skip
+    assert _rows(deps) == 0

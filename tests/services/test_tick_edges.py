@@ -10,8 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.learning.calendars import holiday_name
 from bot.learning.model import MemberProfile
 from bot.services.deps import Deps
+from bot.services.membership import why
+from bot.services.people import Caller
 from bot.services.roster import refresh_roster
 from bot.services.tick import run_tick
 from bot.store import tables
@@ -188,3 +191,14 @@ def test_a_send_cut_off_after_its_claim_is_never_sent_again(deps: Deps, pair: Pe
     assert (ATHENS, date(2027, 3, 22), "unknown") in _lessons(deps)
     with deps.uow() as uow:
         assert list(uow.deliveries.history(athens.id).seen) == ["alpha-1"]
+
+
+def test_why_names_the_public_holiday_that_moved_the_next_lesson(
+    deps: Deps, pair: PeopleAndDMs
+) -> None:
+    refresh_roster(deps, pair, TEAM, MONDAY)
+    asked = replace(deps, clock=lambda: datetime(2027, 3, 24, 12, tzinfo=UTC))  # Wednesday noon
+    answer = why(asked, pair, Caller(TEAM, ATHENS))
+    assert answer.next is not None and answer.next.slot is not None
+    assert (answer.next.kind, answer.next.slot.local_date) == ("holiday", date(2027, 3, 26))
+    assert answer.holiday == holiday_name("GR", date(2027, 3, 25)) != ""

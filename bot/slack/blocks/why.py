@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.i18n import Translator
-from bot.learning.calendars import holiday_name
 from bot.learning.schedule import NextReason
 
 NEXT = {
@@ -27,7 +26,7 @@ def _last(
     return t("why.last_review" if review else "why.last_new", title=title, when=t.when(at, tz))
 
 
-def _next(t: Translator, tz: str, upcoming: NextReason) -> str:
+def _next(t: Translator, tz: str, upcoming: NextReason, holiday: str) -> str:
     assert upcoming.slot is not None
     until: date | datetime | None = upcoming.until
     back = ""
@@ -35,9 +34,6 @@ def _next(t: Translator, tz: str, upcoming: NextReason) -> str:
         back = t.when(until, tz)
     elif isinstance(until, date):
         back = t.day(until)
-    holiday = ""
-    if upcoming.kind == "holiday" and upcoming.day and upcoming.country:
-        holiday = holiday_name(upcoming.country, upcoming.day) or ""
     return t(
         NEXT[upcoming.kind],
         when=t.when(upcoming.slot.due_at, tz),
@@ -58,10 +54,12 @@ def why_text(
     last_at: datetime | None,
     last_review: bool,
     upcoming: NextReason | None,
+    holiday: str = "",
 ) -> str:
+    """`holiday` names the public holiday that moved the next lesson, when one did."""
     last = _last(t, command, tz, last_title, last_at, last_review)
     if not learns:
         return f"{last}\n{t('why.not_learning', command=command)}"
     if upcoming is None or upcoming.slot is None:
         return f"{last}\n{t('why.next_none')}"
-    return f"{last}\n{_next(t, tz, upcoming)}"
+    return f"{last}\n{_next(t, tz, upcoming, holiday)}"

@@ -98,5 +98,6 @@ def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
         last_at=answer.last_at,
         last_review=answer.last_review,
         upcoming=answer.next,
+        holiday=answer.holiday,
     )
     return notice(text)
