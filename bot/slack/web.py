@@ -123,6 +123,7 @@ class WebServer:
         self._server = server
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._closing = threading.Lock()
 
     @property
     def port(self) -> int:
@@ -148,13 +149,17 @@ class WebServer:
         while not self._stopping.is_set():
             wasyncore.loop(timeout=30, map=sockets, count=1)
         # Sockets are closed by the thread that polls them: closing them from another thread
-        # while select() waits on them fails with EBADF.
-        wasyncore.close_all(sockets)
+        # while select() waits on them fails with EBADF. The lock keeps them open until `stop`
+        # has pulled the trigger, which would otherwise write to a closed pipe.
+        with self._closing:
+            wasyncore.close_all(sockets)
 
     def stop(self) -> None:
         """Finish the requests in flight (their answers still flow out), then end the loop."""
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=5)
-        self._stopping.set()
-        self._server.pull_trigger()  # wake the loop's select() at once
+        with self._closing:
+            if not self._stopping.is_set():  # a second stop finds the sockets closed
+                self._stopping.set()
+                self._server.pull_trigger()  # wake the loop's select() at once
         if self._thread is not None:
             self._thread.join(timeout=10)
