@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     work_queue: int = 200
     # Retries that slack_sdk's handlers make for 429, 5xx and connection errors before giving up.
     slack_max_retries: int = 2
+    # Seconds a call to Slack may take before Nudge gives up on it (a send it gave up on may have
+    # reached the member: it is counted once and never sent again).
+    slack_timeout: int = 10
     # The team's schedule, read by bot.learning.schedule_settings (README, Configuration).
     lesson_time: str = "09:30"
     working_days: str = "mon-fri"

@@ -33,6 +33,10 @@ class SendFailed(Exception):
         self.code = code
 
 
+class SendCutOff(Exception):
+    """Slack did not answer in time: the message may have been posted, or not."""
+
+
 @dataclass(frozen=True)
 class LessonPost:
     """Everything a lesson DM shows, in the member's language."""
@@ -85,7 +89,7 @@ class SchedulePoster(LessonPoster, Protocol):
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
-    status: Literal["sent", "failed"]
+    status: Literal["sent", "failed", "unknown"]
     delivery_id: int
     error: str | None = None
 
@@ -104,9 +108,16 @@ def send_claimed(
     send: Callable[[], SentMessage],
     now: datetime,
 ) -> DeliveryOutcome:
-    """Send a delivery whose claim is committed (`send` posts it), then mark what happened."""
+    """Send a delivery whose claim is committed (`send` posts it), then mark what happened. A
+    send cut off by Slack's silence is marked "unknown" at once: counted as sent, never retried,
+    as a claim cut off by a crash is later (see Deliveries.resolve_stale)."""
     try:
         sent = send()
+    except SendCutOff:
+        with uow() as work:
+            work.deliveries.mark_unknown(delivery.id)
+            work.commit()
+        return DeliveryOutcome("unknown", delivery.id)
     except SendFailed as failure:
         with uow() as work:
             work.deliveries.mark_failed(delivery.id, failure.code)
