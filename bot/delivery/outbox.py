@@ -9,6 +9,7 @@ member's back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,9 @@ from typing import Literal, Protocol
 
 from bot.learning.model import Delivery, Member
 from bot.library import LocalizedLesson, LocalizedQuestion
-from bot.store.uow import UnitOfWork
+from bot.store.uow import DatabaseBusy, UnitOfWork
+
+log = logging.getLogger("bot.delivery")
 
 
 @dataclass(frozen=True)
@@ -114,22 +117,37 @@ def send_claimed(
     try:
         sent = send()
     except SendCutOff:
-        with uow() as work:
-            work.deliveries.mark_unknown(delivery.id)
-            work.commit()
+        _record(uow, delivery, lambda work: work.deliveries.mark_unknown(delivery.id))
         return DeliveryOutcome("unknown", delivery.id)
     except SendFailed as failure:
-        with uow() as work:
-            work.deliveries.mark_failed(delivery.id, failure.code)
-            if failure.code in UNREACHABLE:
-                work.members.update(
-                    member.workspace_id, member.slack_user_id, unreachable=failure.code
-                )
-            work.commit()
-        return DeliveryOutcome("failed", delivery.id, failure.code)
-    with uow() as work:
+        code = failure.code
+
+        def failed(work: UnitOfWork) -> None:
+            work.deliveries.mark_failed(delivery.id, code)
+            if code in UNREACHABLE:
+                work.members.update(member.workspace_id, member.slack_user_id, unreachable=code)
+
+        _record(uow, delivery, failed)
+        return DeliveryOutcome("failed", delivery.id, code)
+
+    def delivered(work: UnitOfWork) -> None:
         work.deliveries.mark_sent(delivery.id, sent.channel_id, sent.ts, now)
         if member.dm_channel_id != sent.channel_id:
             work.members.set_dm_channel(member.id, sent.channel_id)
-        work.commit()
+
+    _record(uow, delivery, delivered)
     return DeliveryOutcome("sent", delivery.id)
+
+
+def _record(
+    uow: Callable[[], UnitOfWork], delivery: Delivery, write: Callable[[UnitOfWork], None]
+) -> None:
+    """Write what Slack did, in a short transaction of its own. If the database stays locked, the
+    claim is left as it is: the clock resolves it as "unknown" (counted once, never sent again),
+    and the outcome, which is what the person is told, is what Slack did all the same."""
+    try:
+        with uow() as work:
+            write(work)
+            work.commit()
+    except DatabaseBusy:
+        log.warning("delivery %s stays claimed: the database stayed locked", delivery.id)
