@@ -85,7 +85,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "db":
         from bot.store.db import current_revision, ensure_reachable, make_engine, upgrade
 
-        engine = make_engine(Settings().database_url)
+        settings = Settings()
+        engine = make_engine(settings.database_url, busy_timeout=settings.database_busy_timeout)
         try:
             ensure_reachable(engine)
             upgrade(engine)

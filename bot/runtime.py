@@ -16,7 +16,7 @@ from bot.store.uow import Database
 def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Deps:
     """Open the database (upgrading or refusing), load the library (refusing a broken one)."""
     schedule = settings.team_schedule()  # a bad setting stops start-up before anything opens
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, busy_timeout=settings.database_busy_timeout)
     ensure_schema(engine, auto_upgrade=settings.database_auto_upgrade)
     return Deps(
         settings=settings,

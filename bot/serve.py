@@ -84,7 +84,7 @@ def check_slack(settings: Settings) -> None:
     client = WebClient(
         token=settings.slack_bot_token,
         base_url=url,
-        timeout=10,
+        timeout=settings.slack_timeout,
         # The app's own client retries as often, so a blip at start-up is not fatal here either.
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=settings.slack_max_retries),

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_URL_DEFAULT
     database_url: str = "sqlite:///nudge.db"
     database_auto_upgrade: bool = True
+    # SQLite: seconds a write waits for another writer's lock before it gives up (and the person is
+    # told that nothing was saved).
+    database_busy_timeout: float = 30.0
     content_dir: Path = Path("content")
     port: int = 3000
     slash_command: str = "/learn"
@@ -54,6 +57,9 @@ class Settings(BaseSettings):
     work_queue: int = 200
     # Retries that slack_sdk's handlers make for 429, 5xx and connection errors before giving up.
     slack_max_retries: int = 2
+    # Seconds a call to Slack may take before Nudge gives up on it (a send it gave up on may have
+    # reached the member: it is counted once and never sent again).
+    slack_timeout: int = 10
     # The team's schedule, read by bot.learning.schedule_settings (README, Configuration).
     lesson_time: str = "09:30"
     working_days: str = "mon-fri"

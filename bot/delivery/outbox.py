@@ -9,6 +9,7 @@ member's back.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,7 +17,9 @@ from typing import Literal, Protocol
 
 from bot.learning.model import Delivery, Member
 from bot.library import LocalizedLesson, LocalizedQuestion
-from bot.store.uow import UnitOfWork
+from bot.store.uow import DatabaseBusy, UnitOfWork
+
+log = logging.getLogger("bot.delivery")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,10 @@ class SendFailed(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+class SendCutOff(Exception):
+    """Slack did not answer in time: the message may have been posted, or not."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ class SchedulePoster(LessonPoster, Protocol):
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
-    status: Literal["sent", "failed"]
+    status: Literal["sent", "failed", "unknown"]
     delivery_id: int
     error: str | None = None
 
@@ -104,21 +111,43 @@ def send_claimed(
     send: Callable[[], SentMessage],
     now: datetime,
 ) -> DeliveryOutcome:
-    """Send a delivery whose claim is committed (`send` posts it), then mark what happened."""
+    """Send a delivery whose claim is committed (`send` posts it), then mark what happened. A
+    send cut off by Slack's silence is marked "unknown" at once: counted as sent, never retried,
+    as a claim cut off by a crash is later (see Deliveries.resolve_stale)."""
     try:
         sent = send()
+    except SendCutOff:
+        _record(uow, delivery, lambda work: work.deliveries.mark_unknown(delivery.id))
+        return DeliveryOutcome("unknown", delivery.id)
     except SendFailed as failure:
-        with uow() as work:
-            work.deliveries.mark_failed(delivery.id, failure.code)
-            if failure.code in UNREACHABLE:
-                work.members.update(
-                    member.workspace_id, member.slack_user_id, unreachable=failure.code
-                )
-            work.commit()
-        return DeliveryOutcome("failed", delivery.id, failure.code)
-    with uow() as work:
+        code = failure.code
+
+        def failed(work: UnitOfWork) -> None:
+            work.deliveries.mark_failed(delivery.id, code)
+            if code in UNREACHABLE:
+                work.members.update(member.workspace_id, member.slack_user_id, unreachable=code)
+
+        _record(uow, delivery, failed)
+        return DeliveryOutcome("failed", delivery.id, code)
+
+    def delivered(work: UnitOfWork) -> None:
         work.deliveries.mark_sent(delivery.id, sent.channel_id, sent.ts, now)
         if member.dm_channel_id != sent.channel_id:
             work.members.set_dm_channel(member.id, sent.channel_id)
-        work.commit()
+
+    _record(uow, delivery, delivered)
     return DeliveryOutcome("sent", delivery.id)
+
+
+def _record(
+    uow: Callable[[], UnitOfWork], delivery: Delivery, write: Callable[[UnitOfWork], None]
+) -> None:
+    """Write what Slack did, in a short transaction of its own. If the database stays locked, the
+    claim is left as it is: the clock resolves it as "unknown" (counted once, never sent again),
+    and the outcome, which is what the person is told, is what Slack did all the same."""
+    try:
+        with uow() as work:
+            write(work)
+            work.commit()
+    except DatabaseBusy:
+        log.warning("delivery %s stays claimed: the database stayed locked", delivery.id)

@@ -1,7 +1,9 @@
-"""What a test can do to the local Slack's answers: park calls to a method, or fail the next ones.
+"""What a test can do to the local Slack's answers: park calls to a method, slow the next ones
+down, or fail them.
 
-Both act in the transport before a handler runs, so a test can prove the bot does not wait on the
-Web API (a parked call) and that its retry handlers cope with 429 and 5xx (a forced failure).
+All act in the transport before a handler runs, so a test can prove the bot does not wait on the
+Web API (a parked call), gives up on a stalled one at its timeout (a slowdown) and that its retry
+handlers cope with 429 and 5xx (a forced failure).
 """
 
 from __future__ import annotations
@@ -52,3 +54,13 @@ class ForcedFailure:
     every: int = 1
     error: str = ""  # Slack's error code to answer with (a 200 with ok: false, e.g. invalid_blocks)
     seen: int = 0
+
+
+@dataclass
+class Slowdown:
+    """The next ``times`` calls of a method wait ``seconds`` (beyond any latency) before they are
+    looked at, and are then answered as usual: Slack stalling on one method. A client that gives
+    up meanwhile does not stop the call, as a real Slack may post a message nobody saw succeed."""
+
+    seconds: float
+    times: int

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from bot.localslack import interactions, tiers
-from bot.localslack.controls import ForcedFailure, Hold
+from bot.localslack.controls import ForcedFailure, Hold, Slowdown
 from bot.localslack.methods import views
 from bot.localslack.ratelimit import RateLimiter
 from bot.localslack.records import ApiCall, Ephemeral, Message, UploadedFile, View
@@ -209,6 +209,18 @@ class LocalSlack:
             raise ValueError("every must be 1 or more")
         with self._state.lock:
             self._state.failures[method] = ForcedFailure(status, retry_after, times, every, error)
+
+    def slow_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` wait ``seconds`` (real time, beyond any
+        latency) before they are answered as usual: Slack stalling past a client's timeout. The
+        call still takes effect when the wait ends, whether or not the client waited for it;
+        stopping ends the wait. Counted by :meth:`wait_until_delayed` while it waits."""
+        if not seconds > 0 or times < 1:  # also refuses NaN
+            raise ValueError(
+                f"a slowdown needs seconds > 0 and times >= 1, not {seconds!r}, {times!r}"
+            )
+        with self._state.lock:
+            self._state.slowdowns[method] = Slowdown(float(seconds), times)
 
     @contextmanager
     def hold(self, method: str) -> Iterator[Hold]:

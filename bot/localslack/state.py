@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from bot.localslack.controls import ForcedFailure, Hold
+from bot.localslack.controls import ForcedFailure, Hold, Slowdown
 from bot.localslack.errors import SlackError
 from bot.localslack.records import ApiCall, Ephemeral, Message, UploadedFile, View
 from bot.localslack.workspace import User, Workspace
@@ -71,8 +71,9 @@ class SlackState:
         self.opened_dms: set[str] = set()
         self.holds: dict[str, Hold] = {}
         self.failures: dict[str, ForcedFailure] = {}
+        self.slowdowns: dict[str, Slowdown] = {}
         #: Seconds every call waits before it is answered (see :meth:`LocalSlack.latency`), and
-        #: how many calls are in that wait now.
+        #: how many calls are in that wait (or a slowdown's) now.
         self.latency = 0.0
         self.delayed = 0
         self._returned_by_wait: set[int] = set()
@@ -153,6 +154,16 @@ class SlackState:
         if failure.times <= 0:
             del self.failures[method]
         return failure
+
+    def take_slowdown(self, method: str) -> float:
+        """Seconds the next call of ``method`` is slowed down by (0 for none), counting it."""
+        slowdown = self.slowdowns.get(method)
+        if slowdown is None:
+            return 0.0
+        slowdown.times -= 1
+        if slowdown.times <= 0:
+            del self.slowdowns[method]
+        return slowdown.seconds
 
     def wait_for(self, predicate: Callable[[], T | None] | str, timeout: float) -> T:
         """Block until ``predicate()`` is truthy, re-checked on every change; a string waits for

@@ -41,7 +41,8 @@ class Transport:
     def __init__(self, state: SlackState, limiter: RateLimiter) -> None:
         self._state = state
         self._limiter = limiter
-        # Set by close(): ends every latency wait at once, so stopping never sits out a delay.
+        # Set by close(): ends every latency or slowdown wait at once, so stopping never sits out
+        # a delay.
         self._closing = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(self))
         self._server.daemon_threads = True
@@ -62,14 +63,15 @@ class Transport:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def delay(self) -> None:
+    def delay(self, method: str | None = None) -> None:
         """Wait the state's latency, as a request to Slack spends time on the network and in
-        Slack, before the call is looked at. The wait holds no lock: the state lock is taken only
-        to read the latency and count the waiting call, so other calls (and a test reading the
-        state) go on while this one waits, as they do against Slack."""
+        Slack, before the call is looked at, plus any slowdown forced on the Web API ``method``.
+        The wait holds no lock: the state lock is taken only to read the wait and count the
+        waiting call, so other calls (and a test reading the state) go on while this one waits,
+        as they do against Slack. Closing ends every wait at once."""
         state = self._state
         with state.changed:
-            seconds = state.latency
+            seconds = state.latency + (state.take_slowdown(method) if method else 0.0)
             if seconds <= 0:
                 return
             state.delayed += 1
@@ -179,20 +181,23 @@ def _handler_class(transport: Transport) -> type[BaseHTTPRequestHandler]:
             return self.rfile.read(length) if length else b""
 
         def _send(self, response: _Response) -> None:
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            if response.retry_after is not None:
-                self.send_header("Retry-After", str(response.retry_after))
-            self.end_headers()
-            self.wfile.write(response.body)
+            try:
+                self.send_response(response.status)
+                self.send_header("Content-Type", response.content_type)
+                self.send_header("Content-Length", str(len(response.body)))
+                if response.retry_after is not None:
+                    self.send_header("Retry-After", str(response.retry_after))
+                self.end_headers()
+                self.wfile.write(response.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting (its timeout): what the call did stays done
 
         def _dispatch(self) -> None:
             parts = urlsplit(self.path)
             body = self._read_body()
             path = parts.path
             if path.startswith(("/api/", "/upload/", "/response/")):
-                transport.delay()
+                transport.delay(path[len("/api/") :] if path.startswith("/api/") else None)
             if path.startswith("/api/"):
                 args = _merge_args(parts.query, body, self.headers.get("Content-Type") or "")
                 if args is None:

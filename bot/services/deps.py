@@ -11,6 +11,7 @@ from bot.library import LibraryHolder
 from bot.services.people import RoleBook
 from bot.settings import Settings
 from bot.store.uow import Database, UnitOfWork
+from bot.store.uow import DatabaseBusy as DatabaseBusy  # what listeners may catch
 
 
 def utc_now() -> datetime:

@@ -25,7 +25,7 @@ class SlackPort(Directory, LessonPoster, Protocol):
 
 @dataclass(frozen=True)
 class LessonNow:
-    status: Literal["sent", "empty_library", "failed", "too_many"]
+    status: Literal["sent", "empty_library", "failed", "too_many", "unknown"]
     language: str
     lesson: LocalizedLesson | None = None
     channel_id: str | None = None
@@ -135,6 +135,8 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
     if outcome.status == "failed":
         note_refusal(deps, claimed.lesson.id, outcome.error)
         return LessonNow("failed", person.language, claimed.lesson, error=outcome.error, kind=kind)
+    if outcome.status == "unknown":
+        return LessonNow("unknown", person.language, claimed.lesson, kind=kind)
     return LessonNow("sent", person.language, claimed.lesson, channel_id=post.channel, kind=kind)
 
 

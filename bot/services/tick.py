@@ -16,7 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.delivery.outbox import DigestPost, QuestionPost, SchedulePoster, SendFailed, send_claimed
+from bot.delivery.outbox import (
+    DigestPost,
+    QuestionPost,
+    SchedulePoster,
+    SendCutOff,
+    SendFailed,
+    send_claimed,
+)
 from bot.i18n import language_of
 from bot.learning.calendars import is_public_holiday
 from bot.learning.model import Member
@@ -24,6 +31,7 @@ from bot.learning.schedule import MemberCalendar, Missed, Slot, digest_due, due,
 from bot.library import Library, Question
 from bot.services.deps import Deps
 from bot.services.lessons import claim_lesson, lesson_post, note_refusal
+from bot.store.repositories import DELIVERED
 
 log = logging.getLogger("bot.tick")
 
@@ -33,7 +41,7 @@ ROTATION_START = datetime(2026, 1, 5).date()
 RECHECK = timedelta(days=1)
 TICK_BATCH = 20_000
 # A claim still unmarked after this long was cut off: longer than any send with its retries takes
-# (a 10 s timeout and a few Retry-After waits).
+# (SLACK_TIMEOUT, 10 s by default, and a few Retry-After waits).
 STALE_CLAIM = timedelta(minutes=10)
 
 
@@ -128,7 +136,7 @@ def _serve(
         _record_missed(deps, member, lost, now)
     for slot in slots.send:
         outcome = _send(deps, slack, member, slot, now)
-        if outcome == "sent":
+        if outcome in DELIVERED:  # "unknown": Slack silent past the timeout, counted once
             sent[slot.kind] += 1
         elif outcome == "failed":
             failures[slot.kind] += 1
@@ -162,7 +170,8 @@ def _record_missed(deps: Deps, member: Member, lost: Missed, now: datetime) -> N
 
 
 def _send(deps: Deps, slack: SchedulePoster, member: Member, slot: Slot, now: datetime) -> str:
-    """ "sent", "failed" or "skipped" (claimed elsewhere, nothing to send, already answered)."""
+    """ "sent", "unknown", "failed" or "skipped" (claimed elsewhere, nothing to send, already
+    answered)."""
     if slot.kind == "lesson":
         return _send_lesson(deps, slack, member, slot, now)
     return _send_question(deps, slack, member, slot, now)
@@ -253,6 +262,12 @@ def _digest(
         digest = DigestPost(channel, slot.local_date, nudged, active, language)
         try:
             message = slack.post_digest(digest)
+        except SendCutOff:  # it may have been posted: never posted twice
+            with deps.uow() as uow:
+                uow.team_posts.mark(post_id, "unknown")
+                uow.commit()
+            sent["digest"] += 1
+            continue
         except SendFailed as failure:  # recorded; the rest of the tick goes on
             with deps.uow() as uow:
                 uow.team_posts.mark(post_id, "failed", error=failure.code)

@@ -60,8 +60,8 @@ def health_of(deps: Deps, queues: Queues, *, also: Health = always_healthy) -> H
     def health() -> str | None:
         if (problem := also()) is not None:
             return problem
-        if not deps.db.answers():
-            return "unavailable: the database does not answer"
+        if (database := deps.db.problem()) is not None:
+            return f"unavailable: the database {database}"
         if queues.work.full:
             return "busy: the work queue is full"
         return None

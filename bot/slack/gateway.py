@@ -21,7 +21,14 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
     FixedValueRetryIntervalCalculator,
 )
 
-from bot.delivery.outbox import DigestPost, LessonPost, QuestionPost, SendFailed, SentMessage
+from bot.delivery.outbox import (
+    DigestPost,
+    LessonPost,
+    QuestionPost,
+    SendCutOff,
+    SendFailed,
+    SentMessage,
+)
 from bot.i18n import translator
 from bot.learning.model import MemberProfile
 from bot.settings import Settings
@@ -77,7 +84,7 @@ def make_web_client(settings: Settings, *, sleep: Sleep = time.sleep) -> WebClie
     return WebClient(
         token=settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
-        timeout=10,
+        timeout=settings.slack_timeout,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=retries, interval_calculator=backoff),
             RetryAfterHandler(max_retry_count=retries, sleep=sleep),
@@ -198,6 +205,8 @@ class SlackGateway:
             )
         except SlackApiError as error:
             raise SendFailed(slack_error_code(error)) from error
+        except TimeoutError as silence:  # sent, unanswered: slack_sdk (rightly) does not retry it
+            raise SendCutOff() from silence
         return SentMessage(channel_id=response["channel"], ts=response["ts"])
 
     def post_lesson(self, post: LessonPost) -> SentMessage:

@@ -45,17 +45,18 @@ def _unusable(url: str, problem: str) -> DatabaseUnusable:
     )
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the settings each backend needs for several threads writing at once."""
+def make_engine(url: str, *, busy_timeout: float = 30.0, **kwargs: Any) -> Engine:
+    """An engine with the settings each backend needs for several threads writing at once.
+    `busy_timeout`: seconds an SQLite write waits for another writer's lock (DATABASE_BUSY_TIMEOUT)."""
     try:
-        return _engine(url, **kwargs)
+        return _engine(url, busy_timeout, **kwargs)
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as wrong:
         raise _unusable(url, str(wrong).splitlines()[0]) from None
 
 
-def _engine(url: str, **kwargs: Any) -> Engine:
+def _engine(url: str, busy_timeout: float, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        connect_args = {"timeout": 30, "check_same_thread": False}
+        connect_args = {"timeout": busy_timeout, "check_same_thread": False}
         engine = create_engine(url, connect_args=connect_args, **kwargs)
 
         @event.listens_for(engine, "connect")

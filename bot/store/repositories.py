@@ -147,6 +147,15 @@ class Deliveries:
         )
         return int(getattr(done, "rowcount", 0) or 0)
 
+    def mark_unknown(self, delivery_id: int) -> None:
+        """A send that Slack did not answer in time: it may have reached the member (see
+        resolve_stale)."""
+        self._session.execute(
+            update(tables.Delivery)
+            .where(tables.Delivery.id == delivery_id)
+            .values(status="unknown")
+        )
+
     def mark_missed(self, delivery_id: int) -> None:
         """A slot found too late (past GRACE): recorded, never sent."""
         self._session.execute(

@@ -7,15 +7,36 @@ use case that fails half-way leaves nothing half-written.
 
 from __future__ import annotations
 
+import sqlite3
 from types import TracebackType
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.members import Members, Workspaces
 from bot.store.repositories import Cards, Deliveries, Responses
 from bot.store.weekly import StrategyAnswers, TeamPosts
+
+# How long /healthz waits for SQLite's write lock: a probe answers in a moment, whatever
+# DATABASE_BUSY_TIMEOUT the requests themselves wait.
+HEALTH_WAIT_MS = 1000
+
+
+class DatabaseBusy(Exception):
+    """Another connection held a lock past the busy timeout: the unit of work stored nothing."""
+
+
+def _is_busy(error: BaseException | None) -> bool:
+    """SQLite's "database is locked" (SQLITE_BUSY, SQLITE_LOCKED), or PostgreSQL's
+    lock_not_available, as opposed to a database that is gone or broken."""
+    if not isinstance(error, OperationalError):
+        return False
+    original = error.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return getattr(original, "sqlstate", None) == "55P03"
 
 
 class UnitOfWork:
@@ -49,6 +70,8 @@ class UnitOfWork:
     ) -> None:
         self.session.rollback()  # after a commit there is nothing left to roll back
         self.session.close()
+        if _is_busy(error):  # rolled back: the caller can say so in as many words
+            raise DatabaseBusy() from error
 
     def commit(self) -> None:
         self.session.commit()
@@ -64,14 +87,27 @@ class Database:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
 
-    def answers(self) -> bool:
-        """One round trip: can a request's unit of work reach the database right now?"""
+    def problem(self) -> str | None:
+        """What keeps a request's unit of work from the database right now, in a few words ("does
+        not answer", "is locked"), or None: one round trip, waiting HEALTH_WAIT_MS at most for a
+        lock."""
         try:
             with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            return False
-        return True
+                if connection.dialect.name != "sqlite":
+                    connection.execute(text("SELECT 1"))
+                    return None
+                # WAL lets reads past a writer, so only taking the write lock (and giving it back
+                # at once) shows whether a request's writes would wait.
+                usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {HEALTH_WAIT_MS}")
+                try:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    connection.exec_driver_sql("ROLLBACK")
+                finally:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual or 0)}")
+        except SQLAlchemyError as failed:
+            return "is locked" if _is_busy(failed) else "does not answer"
+        return None
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -97,3 +97,46 @@ def test_response_url_posts_wait_too(workspace: Workspace, clock: FakeClock) -> 
         assert slack.ephemerals(ANNA) == []
     assert done.wait(10)
     assert [e.text for e in slack.ephemerals(ANNA)] == ["later"]
+
+
+def test_a_slowdown_stalls_only_the_next_calls_of_its_method(
+    workspace: Workspace, clock: FakeClock
+) -> None:
+    with LocalSlack(workspace, clock=clock) as slack:
+        slack.slow_next("chat.postMessage", LONG)
+        client = _client(slack)
+        answered = threading.Event()
+
+        def slow_post() -> None:
+            client.chat_postMessage(channel=ANNA, text="slow")
+            answered.set()
+
+        threading.Thread(target=slow_post, daemon=True).start()
+        slack.wait_until_delayed(count=1)
+
+        # Another method, and the same method's next call (the slowdown was for one), go through.
+        assert client.auth_test()["ok"]
+        assert client.chat_postMessage(channel=ANNA, text="fast")["ok"]
+        assert not answered.is_set()
+        assert [m.text for m in slack.dm_messages(ANNA)] == ["fast"]
+    assert answered.wait(10)  # stopping ended the stall; the call was then answered
+    assert [m.text for m in slack.dm_messages(ANNA)] == ["fast", "slow"]
+
+
+def test_a_call_stalled_past_the_clients_timeout_still_takes_effect(
+    workspace: Workspace, clock: FakeClock
+) -> None:
+    """As with Slack: the client gives up, the message may be posted all the same."""
+    with LocalSlack(workspace, clock=clock) as slack:
+        slack.slow_next("chat.postMessage", LONG)
+        impatient = WebClient(token=slack.bot_token, base_url=slack.api_url, timeout=0.1)
+        with pytest.raises(TimeoutError):
+            impatient.chat_postMessage(channel=ANNA, text="stalled")
+        assert slack.dm_messages(ANNA) == []
+    assert slack.wait_for(lambda: slack.dm_messages(ANNA))[0].text == "stalled"
+
+
+@pytest.mark.parametrize(("seconds", "times"), [(0.0, 1), (-1.0, 1), (float("nan"), 1), (1.0, 0)])
+def test_a_slowdown_needs_a_wait_and_a_count(slack: LocalSlack, seconds: float, times: int) -> None:
+    with pytest.raises(ValueError):
+        slack.slow_next("chat.postMessage", seconds, times=times)

@@ -14,7 +14,14 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
-from bot.delivery.outbox import DigestPost, LessonPost, QuestionPost, SendFailed, SentMessage
+from bot.delivery.outbox import (
+    DigestPost,
+    LessonPost,
+    QuestionPost,
+    SendCutOff,
+    SendFailed,
+    SentMessage,
+)
 from bot.learning.model import MemberProfile
 from bot.library import LibraryHolder
 from bot.localslack import FakeClock
@@ -42,6 +49,7 @@ class PeopleAndDMs:
     posts: list[LessonPost] = field(default_factory=list)
     profile_reads: list[str] = field(default_factory=list)
     refuse_with: str | None = None  # a Slack error code every post fails with
+    silent: bool = False  # Slack does not answer a post in time (it may have landed, or not)
     channel: list[str] = field(default_factory=lambda: ["U0CHLOE001", "U0DIMI0001"])
     workspace: dict[str, MemberProfile] = field(default_factory=lambda: dict(PEOPLE))
 
@@ -67,6 +75,8 @@ class PeopleAndDMs:
     refuse_for: dict[str, str] = field(default_factory=dict)  # channel -> Slack error code
 
     def _sent(self, channel: str) -> SentMessage:
+        if self.silent:
+            raise SendCutOff()
         code = self.refuse_with or self.refuse_for.get(channel)
         if code:
             raise SendFailed(code)

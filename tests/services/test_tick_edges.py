@@ -193,6 +193,22 @@ def test_a_send_cut_off_after_its_claim_is_never_sent_again(deps: Deps, pair: Pe
         assert list(uow.deliveries.history(athens.id).seen) == ["alpha-1"]
 
 
+def test_a_lesson_slack_left_unanswered_is_unknown_at_once_and_never_sent_again(
+    deps: Deps, pair: PeopleAndDMs
+) -> None:
+    """Slack silent past the client's timeout: the lesson may have landed. It is resolved at once
+    (not left claimed for STALE_CLAIM), counted as sent, and not sent again by a later tick."""
+    _start(deps, pair, MONDAY)
+    pair.silent = True
+    report = run_tick(deps, pair, TEAM, MONDAY + timedelta(hours=8))  # Athens' 09:30 only
+    assert (report.sent["lesson"], report.failed) == (1, 0)
+    assert _lessons(deps) == [(ATHENS, date(2027, 3, 22), "unknown")]
+    pair.silent = False
+    for hour in range(9, 16):
+        run_tick(deps, pair, TEAM, MONDAY + timedelta(hours=hour))
+    assert [post.channel for post in pair.posts] == [NEW_YORK]
+
+
 def test_why_names_the_public_holiday_that_moved_the_next_lesson(
     deps: Deps, pair: PeopleAndDMs
 ) -> None:

@@ -337,3 +337,32 @@ def _all_deliveries(bot: Bot) -> list[tuple[str, str]]:
             (row.lesson_id, row.status)
             for row in session.scalars(select(tables.Delivery).order_by(tables.Delivery.id))
         ]
+
+
+def test_a_lesson_slack_stalls_on_past_the_timeout_is_counted_once_and_the_member_told(
+    slack: LocalSlack, database_url: str
+) -> None:
+    """Slack silent past the client's timeout: the lesson may or may not have been posted. It is
+    recorded as "unknown" at once (counted as sent, never sent again, not left claimed), and the
+    member is told just that, not "sent" and not "nothing was sent"."""
+    running = start_bot(slack, database_url, slack_timeout=1)
+    try:
+        member = running.user("member")
+        slack.slow_next("chat.postMessage", 60)  # far past the timeout; ended when Slack stops
+
+        notice = running.ask(member, "now")
+
+        ((stalled, status),) = _all_deliveries(running)
+        title = running.deps.library.current.lessons[stalled].localized("en").title
+        assert notice.text == (
+            f":grey_question: Slack did not answer in time, so I can't tell whether your lesson "
+            f"*{title}* reached your DMs. It will not be sent twice: if it is not there, ask for "
+            "another with `/learn now`."
+        )
+        assert status == "unknown"
+        assert len(slack.calls_to("chat.postMessage")) == 0  # a stalled post is not retried
+        again = lesson_for(running, member)
+        assert [s for _id, s in _all_deliveries(running)] == ["unknown", "sent"]
+        assert again.blocks[0]["text"]["text"] != title
+    finally:
+        running.close()

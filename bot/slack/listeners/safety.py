@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 
 from bot.i18n import translator
+from bot.services.deps import DatabaseBusy
 from bot.services.home import language_of_caller
 from bot.slack.context import caller_of, deps_of
 
@@ -33,15 +34,23 @@ def apologise_on_error(work: Callable[..., None]) -> Callable[..., None]:
     def guarded(respond: Respond, context: BoltContext, **kwargs: Any) -> None:
         try:
             work(respond=respond, context=context, **kwargs)
+        except DatabaseBusy:
+            log.warning("listener %s gave up: the database stayed locked", work.__name__)
+            _tell(respond, context, "error.database_busy")
         except Exception:
             log.exception("listener %s failed", work.__name__)
-            try:
-                sorry = translator(caller_language(context))("error.apology")
-                respond(text=sorry, response_type="ephemeral", replace_original=False)
-            except Exception:
-                log.exception("could not tell the user about the failure")
+            _tell(respond, context, "error.apology")
 
     return guarded
+
+
+def _tell(respond: Respond, context: BoltContext, key: str) -> None:
+    """Say what became of the work (nothing of it was stored), as a short ephemeral."""
+    try:
+        sorry = translator(caller_language(context))(key)
+        respond(text=sorry, response_type="ephemeral", replace_original=False)
+    except Exception:
+        log.exception("could not tell the user about the failure")
 
 
 def apologise_quietly(work: Callable[..., None]) -> Callable[..., None]:

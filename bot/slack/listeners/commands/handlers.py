@@ -35,6 +35,9 @@ def lesson_now(request: Request, args: tuple[str, ...]) -> SlackMessage:
         return notice(t("now.empty_library"))
     if outcome.status == "failed":
         return notice(t("now.failed", error=outcome.error))
+    if outcome.status == "unknown":
+        assert outcome.lesson is not None
+        return notice(t("now.unknown", title=outcome.lesson.title, command=request.command))
     if outcome.status == "too_many":
         assert outcome.again_at is not None
         return notice(t("now.too_many", when=t.when(outcome.again_at, outcome.tz)))
