@@ -54,7 +54,7 @@ def local_settings(
 class LocalBot:
     slack: LocalSlack
     deps: Deps
-    # What takes Slack's requests: the HTTP server, or in Socket Mode the connected handler.
+    # The HTTP server that takes Slack's requests; None in Socket Mode, where `socket_mode` does.
     server: WebServer | None
     driver: SlackDriver
     queues: Queues
