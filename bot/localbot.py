@@ -1,12 +1,14 @@
-"""Nudge served over HTTP against the built-in local Slack: what the demo, the console and the
-tests start, so that all three run the bot exactly the same way.
+"""Nudge served against the built-in local Slack: what the demo, the console and the tests start,
+so that all three run the bot exactly the same way.
 
-Every request is signed and sent over HTTP as Slack sends it; the bot's real WebClient calls the
-local Slack through SLACK_API_URL.
+Every request is signed and sent over HTTP as Slack sends it, or, when SLACK_APP_TOKEN is set, sent
+over Socket Mode by the bot's real Socket Mode handler as `python -m bot run` connects it; the bot's
+real WebClient calls the local Slack through SLACK_API_URL.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,8 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
 from bot.localslack import LocalSlack, SlackDriver
+from bot.localslack.socketdriver import SocketModeDriver
 from bot.runtime import build_deps
+from bot.serve import open_socket_url, socket_mode_handler
 from bot.services.deps import Deps, utc_now
 from bot.settings import Settings
 from bot.slack.app import build_app, health_of, make_queues
@@ -48,11 +54,13 @@ def local_settings(
 class LocalBot:
     slack: LocalSlack
     deps: Deps
-    server: WebServer
+    # The HTTP server that takes Slack's requests; None in Socket Mode, where `socket_mode` does.
+    server: WebServer | None
     driver: SlackDriver
     queues: Queues
     # How long the Slack client would have waited before each retry, when started with `record_waits`.
     waits: list[float] = field(default_factory=list)
+    socket_mode: SocketModeHandler | None = None
 
     def settle(self, timeout: float = 15.0) -> None:
         """Wait (bounded) until the work behind every acknowledged request has finished."""
@@ -62,10 +70,25 @@ class LocalBot:
 
     def close(self) -> None:
         """Stop the bot (the local Slack is its owner's to stop)."""
-        self.server.stop()
+        if self.server is not None:
+            self.server.stop()
+        if self.socket_mode is not None:
+            self._close_socket_mode(self.socket_mode)
         self.queues.work.shutdown()
         self.queues.notices.shutdown()
         self.deps.db.dispose()
+
+    def _close_socket_mode(self, handler: SocketModeHandler) -> None:
+        """Close the handler without sitting out its client's waits: close() joins a receive loop
+        that looks up from its socket only when a frame arrives (else every 3 s), and a message
+        loop that looks up from its queue only when a message arrives (else every second). A
+        ping from Slack wakes the first, and None, which the client skips, the second."""
+        closing = threading.Thread(target=handler.close, name="nudge-socket-mode-close")
+        closing.start()
+        while closing.is_alive():
+            self.slack.socket_mode.ping()
+            handler.client.message_queue.put(None)
+            closing.join(timeout=0.05)
 
     def learners(self) -> list[str]:
         ws = self.slack.workspace
@@ -83,13 +106,20 @@ def start_local_bot(
     clock: Callable[[], datetime] = utc_now,
     record_waits: bool = False,
 ) -> LocalBot:
-    """`record_waits` replaces the Slack client's sleeping before a retry with a note of how long
+    """Socket Mode when `settings` has SLACK_APP_TOKEN, as `python -m bot run` chooses, else HTTP.
+    `record_waits` replaces the Slack client's sleeping before a retry with a note of how long
     it would have slept, so that a test of a 429 neither waits nor loses the fact."""
+    socket_url = open_socket_url(settings) if settings.slack_app_token else None
     deps = build_deps(settings, clock=clock)
     queues = make_queues(settings)
     waits: list[float] = []
     sleep: Sleep = waits.append if record_waits else time.sleep
     app = build_app(deps, queues, sleep=sleep)
+    if socket_url is not None:
+        handler = socket_mode_handler(app, settings, socket_url)
+        handler.connect()  # type: ignore[no-untyped-call]
+        over_socket = SocketModeDriver(slack)
+        return LocalBot(slack, deps, None, over_socket, queues, waits, socket_mode=handler)
     health = health_of(deps, queues)
     server = WebServer(app, host="127.0.0.1", port=0, health=health).start()
     driver = SlackDriver(server.events_url, settings.slack_signing_secret, slack)

@@ -6,15 +6,19 @@ import logging
 import re
 import signal
 import threading
+from collections.abc import Callable
 from http.client import HTTPException
 from urllib.error import URLError
 
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.web import SlackResponse
 
 from bot.runtime import build_deps
 from bot.settings import SLACK_API_URL_DEFAULT, ConfigError, Settings
@@ -76,13 +80,45 @@ class SlackWatch:
             self._answered.set()
 
 
+# Where each token Slack may refuse comes from, said in the one line that start-up prints.
+_TOKEN_SOURCES = {
+    "slack_bot_token": "the Bot User OAuth Token (xoxb-...) on the OAuth & Permissions page of the "
+    "app installed in your workspace",
+    "slack_app_token": "an App-Level Token (xapp-...) with the connections:write scope, from the "
+    "Basic Information page of the same app",
+}
+
+
 def check_slack(settings: Settings) -> None:
     """Call auth.test once before anything is opened or built, so that an unreachable Slack or a
     refused token ends start-up with one line. Bolt's App makes the same call in its constructor
     and lets a connection error through as a 100-line traceback."""
+    _ask_slack(settings, "auth.test", "slack_bot_token")
+
+
+def open_socket_url(settings: Settings) -> str:
+    """A Socket Mode WebSocket URL from apps.connections.open with SLACK_APP_TOKEN, asked before
+    anything is built so that a refused token ends start-up with one line. slack_sdk's Socket
+    Mode client would log Slack's whole answer at ERROR and raise it through a traceback."""
+    return str(_ask_slack(settings, "apps.connections.open", "slack_app_token")["url"])
+
+
+def socket_mode_handler(app: App, settings: Settings, url: str) -> SocketModeHandler:
+    """Bolt's Socket Mode handler for ``app``, to connect to ``url`` (see :func:`open_socket_url`)
+    with connect(). It reconnects by itself whenever Slack asks it to or the connection drops;
+    close() stops it."""
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    # The client calls apps.connections.open itself only when it has no URL: it uses the one the
+    # start-up check obtained, whose ticket would otherwise go unused.
+    handler.client.wss_uri = url
+    return handler
+
+
+def _ask_slack(settings: Settings, method: str, setting: str) -> SlackResponse:
+    """Call ``method`` with the token in ``setting``; any failure is one ConfigError line."""
     url = settings.slack_api_url
     client = WebClient(
-        token=settings.slack_bot_token,
+        token=getattr(settings, setting),
         base_url=url,
         timeout=settings.slack_timeout,
         # The app's own client retries as often, so a blip at start-up is not fatal here either.
@@ -93,20 +129,19 @@ def check_slack(settings: Settings) -> None:
         logger=_QUIET,
     )
     try:
-        client.auth_test()
+        return client.api_call(method)
     except SlackApiError as answered:
         status = answered.response.status_code
         code = answered.response.get("error")
         slack_code = code if isinstance(code, str) and _SLACK_ERROR_CODE.fullmatch(code) else ""
         if status == 200 and slack_code:
             raise ConfigError(
-                f"Slack at {url} refused SLACK_BOT_TOKEN ({slack_code}): check that it is the Bot "
-                "User OAuth Token (xoxb-...) on the OAuth & Permissions page of the app installed "
-                "in your workspace."
+                f"Slack at {url} refused {setting.upper()} ({slack_code}): check that it is "
+                f"{_TOKEN_SOURCES[setting]}."
             ) from None
         detail = f" ({slack_code})" if slack_code else ", not a Slack API reply"
         raise ConfigError(
-            f"{url} answered auth.test with HTTP {status}{detail}: check SLACK_API_URL (Slack's is "
+            f"{url} answered {method} with HTTP {status}{detail}: check SLACK_API_URL (Slack's is "
             f"{SLACK_API_URL_DEFAULT}), or try again later if Slack is having trouble."
         ) from None
     except ValueError:
@@ -140,20 +175,23 @@ def web(settings: Settings) -> int:
     health = health_of(deps, queues, also=watch.health)
     server = WebServer(app, port=settings.port, health=health)
     log.info("Nudge is listening on port %s (POST /slack/events, GET /healthz)", server.port)
-    serve_until_told_to_stop(server, queues)
+    until_told_to_stop(server.start, server.stop, queues)
     return 0
 
 
-def serve_until_told_to_stop(server: WebServer, queues: Queues) -> None:
-    """Serve until SIGTERM (a deploy, a scale-down) or Ctrl-C, then stop taking requests, finish
-    those in flight and the work they queued, and return: nothing acknowledged is dropped."""
+def until_told_to_stop(
+    start: Callable[[], object], stop_taking: Callable[[], object], queues: Queues
+) -> None:
+    """Start taking requests and take them until SIGTERM (a deploy, a scale-down) or Ctrl-C; then
+    stop taking them, finish those in flight and the work they queued, and return: nothing
+    acknowledged is dropped."""
     told = threading.Event()
     for sign in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sign, lambda _sign, _frame: told.set())
-    server.start()
+    start()
     told.wait()
     log.info("stopping: finishing the requests in flight and the work they queued")
-    server.stop()
+    stop_taking()
     queues.work.shutdown()
     queues.notices.shutdown()
     log.info("stopped")
@@ -164,19 +202,19 @@ def run(settings: Settings) -> int:
     SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings.require("slack_bot_token", "slack_signing_secret")
     check_slack(settings)
+    socket_url = open_socket_url(settings) if settings.slack_app_token else None
     deps = build_deps(settings)
     queues = make_queues(settings)
     app = build_app(deps, queues)
     from bot.clock import start_beside
 
     start_beside(deps)
-    if not settings.slack_app_token:
+    if socket_url is None:
         server = WebServer(app, port=settings.port, health=health_of(deps, queues))
         log.info("Nudge and its clock are listening on port %s", server.port)
-        serve_until_told_to_stop(server, queues)
+        until_told_to_stop(server.start, server.stop, queues)
         return 0
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     log.info("Nudge is connecting to Slack over Socket Mode, with the clock beside it")
-    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    handler = socket_mode_handler(app, settings, socket_url)
+    until_told_to_stop(handler.connect, handler.close, queues)
     return 0

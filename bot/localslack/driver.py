@@ -21,8 +21,9 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.localslack import blockkit
-from bot.localslack.records import Ephemeral, Message, View
+from bot.localslack.records import EnvelopeType, Ephemeral, Message, View
 from bot.localslack.server import LocalSlack
+from bot.localslack.viewstate import has_option, options, state_values
 
 VERIFICATION_TOKEN = "localslack-verification-token"  # deprecated by Slack, still sent
 
@@ -112,8 +113,7 @@ class SlackDriver:
             "response_url": self.slack.new_response_url(channel_id, user_id),
             "trigger_id": self.slack.new_trigger_id(user_id),
         }
-        body = urlencode(fields).encode()
-        response = self._post(body, "application/x-www-form-urlencoded", fields)
+        response = self._deliver("slash_commands", fields)
         if response.status == 200:
             self.slack.show_command_ack(channel_id, user_id, response.body)
         return response
@@ -173,7 +173,7 @@ class SlackDriver:
             payload["response_url"] = self.slack.new_response_url(
                 target.channel, user_id, message_ts=target.ts, ephemeral=is_ephemeral
             )
-        return self._post_payload(payload)
+        return self._deliver("interactive", payload)
 
     def submit_view(
         self, user_id: str, view: View, values: Mapping[str, Mapping[str, Any]]
@@ -183,13 +183,13 @@ class SlackDriver:
         After the bot's acknowledgement the local Slack's modal stack changes as Slack's would
         (closed, updated, pushed, cleared or kept open on ``errors``).
         """
-        state = _state_values(view.blocks, values)
+        state = state_values(view.blocks, values)
         view_data = view.to_slack()
         view_data["state"] = {"values": state}
         payload = self._base_interaction("view_submission", user_id)
         payload["view"] = view_data
         payload["response_urls"] = []
-        response = self._post_payload(payload)
+        response = self._deliver("interactive", payload)
         if response.status == 200:
             try:
                 ack = response.json()
@@ -227,11 +227,8 @@ class SlackDriver:
             ],
             "is_ext_shared_channel": False,
         }
-        headers = {}
-        if retry_num is not None:
-            headers["X-Slack-Retry-Num"] = str(retry_num)
-            headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
-        return self._post(json.dumps(payload).encode(), "application/json", payload, headers)
+        retry = None if retry_num is None else (retry_num, retry_reason or "http_timeout")
+        return self._deliver("events_api", payload, retry=retry)
 
     def url_verification(self, challenge: str) -> DriverResponse:
         payload = {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
@@ -285,7 +282,7 @@ class SlackDriver:
         ]
         if value is not None and action_id is None:
             candidates = [(b, e) for b, e in candidates if e.get("type") == "button"] or [
-                (b, e) for b, e in candidates if _has_option(e, value)
+                (b, e) for b, e in candidates if has_option(e, value)
             ]
         if not candidates:
             found = [
@@ -298,14 +295,31 @@ class SlackDriver:
 
     @staticmethod
     def _option(element: dict[str, Any], value: str | None) -> dict[str, Any] | None:
-        for option in _options(element):
+        for option in options(element):
             if value is None or option.get("value") == value:
                 return option
         raise LookupError(f"no option {value!r} in {element.get('action_id')!r}")
 
-    def _post_payload(self, payload: dict[str, Any]) -> DriverResponse:
-        body = urlencode({"payload": json.dumps(payload)}).encode()
-        return self._post(body, "application/x-www-form-urlencoded", payload)
+    def _deliver(
+        self,
+        kind: EnvelopeType,
+        payload: dict[str, Any],
+        *,
+        retry: tuple[int, str] | None = None,
+    ) -> DriverResponse:
+        """Hand the app one request of ``kind``: here over HTTP, encoded as Slack posts that kind
+        and signed; :class:`~bot.localslack.socketdriver.SocketModeDriver` sends it in an envelope
+        instead. ``retry``: the Events API's retry number and reason."""
+        if kind == "events_api":
+            body, content_type = json.dumps(payload).encode(), "application/json"
+        else:
+            fields = payload if kind == "slash_commands" else {"payload": json.dumps(payload)}
+            body, content_type = urlencode(fields).encode(), "application/x-www-form-urlencoded"
+        headers = {}
+        if retry is not None:
+            headers["X-Slack-Retry-Num"] = str(retry[0])
+            headers["X-Slack-Retry-Reason"] = retry[1]
+        return self._post(body, content_type, payload, headers)
 
     def _post(
         self,
@@ -337,60 +351,3 @@ class SlackDriver:
             elapsed=time.perf_counter() - started,
             payload=payload,
         )
-
-
-def _options(element: dict[str, Any]) -> list[dict[str, Any]]:
-    options = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        options.extend(group.get("options") or [])
-    return options
-
-
-def _has_option(element: dict[str, Any], value: str) -> bool:
-    return any(o.get("value") == value for o in _options(element))
-
-
-def _state_values(
-    blocks: list[dict[str, Any]], values: Mapping[str, Mapping[str, Any]]
-) -> dict[str, dict[str, Any]]:
-    """``view.state.values`` shaped per element type, as Slack sends them on submission."""
-    state: dict[str, dict[str, Any]] = {}
-    for block, element in blockkit.iter_elements(blocks):
-        block_id, action_id = block.get("block_id", ""), element.get("action_id", "")
-        given = values.get(block_id, {})
-        if block.get("type") != "input" and action_id not in given:
-            continue
-        state.setdefault(block_id, {})[action_id] = _element_state(element, given.get(action_id))
-    for block_id, by_action in values.items():  # values for blocks the view lacks: pass through
-        for action_id, raw in by_action.items():
-            state.setdefault(block_id, {}).setdefault(
-                action_id,
-                raw if isinstance(raw, dict) else {"type": "plain_text_input", "value": raw},
-            )
-    return state
-
-
-def _element_state(element: dict[str, Any], raw: Any) -> dict[str, Any]:
-    kind = element.get("type")
-    if isinstance(raw, dict) and "type" in raw:
-        return raw
-    if kind in ("static_select", "radio_buttons", "external_select"):
-        option = next((o for o in _options(element) if o.get("value") == raw), None)
-        if raw is not None and option is None and kind != "external_select":
-            raise LookupError(f"no option {raw!r} in {element.get('action_id')!r}")
-        return {"type": kind, "selected_option": option}
-    if kind in ("multi_static_select", "checkboxes"):
-        chosen = [o for o in _options(element) if o.get("value") in (raw or [])]
-        return {"type": kind, "selected_options": chosen}
-    if kind in ("users_select", "conversations_select", "channels_select"):
-        key = {
-            "users_select": "selected_user",
-            "conversations_select": "selected_conversation",
-            "channels_select": "selected_channel",
-        }[kind]
-        return {"type": kind, key: raw}
-    if kind == "datepicker":
-        return {"type": kind, "selected_date": raw}
-    if kind == "timepicker":
-        return {"type": kind, "selected_time": raw}
-    return {"type": kind, "value": raw}

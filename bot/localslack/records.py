@@ -7,7 +7,7 @@ through the HTTP API.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -154,3 +154,45 @@ class UploadedFile:
     initial_comment: str | None = None
     thread_ts: str | None = None
     completed: bool = False
+
+
+#: What a Socket Mode envelope carries: a slash command, an interaction, an Events API event.
+EnvelopeType = Literal["slash_commands", "interactive", "events_api"]
+
+
+@dataclass
+class Envelope:
+    """One Socket Mode delivery: what the local Slack sent the app, and the app's acknowledgement.
+
+    Times are the local Slack's clock. Slack reads an acknowledgement's ``payload`` only when the envelope
+    ``accepts_response_payload``."""
+
+    id: str
+    type: EnvelopeType
+    payload: dict[str, Any]
+    accepts_response_payload: bool
+    queued_at: float
+    retry_attempt: int | None = None
+    retry_reason: str | None = None
+    sent_at: float | None = None
+    ack: dict[str, Any] | None = None
+    acked_at: float | None = None
+
+    @property
+    def response_payload(self) -> dict[str, Any] | None:
+        """What Slack does something with: the ack's payload, when this envelope accepts one."""
+        payload = (self.ack or {}).get("payload")
+        return payload if self.accepts_response_payload and isinstance(payload, dict) else None
+
+    def to_slack(self) -> dict[str, Any]:
+        """The envelope as Slack sends it over the WebSocket."""
+        data: dict[str, Any] = {
+            "envelope_id": self.id,
+            "payload": self.payload,
+            "type": self.type,
+            "accepts_response_payload": self.accepts_response_payload,
+        }
+        if self.retry_attempt is not None:
+            data["retry_attempt"] = self.retry_attempt
+            data["retry_reason"] = self.retry_reason or ""
+        return data

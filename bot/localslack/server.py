@@ -8,7 +8,7 @@ clock and refuses Block Kit that Slack refuses, so that a test fails where Slack
 
 This class is the test-facing front: it starts the transport and reads and steers the state.
 The HTTP side is in :mod:`transport`, the methods in :mod:`methods`, the limits in
-:mod:`ratelimit`.
+:mod:`ratelimit`, Socket Mode's WebSocket side in :mod:`socketmode`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from bot.localslack.controls import ForcedFailure, Hold, Slowdown
 from bot.localslack.methods import views
 from bot.localslack.ratelimit import RateLimiter
 from bot.localslack.records import ApiCall, Ephemeral, Message, UploadedFile, View
+from bot.localslack.socketmode import SocketModeServer
 from bot.localslack.state import SlackState, dm_channel_id
 from bot.localslack.transport import Transport
 from bot.localslack.workspace import User, Workspace
@@ -49,14 +50,21 @@ class LocalSlack:
         self.latency = latency
         self._limiter = RateLimiter(self._state, enabled=rate_limits, post_allowance=post_allowance)
         self._transport: Transport | None = None
+        self._socket_mode: SocketModeServer | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Self:
         self._transport = Transport(self._state, self._limiter)
-        self._state.url = self._transport.url
+        self._socket_mode = SocketModeServer(self._state)
+        with self._state.lock:
+            self._state.url = self._transport.url
+            self._state.socket_url = self._socket_mode.url
         return self
 
     def stop(self) -> None:
+        if self._socket_mode is not None:
+            self._socket_mode.close()
+            self._socket_mode = None
         if self._transport is not None:
             self._transport.close()
             self._transport = None
@@ -116,6 +124,13 @@ class LocalSlack:
         return self._transport.url
 
     @property
+    def socket_mode(self) -> SocketModeServer:
+        """Slack's Socket Mode side: envelopes to the app, its acks, dropped connections."""
+        if self._socket_mode is None:
+            raise RuntimeError("LocalSlack is not started; call .start() first")
+        return self._socket_mode
+
+    @property
     def api_url(self) -> str:
         """WebClient ``base_url``: it must end with a slash, as slack_sdk appends the method."""
         return f"{self.url}/api/"
@@ -123,6 +138,11 @@ class LocalSlack:
     @property
     def bot_token(self) -> str:
         return self.workspace.bot.token
+
+    @property
+    def app_token(self) -> str:
+        """The app-level token (xapp-...) that apps.connections.open takes."""
+        return self.workspace.bot.app_token
 
     @property
     def team_id(self) -> str:

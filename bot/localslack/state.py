@@ -17,7 +17,7 @@ from typing import Any, TypeVar, cast
 
 from bot.localslack.controls import ForcedFailure, Hold, Slowdown
 from bot.localslack.errors import SlackError
-from bot.localslack.records import ApiCall, Ephemeral, Message, UploadedFile, View
+from bot.localslack.records import ApiCall, Envelope, Ephemeral, Message, UploadedFile, View
 from bot.localslack.workspace import User, Workspace
 
 T = TypeVar("T")
@@ -69,6 +69,11 @@ class SlackState:
         self.triggers: dict[str, Trigger] = {}
         self.response_urls: dict[str, ResponseUrl] = {}
         self.opened_dms: set[str] = set()
+        #: Socket Mode: where its WebSocket server listens (ws://...), the tickets that
+        #: apps.connections.open issued and no connection used yet, and every envelope sent.
+        self.socket_url = ""
+        self.socket_tickets: set[str] = set()
+        self.envelopes: list[Envelope] = []
         self.holds: dict[str, Hold] = {}
         self.failures: dict[str, ForcedFailure] = {}
         self.slowdowns: dict[str, Slowdown] = {}

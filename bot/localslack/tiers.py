@@ -16,6 +16,7 @@ PER_MINUTE: Final[dict[str, int]] = {"t1": 1, "t2": 20, "t3": 50, "t4": 100}
 
 #: Tier of every method served. ``special`` methods have their own rules (see below).
 METHOD_TIERS: Final[dict[str, Tier]] = {
+    "apps.connections.open": "t3",
     "auth.test": "special",  # documented as special; in practice thousands per minute
     "chat.postMessage": "special",  # about one message per second per channel, bursts allowed
     "chat.postEphemeral": "t4",

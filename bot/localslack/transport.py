@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bot.localslack import interactions
 from bot.localslack.errors import SlackError
-from bot.localslack.methods import HANDLERS
+from bot.localslack.methods import APP_TOKEN_METHODS, HANDLERS
 from bot.localslack.methods.args import Args
 from bot.localslack.methods.files import receive_upload
 from bot.localslack.ratelimit import RateLimiter
@@ -98,8 +98,9 @@ class Transport:
                 return self._reply(method, args, 200, unknown)
             if not token:
                 return self._reply(method, args, 200, {"ok": False, "error": "not_authed"})
-            if token != state.workspace.bot.token:
-                return self._reply(method, args, 200, {"ok": False, "error": "invalid_auth"})
+            wrong_token = _refused_token(state, method, token)
+            if wrong_token is not None:
+                return self._reply(method, args, 200, {"ok": False, "error": wrong_token})
             failure = state.take_failure(method)
             if failure is not None:
                 limited = failure.status == 429
@@ -160,6 +161,17 @@ def _merge_args(query: str, body: bytes, content_type: str) -> Args | None:
         form = parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True)
         args.update({k: v[0] for k, v in form.items()})
     return args
+
+
+def _refused_token(state: SlackState, method: str, token: str) -> str | None:
+    """Slack's error for a token this method does not take: one it never issued (invalid_auth),
+    or the wrong kind, a bot token for an app-level method or the reverse (not_allowed_token_type)."""
+    bot = state.workspace.bot
+    if token not in (bot.token, bot.app_token):
+        return "invalid_auth"
+    if (token == bot.app_token) != (method in APP_TOKEN_METHODS):
+        return "not_allowed_token_type"
+    return None
 
 
 def _token(authorization: str, args: Args) -> str | None:

@@ -38,6 +38,8 @@ class Bot(_Strict):
     name: str
     token: str = Field(pattern=r"^xoxb-")
     app_id: str = Field(default="A0NUDGE001", pattern=r"^A[A-Z0-9]+$")
+    # The app-level token that opens Socket Mode connections (apps.connections.open) and nothing else.
+    app_token: str = Field(default="xapp-1-A0NUDGE001-localslack", pattern=r"^xapp-")
     real_name: str = "Nudge"
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from bot.localslack.methods import auth, chat, conversations, files, users, views
+from bot.localslack.methods import apps, auth, chat, conversations, files, users, views
 from bot.localslack.methods.args import Args
 from bot.localslack.state import SlackState
 
 Handler = Callable[[SlackState, Args], dict[str, Any]]
 
 HANDLERS: Final[Mapping[str, Handler]] = {
+    "apps.connections.open": apps.connections_open,
     "auth.test": auth.test,
     "chat.postEphemeral": chat.post_ephemeral,
     "chat.postMessage": chat.post_message,
@@ -33,3 +34,7 @@ HANDLERS: Final[Mapping[str, Handler]] = {
     "views.push": views.push,
     "views.update": views.update,
 }
+
+#: The methods an app-level token calls, and the only ones it may: every other method wants the
+#: bot token, and each kind of token is refused elsewhere with not_allowed_token_type.
+APP_TOKEN_METHODS: Final[frozenset[str]] = frozenset({"apps.connections.open"})
