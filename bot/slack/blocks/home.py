@@ -16,6 +16,7 @@ from slack_sdk.models.views import View
 
 from bot.i18n import Translator
 from bot.learning.progress import Progress
+from bot.library import escape_mrkdwn
 
 
 def _bar(answered: int, delivered: int) -> str:
@@ -39,7 +40,7 @@ def home_view(t: Translator, progress: Progress, command: str, tz: str) -> dict[
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{totals}\n{last}")))
         blocks.append(DividerBlock())
         lines = [
-            f"{_bar(s.engagement.answered, s.engagement.delivered)}  *{s.name}*: "
+            f"{_bar(s.engagement.answered, s.engagement.delivered)}  *{escape_mrkdwn(s.name)}*: "
             + t(
                 "home.skill_answered",
                 answered=s.engagement.answered,
