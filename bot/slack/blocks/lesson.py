@@ -94,7 +94,8 @@ def option_texts(blocks: list[dict[str, Any]]) -> list[str]:
     """The check's options as the member saw them, read back from the message's buttons."""
     for block in blocks:
         if block.get("block_id") == CHECK_BLOCK_ID:
-            return [element["text"]["text"] for element in block.get("elements", [])]
+            texts = (element.get("text") for element in block.get("elements") or [])
+            return [text["text"] if isinstance(text, dict) else str(text) for text in texts]
     return []
 
 
