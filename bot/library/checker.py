@@ -16,12 +16,13 @@ from bot.library.assembly import attach_translations
 from bot.library.lesson_files import LessonFile, read_lesson_file
 from bot.library.locales import KNOWN_LOCALES, ORIGINAL_LOCALE
 from bot.library.models import Library, Skill, SkillText
+from bot.library.mrkdwn import escape_mrkdwn
 from bot.library.problems import CheckReport, ProblemSink, plural
 from bot.library.question_files import QuestionEntry, read_question_file
-from bot.library.schema import SkillsFile
+from bot.library.schema import SkillFile, SkillsFile
 from bot.library.sourcefile import ContentRoot, FileFault, Kind, read_text, unreadable
-from bot.library.validation import StatedIds, valid_id, validate
-from bot.library.yamllines import YamlFault, parse_yaml
+from bot.library.validation import Report, StatedIds, describe, valid_id, validate
+from bot.library.yamllines import LinedYaml, YamlFault, parse_yaml
 
 
 @dataclass
@@ -115,6 +116,7 @@ def _read_skills(path: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink) 
         scan.skill_lines[skill_id] = line
     scan.skill_count = len(entries) if isinstance(entries, list) else 0
     parsed = validate(SkillsFile, lined, report)
+    _long_skill_names(lined, parsed.skills if parsed else [], report)
     for entry in parsed.skills if parsed else []:
         scan.skills.setdefault(
             entry.id,
@@ -129,6 +131,22 @@ def _read_skills(path: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink) 
             ),
         )
     return known
+
+
+def _long_skill_names(lined: LinedYaml, skills: list[SkillFile], report: Report) -> None:
+    """A skill name, in every language, must fit where Slack shows it (mrkdwn escapes count)."""
+    for index, entry in enumerate(skills):
+        names = [(("name",), entry.name)] + [
+            (("translations", code, "name"), text.name) for code, text in entry.translations.items()
+        ]
+        for loc, name in names:
+            where = ("skills", index, *loc)
+            if (shown := len(escape_mrkdwn(name))) > limits.SKILL_NAME_MAX:
+                report(
+                    lined.line_of(where),
+                    f"{describe(where)} is {shown} characters once rendered; Slack shows a skill "
+                    f"name in a header or a line of at most {limits.SKILL_NAME_MAX}",
+                )
 
 
 def _entries(directory: Path, root: ContentRoot, sink: ProblemSink) -> list[tuple[Path, Kind]]:

@@ -7,6 +7,9 @@ lesson that passes the checker can therefore never be refused by Slack.
 from __future__ import annotations
 
 TITLE_MAX = 150  # header block text
+# A skill name heads the lesson's context line and one line of the Home tab; a header's limit
+# keeps it a label wherever it is shown (the Home tab packs its lines into sections).
+SKILL_NAME_MAX = 150
 OPTION_MAX = 75  # button text
 OPTIONS_MIN = 2
 OPTIONS_MAX = 5

@@ -73,17 +73,17 @@ def mrkdwn_blocks(markdown: str) -> list[RenderedBlock]:
     return list(_cached_blocks(markdown))
 
 
-def pack_sections(blocks: Sequence[str], limit: int) -> list[str]:
-    """Consecutive blocks joined by a blank line into as few texts of at most ``limit``
-    characters as this greedy packing makes; a longer block stays alone.
+def pack_sections(blocks: Sequence[str], limit: int, separator: str = "\n\n") -> list[str]:
+    """Consecutive blocks joined by ``separator`` (a blank line) into as few texts of at most
+    ``limit`` characters as this greedy packing makes; a longer block stays alone.
 
     The lesson DM packs its body with this (bot/slack/blocks/lesson.py), so the checker counts
     the sections a body will take exactly.
     """
     packed: list[str] = []
     for block in blocks:
-        if packed and len(packed[-1]) + 2 + len(block) <= limit:
-            packed[-1] += "\n\n" + block
+        if packed and len(packed[-1]) + len(separator) + len(block) <= limit:
+            packed[-1] += separator + block
         else:
             packed.append(block)
     return [text for text in packed if text.strip()]

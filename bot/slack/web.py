@@ -16,6 +16,8 @@ from slack_sdk.signature import SignatureVerifier
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
+from bot.slack.payloads import well_formed
+
 EVENTS_PATH = "/slack/events"
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -32,6 +34,8 @@ class NudgeRequestHandler(SlackRequestHandler):
       "Known issues"). A form body with no `payload` field is read as the fields it has.
     - A request timestamp that is not a whole number is refused 401 here: Bolt would raise on it
       deep in the signature check and answer with an apology and a traceback in the log.
+    - A button press or modal submission whose fields are of the wrong type is refused 400
+      (`bot.slack.payloads`): Bolt and the listeners would fail on it with a traceback.
     """
 
     def __init__(self, app: App, path: str, signing_secret: str) -> None:
@@ -52,17 +56,22 @@ class NudgeRequestHandler(SlackRequestHandler):
             return BoltResponse(status=400, body='{"error":"invalid request"}')
         try:
             bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
-        except (ValueError, AttributeError, TypeError):  # a payload that is not a JSON object
+        # A payload that is not a JSON object; KeyError: Bolt's own debug line for a view with
+        # several `response_urls` reads a logger its fresh context does not have yet.
+        except (ValueError, AttributeError, TypeError, KeyError):
             return self._refuse(body, headers)
         if "payload" in body and not bolt_request.body and not body.lstrip().startswith("{"):
             fields = dict(parse_qsl(body, keep_blank_values=True))
             if "payload" not in fields:
                 bolt_request.body = fields
                 bolt_request.context = build_context(BoltContext({}), fields)
+        if not well_formed(bolt_request.body):
+            return self._refuse(body, headers)
         try:
             return self.app.dispatch(bolt_request)
-        except Exception:  # Bolt's own matching met a payload of the wrong shape
-            log.warning("refused a request Bolt could not read", exc_info=True)
+        except Exception as error:  # Bolt's own matching met a payload of another shape
+            # One line: a stranger's payload must not fill the log with tracebacks.
+            log.warning("refused a request Bolt could not read (%s)", type(error).__name__)
             return self._refuse(body, headers)
 
     def _refuse(self, body: str, headers: dict[str, Any]) -> BoltResponse:

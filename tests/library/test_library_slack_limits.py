@@ -8,6 +8,7 @@ always be sent and answered.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import given
@@ -116,3 +117,56 @@ def test_the_longest_check_question_fits_its_section_in_every_language(
             "with its label, so it may be at most 2900",
         )
     ]
+
+
+SKILL_NAME = "    name: Strategy and planning\n"  # line 3 of skills.yaml
+GREEK_NAME = "      el: {name: Στρατηγική, description: Σύνδεση με τους στόχους.}\n"  # line 6
+
+
+def test_a_skill_name_too_long_for_where_it_is_shown_is_an_error(content: ContentDir) -> None:
+    longest = "&" * (limits.SKILL_NAME_MAX // len("&amp;"))  # each '&' is shown as '&amp;'
+    skills = (content.path / "skills.yaml").read_text("utf-8")
+    content.write("skills.yaml", skills.replace(SKILL_NAME, f"    name: '{longest}'\n"))
+    assert content.check()[0] == 0
+
+    too_long = "n" * (limits.SKILL_NAME_MAX + 1)
+    content.write(
+        "skills.yaml",
+        skills.replace(SKILL_NAME, f"    name: '{longest}&'\n").replace(
+            GREEK_NAME, f"      el: {{name: {too_long}, description: Σύνδεση.}}\n"
+        ),
+    )
+    code, lines = content.check()
+    assert code == 1
+    assert lines[:-1] == [
+        content.at(
+            "skills.yaml",
+            3,
+            "'name' of skill 1 in 'skills' is 155 characters once rendered; Slack shows a "
+            "skill name in a header or a line of at most 150",
+        ),
+        content.at(
+            "skills.yaml",
+            6,
+            "'translations.el.name' of skill 1 in 'skills' is 151 characters once rendered; "
+            "Slack shows a skill name in a header or a line of at most 150",
+        ),
+    ]
+
+
+def test_the_home_tab_fits_slack_with_many_long_skill_names_and_long_histories() -> None:
+    from bot.learning.model import SkillEngagement
+    from bot.learning.progress import Progress, SkillProgress
+    from bot.localslack.blockkit import check_view
+    from bot.slack.blocks.home import home_view
+
+    skills = tuple(
+        SkillProgress(f"{n}".ljust(limits.SKILL_NAME_MAX, "<"), SkillEngagement(f"s{n}", 900, 400))
+        for n in range(60)
+    )
+    progress = Progress(54_000, 24_000, 20_000, skills, datetime(2026, 1, 5, tzinfo=UTC))
+    for language in LANGUAGES:
+        view = home_view(translator(language), progress, "/learn", "Europe/Athens")
+        assert check_view(view) == []
+        shown = "\n".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
+        assert all(f"*{n}" in shown for n in range(60))

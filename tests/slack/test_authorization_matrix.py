@@ -1,63 +1,226 @@
-"""Who may do what, for every built subcommand: a member, a lead, an admin, someone outside the team
-channel, and someone from another workspace. Admin subcommands are refused to all but admins with
-the same words and nothing done; everything else answers everyone in the workspace; a request from
-another workspace is answered with nothing at all."""
+"""Who may do what: every subcommand in the table, every button and every modal the app registers,
+as a member, a lead, an admin, someone outside the team channel, and someone from another
+workspace.
+
+- A subcommand answers everyone in the workspace as its role allows: the others are refused with
+  the same words and nothing done; one not built yet says so to everyone.
+- A button or a modal belongs to the person it was sent to: anyone else, admins included, is
+  refused and nothing is stored.
+- A request from another workspace is answered with nothing at all, and nothing is stored.
+
+The lists come from the registrations, so a new subcommand, action or view without a row here
+fails `test_every_registered_interaction_has_a_row`.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 import pytest
+from slack_bolt import App
+from sqlalchemy import func, select
 
-from bot.slack.listeners.commands.subcommands import SUBCOMMANDS
-from tests.conftest import Bot
+from bot.i18n import LANGUAGES, translator
+from bot.learning.model import Role
+from bot.localslack import Message
+from bot.localslack.driver import DriverResponse
+from bot.slack.listeners import actions, views
+from bot.slack.listeners.commands.subcommands import REFUSALS, SUBCOMMANDS, Subcommand
+from bot.store import tables
+from tests.conftest import SIGNING_SECRET, Bot
+from tests.slack.test_learn_now_and_answer import lesson_for
+from tests.slack.test_schedule_over_slack import _question
 
-REFUSED = {  # the lead speaks Greek
-    ":lock: Only Nudge admins may use `/learn admin`. Admins are listed in the ADMINS setting.",
-    ":lock: Μόνο οι διαχειριστές του Nudge μπορούν να χρησιμοποιούν το `/learn admin`. Οι "
-    "διαχειριστές ορίζονται στη ρύθμιση ADMINS.",
-}
 ROLES = ("member", "lead", "admin", "outsider")
-BUILT = [" ".join(sub.words) for sub in SUBCOMMANDS if sub.handler is not None]
+HAS = {
+    "member": {Role.MEMBER},
+    "lead": {Role.MEMBER, Role.LEAD},
+    "admin": {Role.MEMBER, Role.ADMIN},
+    "outsider": {Role.MEMBER},
+}
 ARGS = {"pause": "pause 3d"}
+ELSEWHERE = "T0ELSEWHERE"
+
+
+def _typed(sub: Subcommand) -> str:
+    words = " ".join(sub.words)
+    return ARGS.get(words, words)
+
+
+def _refusals(sub: Subcommand) -> set[str]:
+    return {
+        translator(language)(REFUSALS[sub.role], command=f"/learn {sub.words[0]}")
+        for language in LANGUAGES
+        if sub.role in REFUSALS
+    }
+
+
+@pytest.mark.parametrize("sub", SUBCOMMANDS, ids=_typed)
+def test_each_subcommand_answers_each_role_as_its_role_allows(bot: Bot, sub: Subcommand) -> None:
+    for role in ROLES:  # one person each: what one does changes nothing for the next
+        reply = bot.ask(bot.user(role), _typed(sub))
+        if sub.handler is None:
+            coming = {t("help.coming", command=f"/learn {' '.join(sub.words)}") for t in _ts()}
+            assert reply.text in coming, (role, reply.text)
+        elif sub.role in HAS[role]:
+            assert reply.text not in _refusals(sub), (role, reply.text)
+            assert reply.text not in {t("error.apology") for t in _ts()}, role
+        else:
+            assert reply.text in _refusals(sub), (role, reply.text)
+            assert _stored(bot) == 0
+
+
+def test_another_workspace_gets_no_answer_for_any_subcommand(bot: Bot) -> None:
+    admin = bot.user("admin")
+    for sub in SUBCOMMANDS:
+        body = urlencode(
+            {
+                "team_id": ELSEWHERE,
+                "user_id": admin,
+                "command": "/learn",
+                "text": _typed(sub),
+                "response_url": bot.slack.new_response_url(bot.slack.dm_channel_id(admin), admin),
+            }
+        ).encode()
+        response = bot.driver.post_raw(
+            body, {"Content-Type": "application/x-www-form-urlencoded", **bot.driver.sign(body)}
+        )
+        assert (response.status, response.body) == (200, ""), sub.words
+    bot.settle()
+    assert bot.slack.ephemerals(admin) == [] and _stored(bot) == 0
+
+
+# -- buttons and modals ------------------------------------------------------------------------
+
+
+class _Registrations(App):
+    """Bolt's own App, noting each action and view constraint as the listeners register it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            token="xoxb-0", signing_secret=SIGNING_SECRET, token_verification_enabled=False
+        )
+        self.ids: list[str] = []
+
+    def action(self, constraints: Any, *args: Any, **kwargs: Any) -> Any:
+        self.ids.append(_named(constraints))
+        return super().action(constraints, *args, **kwargs)
+
+    def view(self, constraints: Any, *args: Any, **kwargs: Any) -> Any:
+        self.ids.append(_named(constraints))
+        return super().view(constraints, *args, **kwargs)
+
+
+def _named(constraint: Any) -> str:
+    return constraint.pattern if isinstance(constraint, re.Pattern) else str(constraint)
+
+
+def registered() -> list[str]:
+    app = _Registrations()
+    actions.register(app)
+    views.register(app)
+    return app.ids
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """How `who` uses the one sent to the owner (the plain member), and what that stored."""
+
+    use: Callable[[Bot, str, Any], DriverResponse]
+    sent: Callable[[Bot, str], Any]  # what the owner received: a lesson, a question, a modal
+    stored: type[tables.Base]
+
+
+def _press_check(bot: Bot, who: str, lesson: Message) -> DriverResponse:
+    return bot.driver.click(who, lesson, index=2)
+
+
+def _press_answer(bot: Bot, who: str, question: Message) -> DriverResponse:
+    return bot.driver.click(who, question, index=1)
+
+
+def _open_modal(bot: Bot, owner: str) -> Any:
+    bot.driver.click(owner, _question(bot, owner), index=1)
+    bot.settle()
+    (modal,) = bot.slack.views(owner)
+    return modal
+
+
+def _submit(bot: Bot, who: str, modal: Any) -> DriverResponse:
+    return bot.driver.submit_view(who, modal, {"question_text": {"text": "Four weeks."}})
+
+
+INTERACTIONS = {
+    r"^check_answer_\d+$": Interaction(_press_check, lesson_for, tables.Response),
+    "question_answer": Interaction(_press_answer, _question, tables.StrategyAnswer),
+    "question_modal": Interaction(_submit, _open_modal, tables.StrategyAnswer),
+}
+# Opening the modal stores nothing: the owner's press shows it, and anyone else's is refused.
+OPENS = {"question_answer"}
+
+
+def test_every_registered_interaction_has_a_row() -> None:
+    assert sorted(registered()) == sorted(INTERACTIONS)
+
+
+def _count(bot: Bot, table: type[tables.Base]) -> int:
+    with bot.deps.db.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(table)) or 0
+
+
+def _stored(bot: Bot) -> int:
+    return sum(_count(bot, t) for t in (tables.Response, tables.StrategyAnswer))
+
+
+def _ts() -> list[Any]:
+    return [translator(language) for language in LANGUAGES]
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("typed", BUILT)
-def test_each_subcommand_answers_each_role_as_its_role_allows(
-    bot: Bot, role: str, typed: str
-) -> None:
-    reply = bot.ask(bot.user(role), ARGS.get(typed, typed))
-    is_admin = role == "admin"
-    if typed.startswith("admin"):
-        assert (reply.text in REFUSED) is not is_admin, reply.text
+@pytest.mark.parametrize("interaction", registered())
+def test_only_the_owner_may_use_a_button_or_modal(bot: Bot, interaction: str, role: str) -> None:
+    row, owner, who = INTERACTIONS[interaction], bot.user("member"), bot.user(role)
+    sent = row.sent(bot, owner)
+    before = _count(bot, row.stored)
+
+    assert row.use(bot, who, sent).status == 200
+    bot.settle()
+
+    if role == "member":
+        assert _count(bot, row.stored) == before + (0 if interaction in OPENS else 1)
+        if interaction in OPENS:
+            assert len(bot.slack.views(owner)) == 1
     else:
-        assert reply.text not in REFUSED and "Something went wrong" not in reply.text
-        assert "Κάτι πήγε στραβά" not in reply.text
+        assert _count(bot, row.stored) == before and bot.slack.views(who) == []
+        refused = {t("check.not_yours") for t in _ts()} | {t("question.not_yours") for t in _ts()}
+        if interaction != "question_modal":  # a modal has no one to answer: it is logged
+            assert bot.slack.ephemerals(who)[-1].text in refused
 
 
-@pytest.mark.parametrize("typed", BUILT)
-def test_another_workspace_gets_no_answer_for_any_subcommand(bot: Bot, typed: str) -> None:
-    body = urlencode(
-        {
-            "team_id": "T0ELSEWHERE",
-            "user_id": bot.user("admin"),
-            "command": "/learn",
-            "text": ARGS.get(typed, typed),
-            "response_url": bot.slack.new_response_url(
-                bot.slack.dm_channel_id(bot.user("admin")), bot.user("admin")
-            ),
-        }
-    ).encode()
+@pytest.mark.parametrize("interaction", registered())
+def test_another_workspace_gets_nothing_for_any_button_or_modal(bot: Bot, interaction: str) -> None:
+    row, owner = INTERACTIONS[interaction], bot.user("member")
+    sent = row.sent(bot, owner)
+    before, calls = _stored(bot), len(bot.slack.calls)
+    with bot.driver.capture() as captured:
+        row.use(bot, owner, sent)
+    (request,) = captured
+    payload = json.loads(parse_qs(request.body.decode())["payload"][0])
+    payload["team"]["id"] = payload["user"]["team_id"] = ELSEWHERE
+    for key in ("team_id", "app_installed_team_id"):  # a modal names the workspace it is in
+        if key in payload.get("view", {}):
+            payload["view"][key] = ELSEWHERE
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+
     response = bot.driver.post_raw(
         body, {"Content-Type": "application/x-www-form-urlencoded", **bot.driver.sign(body)}
     )
+
     assert (response.status, response.body) == (200, "")
     bot.settle()
-    assert bot.slack.ephemerals(bot.user("admin")) == []
-
-
-def test_the_matrix_covers_every_built_subcommand() -> None:
-    assert BUILT == [
-        "help", "now", "why", "pause", "resume", "join", "leave", "admin check", "admin reload"
-    ]  # fmt: skip
+    assert _stored(bot) == before and bot.slack.calls[calls:] == []

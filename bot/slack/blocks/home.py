@@ -16,10 +16,17 @@ from slack_sdk.models.views import View
 
 from bot.i18n import Translator
 from bot.learning.progress import Progress
+from bot.library import escape_mrkdwn
+from bot.library.limits import SECTION_MAX
+from bot.library.mrkdwn import pack_sections
+
+BAR_CELLS = 10  # a bar longer than this is drawn to scale: it must fit a line on a phone
 
 
 def _bar(answered: int, delivered: int) -> str:
     """Text bars read well on a phone, where an image would not."""
+    if delivered > BAR_CELLS:
+        answered, delivered = round(answered * BAR_CELLS / delivered), BAR_CELLS
     return "▰" * answered + "▱" * (delivered - answered) if delivered else "·"
 
 
@@ -39,7 +46,7 @@ def home_view(t: Translator, progress: Progress, command: str, tz: str) -> dict[
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{totals}\n{last}")))
         blocks.append(DividerBlock())
         lines = [
-            f"{_bar(s.engagement.answered, s.engagement.delivered)}  *{s.name}*: "
+            f"{_bar(s.engagement.answered, s.engagement.delivered)}  *{escape_mrkdwn(s.name)}*: "
             + t(
                 "home.skill_answered",
                 answered=s.engagement.answered,
@@ -47,7 +54,11 @@ def home_view(t: Translator, progress: Progress, command: str, tz: str) -> dict[
             )
             for s in progress.skills
         ]
-        blocks.append(SectionBlock(text=MarkdownTextObject(text="\n".join(lines))))
+        # Each line fits a section (the checker caps a skill name); many skills take several.
+        blocks.extend(
+            SectionBlock(text=MarkdownTextObject(text=text))
+            for text in pack_sections(lines, SECTION_MAX, separator="\n")
+        )
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text=t("home.footer", command=command))])
     )

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import Translator
-from bot.library import LocalizedLesson
+from bot.library import LocalizedLesson, escape_mrkdwn
 from bot.library.limits import SECTION_MAX
 from bot.library.mrkdwn import pack_sections
 from bot.slack.message import SlackMessage
@@ -47,7 +47,8 @@ def _body_sections(sections: tuple[str, ...]) -> list[Block]:
 def _lesson_blocks(
     t: Translator, lesson: LocalizedLesson, skill_name: str, minutes: int, review: bool
 ) -> list[Block]:
-    about = [f"*{skill_name}*", t.plural("lesson.minutes", minutes)]
+    # Library text is shown as the author typed it: a `<!channel>` in it is no mention.
+    about = [f"*{escape_mrkdwn(skill_name)}*", t.plural("lesson.minutes", minutes)]
     if review:
         about.insert(1, t("lesson.review"))
     return [
@@ -55,7 +56,9 @@ def _lesson_blocks(
         ContextBlock(elements=[MarkdownTextObject(text=" · ".join(about))]),
         *_body_sections(lesson.body_sections),
         DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(text=f"*{t('lesson.check')}* {lesson.question}")),
+        SectionBlock(
+            text=MarkdownTextObject(text=f"*{t('lesson.check')}* {escape_mrkdwn(lesson.question)}")
+        ),
     ]
 
 
@@ -82,7 +85,7 @@ def lesson_message(
         ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons),
     ]
     return SlackMessage(
-        text=t("lesson.notification", title=lesson.title),
+        text=t("lesson.notification", title=escape_mrkdwn(lesson.title)),
         blocks=[b.to_dict() for b in blocks],
     )
 
@@ -91,7 +94,8 @@ def option_texts(blocks: list[dict[str, Any]]) -> list[str]:
     """The check's options as the member saw them, read back from the message's buttons."""
     for block in blocks:
         if block.get("block_id") == CHECK_BLOCK_ID:
-            return [element["text"]["text"] for element in block.get("elements", [])]
+            texts = (element.get("text") for element in block.get("elements") or [])
+            return [text["text"] if isinstance(text, dict) else str(text) for text in texts]
     return []
 
 
@@ -108,7 +112,10 @@ def answered_message(
     options = option_texts(original_blocks)
 
     def option(index: int) -> str:
-        return options[index] if index < len(options) else t("lesson.option", number=index + 1)
+        """A button's plain text, put into mrkdwn."""
+        if index < len(options):
+            return escape_mrkdwn(options[index])
+        return t("lesson.option", number=index + 1)
 
     if correct:
         verdict = t("lesson.right", chosen=option(choice))
@@ -116,11 +123,14 @@ def answered_message(
         verdict = t("lesson.wrong", chosen=option(choice), right=option(answer_index))
     result: list[Block] = [SectionBlock(block_id="result", text=MarkdownTextObject(text=verdict))]
     if lesson is not None and lesson.explanation:
-        explanation = MarkdownTextObject(text=lesson.explanation)
+        explanation = MarkdownTextObject(text=escape_mrkdwn(lesson.explanation))
         result.append(ContextBlock(block_id="explanation", elements=[explanation]))
     replaced = {CHECK_BLOCK_ID, "result", "explanation"}
     kept = [block for block in original_blocks if block.get("block_id") not in replaced]
     return SlackMessage(
-        text=t("lesson.answered", title=lesson.title if lesson else t("lesson.untitled")),
+        text=t(
+            "lesson.answered",
+            title=escape_mrkdwn(lesson.title) if lesson else t("lesson.untitled"),
+        ),
         blocks=[*kept, *(block.to_dict() for block in result)],
     )

@@ -7,7 +7,7 @@ from typing import Literal
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.i18n import Translator
-from bot.library import CheckReport
+from bot.library import CheckReport, escape_mrkdwn
 from bot.library.limits import SECTION_MAX
 from bot.slack.message import SlackMessage
 
@@ -23,8 +23,9 @@ HEADLINES = {
 
 
 def _problem_list(t: Translator, report: CheckReport) -> str:
-    """The problems as `path:line: message`, the way an editor or CI shows them."""
-    lines = [str(problem) for problem in report.problems[:MAX_PROBLEMS_SHOWN]]
+    """The problems as `path:line: message`, the way an editor or CI shows them; a message quotes
+    the file, so its `<!channel>` is shown, never sent."""
+    lines = [escape_mrkdwn(str(problem)) for problem in report.problems[:MAX_PROBLEMS_SHOWN]]
     hidden = len(report.problems) - len(lines)
     if hidden > 0:
         lines.append(t.plural("library.more_problems", hidden))

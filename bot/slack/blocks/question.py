@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.i18n import Translator
-from bot.library import LocalizedQuestion
+from bot.library import LocalizedQuestion, escape_mrkdwn
 from bot.slack.message import SlackMessage
 
 ANSWER_ACTION = "question_answer"
@@ -37,10 +37,12 @@ def question_message(
 ) -> SlackMessage:
     """`delivery_id` is the question's own delivery (a reminder's button answers the question)."""
     title = t("question.reminder_title") if reminder else t("question.title")
+    # Library text is shown as the author typed it: a `<!channel>` in it is no mention.
+    prompt = escape_mrkdwn(question.prompt)
     blocks: list[Block] = [
         HeaderBlock(text=title),
-        ContextBlock(elements=[MarkdownTextObject(text=f"*{skill_name}*")]),
-        SectionBlock(text=MarkdownTextObject(text=question.prompt)),
+        ContextBlock(elements=[MarkdownTextObject(text=f"*{escape_mrkdwn(skill_name)}*")]),
+        SectionBlock(text=MarkdownTextObject(text=prompt)),
         ActionsBlock(
             block_id="question",
             elements=[
@@ -55,12 +57,13 @@ def question_message(
     ]
     if reminder:
         blocks.insert(1, SectionBlock(text=MarkdownTextObject(text=t("question.reminder"))))
-    return SlackMessage(text=f"{title}: {question.prompt}", blocks=[b.to_dict() for b in blocks])
+    return SlackMessage(text=f"{title}: {prompt}", blocks=[b.to_dict() for b in blocks])
 
 
 def answer_modal(t: Translator, question: LocalizedQuestion, delivery_id: int) -> dict[str, Any]:
     """A plain modal: the choices when the question has some, and room for the reasoning."""
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=question.prompt))]
+    prompt = MarkdownTextObject(text=escape_mrkdwn(question.prompt))
+    blocks: list[Block] = [SectionBlock(text=prompt)]
     if question.choices:
         options = [Option(text=choice, value=str(i)) for i, choice in enumerate(question.choices)]
         blocks.append(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bot.i18n import Translator
 from bot.learning.schedule import NextReason
+from bot.library import escape_mrkdwn
 
 NEXT = {
     "normal": "why.next_normal",
@@ -23,7 +24,11 @@ def _last(
 ) -> str:
     if title is None or at is None:
         return t("why.no_lesson_yet", command=command)
-    return t("why.last_review" if review else "why.last_new", title=title, when=t.when(at, tz))
+    return t(
+        "why.last_review" if review else "why.last_new",
+        title=escape_mrkdwn(title),
+        when=t.when(at, tz),
+    )
 
 
 def _next(t: Translator, tz: str, upcoming: NextReason, holiday: str) -> str:

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext, Respond
+from slack_sdk.errors import SlackApiError
 
 from bot.i18n import translator
 from bot.services.deps import DatabaseBusy
 from bot.services.home import language_of_caller
 from bot.slack.context import caller_of, deps_of
+from bot.slack.gateway import slack_error_code
 
 log = logging.getLogger("bot.slack")
 
@@ -27,6 +29,17 @@ def caller_language(context: BoltContext) -> str:
         return "en"
 
 
+def _from_nobody(error: Exception, context: BoltContext | None) -> bool:
+    """Slack does not know the caller (a forged or since deleted user): not a fault of Nudge's,
+    and nobody to tell. One line in the log, with at most 32 characters of what was sent."""
+    if not (isinstance(error, SlackApiError) and slack_error_code(error) == "user_not_found"):
+        return False
+    log.warning(
+        "refused a request from a user Slack does not know (%.32r)", context and context.user_id
+    )
+    return True
+
+
 def apologise_on_error(work: Callable[..., None]) -> Callable[..., None]:
     """Wrap the work behind a command or a button: a failure becomes a short apology."""
 
@@ -37,7 +50,9 @@ def apologise_on_error(work: Callable[..., None]) -> Callable[..., None]:
         except DatabaseBusy:
             log.warning("listener %s gave up: the database stayed locked", work.__name__)
             _tell(respond, context, "error.database_busy")
-        except Exception:
+        except Exception as error:
+            if _from_nobody(error, context):
+                return
             log.exception("listener %s failed", work.__name__)
             _tell(respond, context, "error.apology")
 
@@ -61,7 +76,8 @@ def apologise_quietly(work: Callable[..., None]) -> Callable[..., None]:
     def guarded(**kwargs: Any) -> None:
         try:
             work(**kwargs)
-        except Exception:
-            log.exception("%s failed", work.__name__)
+        except Exception as error:
+            if not _from_nobody(error, kwargs.get("context")):
+                log.exception("%s failed", work.__name__)
 
     return guarded

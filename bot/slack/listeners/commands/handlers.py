@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import translator
+from bot.library import escape_mrkdwn
 from bot.services.deps import Deps
 from bot.services.lessons import request_lesson_now
 from bot.services.library_admin import check_library, reload_library
@@ -42,7 +43,7 @@ def lesson_now(request: Request, args: tuple[str, ...]) -> SlackMessage:
         assert outcome.again_at is not None
         return notice(t("now.too_many", when=t.when(outcome.again_at, outcome.tz)))
     assert outcome.lesson is not None
-    return notice(t("now.sent", title=outcome.lesson.title))
+    return notice(t("now.sent", title=escape_mrkdwn(outcome.lesson.title)))
 
 
 def admin_check(request: Request, args: tuple[str, ...]) -> SlackMessage:
