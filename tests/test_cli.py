@@ -25,9 +25,12 @@ from bot.cli import main
 from bot.localslack import LocalSlack, SlackDriver
 from bot.settings import Settings
 from bot.store.db import HEAD_REVISION
-from tests.conftest import REPO, SEED, SIGNING_SECRET, TEST_LIBRARY
+from tests.conftest import BOT_START, REPO, SEED, SIGNING_SECRET, TEST_LIBRARY
 
 TEST_LIBRARY_OK = "3 skills, 9 lessons, 1 translation, 1 question: 0 errors, 0 warnings"
+# The day the fixture library is checked as of: its `checked:` months are recent then, and stay
+# so whatever the calendar says when the tests run.
+TODAY = ["--today", BOT_START.date().isoformat()]
 TOKEN_MISSING = (
     "nudge: SLACK_BOT_TOKEN is not set: put the Bot User OAuth Token (xoxb-...) on your app's "
     "OAuth & Permissions page in .env or the environment."
@@ -65,7 +68,7 @@ def set_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 
 
 def test_content_check_passes_a_good_library(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["content", "check", str(TEST_LIBRARY)]) == 0
+    assert main(["content", "check", str(TEST_LIBRARY), *TODAY]) == 0
     assert capsys.readouterr() == (TEST_LIBRARY_OK + "\n", "")
 
 
@@ -77,7 +80,7 @@ def test_content_check_prints_each_error_and_exits_1(
     lesson = broken / "lessons" / "alpha" / "alpha-2.md"
     lesson.write_text(lesson.read_text().replace("skill: alpha", "skill: omega"))
 
-    assert main(["content", "check", str(broken)]) == 1
+    assert main(["content", "check", str(broken), *TODAY]) == 1
 
     assert capsys.readouterr().out.splitlines() == [
         f"{lesson}:3: unknown skill 'omega' (skills.yaml lists: alpha, beta, gamma)",
@@ -89,7 +92,7 @@ def test_content_check_without_a_directory_checks_content_dir(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("CONTENT_DIR", str(TEST_LIBRARY))
-    assert main(["content", "check"]) == 0
+    assert main(["content", "check", *TODAY]) == 0
     assert capsys.readouterr().out == TEST_LIBRARY_OK + "\n"
 
 
@@ -101,12 +104,25 @@ def test_content_check_names_a_missing_directory(capsys: pytest.CaptureFixture[s
     ]
 
 
+# Issue 10 added these rules while the library is being rewritten to meet them: until the
+# rewrite lands, the shipped library may warn by these and no other. Empty this tuple then.
+ISSUE_10_PENDING = (
+    "warning: add checked: YYYY-MM",
+    "warning: the body is",
+    "warning: the right answer is the longest option",
+    "warning: the question repeats the right option's words",
+    "warning: the title states the answer",
+)
+
+
 def test_the_shipped_library_passes_the_checker(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["content", "check", str(REPO / "content")]) == 0
-    [summary] = capsys.readouterr().out.splitlines()
+    *problems, summary = capsys.readouterr().out.splitlines()
     assert re.fullmatch(
-        r"\d+ skills, \d+ lessons, \d+ translations, \d+ questions: 0 errors, 0 warnings", summary
+        r"\d+ skills, \d+ lessons, \d+ translations, \d+ questions: 0 errors, \d+ warnings?",
+        summary,
     )
+    assert [p for p in problems if not p.split(": ", 1)[1].startswith(ISSUE_10_PENDING)] == []
 
 
 # -- start-up problems: exit 2 and one line on stderr --------------------------------------------

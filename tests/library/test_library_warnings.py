@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from library_content import ContentDir, lesson
+from library_content import TODAY, ContentDir, lesson
 
 from bot.library import check_library
 
@@ -12,7 +12,7 @@ AUDIENCE = "lessons/strategy/strategy-audience.md"
 def test_lesson_without_sources_warns(content: ContentDir) -> None:
     text = lesson("strategy-audience", level=2)
     text = text.replace(
-        "sources:\n  - title: A book about planning\n    url: https://example.com/book\n", ""
+        'sources:\n  - {title: A book about planning, url: "https://example.com/book"}\n', ""
     )
     content.write(AUDIENCE, text)
     code, lines = content.check()
@@ -46,8 +46,8 @@ def test_body_longer_than_two_minutes_warns(content: ContentDir) -> None:
         content.at(
             AUDIENCE,
             19,
-            "warning: the body is 409 words, longer than a 2-minute read (400 words at 200 words "
-            "a minute)",
+            "warning: the body is 409 words; a lesson is one idea in at most 250 words: cut it "
+            "to its one idea, or split it into two lessons",
         )
     ]
     assert code == 0
@@ -55,7 +55,7 @@ def test_body_longer_than_two_minutes_warns(content: ContentDir) -> None:
 
 def test_warnings_do_not_block_the_library(content: ContentDir) -> None:
     content.remove("lessons/analytics/analytics-sales.md")
-    report = check_library(content.path)
+    report = check_library(content.path, TODAY)
     assert report.ok
     assert report.library is not None
     assert [p.severity for p in report.problems] == ["warning"]
