@@ -88,6 +88,26 @@ def test_content_check_prints_each_error_and_exits_1(
     ]
 
 
+def test_content_check_dates_checked_months_as_of_the_day_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["content", "check", str(TEST_LIBRARY), "--today", "2027-07-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        f"{TEST_LIBRARY / 'lessons' / 'alpha' / 'alpha-1.md'}:17: warning: the facts were last "
+        "checked in 2026-06, more than 12 months ago; verify them and set checked: 2027-07"
+    )
+    assert lines[-1] == "3 skills, 9 lessons, 1 translation, 1 question: 0 errors, 9 warnings"
+
+
+def test_content_check_refuses_a_day_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "check", str(TEST_LIBRARY), "--today", "2027-13-01"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "nudge: --today '2027-13-01' is not a date written YYYY-MM-DD\n",
+    )
+
+
 def test_content_check_without_a_directory_checks_content_dir(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

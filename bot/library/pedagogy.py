@@ -150,14 +150,18 @@ def warn_library(originals: list[LessonFile], at: Path, sink: ProblemSink) -> No
             shown = ", ".join(
                 f"{_ORDINALS[index]} {count}" for index, count in enumerate(per_position)
             )
-            rarest = _ORDINALS[per_position.index(min(per_position))]
+            rarest = ", ".join(
+                _ORDINALS[index]
+                for index, count in enumerate(per_position)
+                if count == min(per_position)
+            )
             sink.warning(
                 at,
                 1,
-                f"the right answer's position is unbalanced across the {len(four)} "
-                f"{POSITION_OPTIONS}-option checks ({shown}), so learners can guess by place; "
-                f"move right answers to the {rarest} option until the counts differ by at "
-                f"most {int(allowed)}",
+                f"the right answer's position is unbalanced across the {len(four)} checks with "
+                f"{POSITION_OPTIONS} options ({shown}), so learners can guess by place; move "
+                f"right answers to the least used ({rarest}) until the counts differ by at most "
+                f"{int(allowed)}",
             )
     if len(checks) >= LIBRARY_CHECKS_MIN:
         longest = sum(

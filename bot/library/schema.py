@@ -56,8 +56,9 @@ Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
 Locale = Annotated[str, AfterValidator(_translation_locale)]
 # Before, not after: YAML reads 2025-05-01 as a date and 2025 as a number, and either gets
-# the same advice as a malformed month instead of pydantic's type message.
-Month = Annotated[date, BeforeValidator(_month)]
+# the same advice as a malformed month instead of pydantic's type message. None is only the
+# default of an absent field (defaults are not validated); a written `checked:` is refused.
+Month = Annotated[date | None, BeforeValidator(_month)]
 
 
 class _Strict(BaseModel):
@@ -104,7 +105,7 @@ class LessonFrontMatter(_Strict):
     check: CheckFile
     explanation: Text
     sources: list[SourceFile] | None = None
-    checked: Month | None = None  # missing: a warning (the checker's), not an error
+    checked: Month = None  # missing: a warning (the checker's), not an error
 
 
 class TranslationFrontMatter(_Strict):
@@ -114,7 +115,7 @@ class TranslationFrontMatter(_Strict):
     skill: Id | None = None
     level: Annotated[int, Field(ge=1, le=3)] | None = None
     minutes: Annotated[int, Field(ge=1, le=5)] | None = None
-    checked: Month | None = None
+    checked: Month = None
     title: Text
     check: CheckFile
     explanation: Text
