@@ -24,6 +24,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from bench import bare_bolt
@@ -191,7 +192,9 @@ def _text(starts_table: str, ratios: str, nudge: Starts, bare: Starts) -> str:
     biggest = ", ".join(f"{name} {count}" for name, count in extra.most_common(10))
     lessons = sum(1 for _ in CONTENT.glob("lessons/**/*.md"))
     began = time.perf_counter()
-    load_library(CONTENT)  # in this process, warm: the part of start-up that is the library
+    load_library(
+        CONTENT, date.today()
+    )  # in this process, warm: the part of start-up that is the library
     library_ms = (time.perf_counter() - began) * 1000
     return prose(f"""## Start-up: time to the first /healthz and memory
 

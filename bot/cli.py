@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.library import LibraryInvalid
@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     check = content_commands.add_parser("check", help="validate the library")
     check.add_argument("dir", nargs="?", type=Path, help="default: CONTENT_DIR")
+    check.add_argument(
+        "--today", help="date the checked: months as of this day (YYYY-MM-DD), default today"
+    )
     db = commands.add_parser("db", help="the database")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations")
@@ -81,7 +84,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "content":
         from bot.library.cli import run_check
 
-        return run_check(args.dir or Settings().content_dir, out=sys.stdout)
+        return run_check(args.dir or Settings().content_dir, _day(args.today), out=sys.stdout)
     if args.command == "db":
         from bot.store.db import current_revision, ensure_reachable, make_engine, upgrade
 
@@ -105,6 +108,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     from bot import serve
 
     return {"run": serve.run, "web": serve.web}[args.command](Settings())
+
+
+def _day(text: str | None) -> date:
+    """`--today 2027-04-01`: the day a content check dates `checked:` months against."""
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--today {text!r} is not a date written YYYY-MM-DD") from None
 
 
 def _instant(text: str | None) -> datetime | None:

@@ -25,9 +25,12 @@ from bot.cli import main
 from bot.localslack import LocalSlack, SlackDriver
 from bot.settings import Settings
 from bot.store.db import HEAD_REVISION
-from tests.conftest import REPO, SEED, SIGNING_SECRET, TEST_LIBRARY
+from tests.conftest import BOT_START, REPO, SEED, SIGNING_SECRET, TEST_LIBRARY
 
 TEST_LIBRARY_OK = "3 skills, 9 lessons, 1 translation, 1 question: 0 errors, 0 warnings"
+# The day the fixture library is checked as of: its `checked:` months are recent then, and stay
+# so whatever the calendar says when the tests run.
+TODAY = ["--today", BOT_START.date().isoformat()]
 TOKEN_MISSING = (
     "nudge: SLACK_BOT_TOKEN is not set: put the Bot User OAuth Token (xoxb-...) on your app's "
     "OAuth & Permissions page in .env or the environment."
@@ -65,7 +68,7 @@ def set_env(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
 
 
 def test_content_check_passes_a_good_library(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["content", "check", str(TEST_LIBRARY)]) == 0
+    assert main(["content", "check", str(TEST_LIBRARY), *TODAY]) == 0
     assert capsys.readouterr() == (TEST_LIBRARY_OK + "\n", "")
 
 
@@ -77,7 +80,7 @@ def test_content_check_prints_each_error_and_exits_1(
     lesson = broken / "lessons" / "alpha" / "alpha-2.md"
     lesson.write_text(lesson.read_text().replace("skill: alpha", "skill: omega"))
 
-    assert main(["content", "check", str(broken)]) == 1
+    assert main(["content", "check", str(broken), *TODAY]) == 1
 
     assert capsys.readouterr().out.splitlines() == [
         f"{lesson}:3: unknown skill 'omega' (skills.yaml lists: alpha, beta, gamma)",
@@ -85,11 +88,31 @@ def test_content_check_prints_each_error_and_exits_1(
     ]
 
 
+def test_content_check_dates_checked_months_as_of_the_day_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["content", "check", str(TEST_LIBRARY), "--today", "2027-07-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        f"{TEST_LIBRARY / 'lessons' / 'alpha' / 'alpha-1.md'}:17: warning: the facts were last "
+        "checked in 2026-06, more than 12 months ago; verify them and set checked: 2027-07"
+    )
+    assert lines[-1] == "3 skills, 9 lessons, 1 translation, 1 question: 0 errors, 9 warnings"
+
+
+def test_content_check_refuses_a_day_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "check", str(TEST_LIBRARY), "--today", "2027-13-01"]) == 2
+    assert capsys.readouterr() == (
+        "",
+        "nudge: --today '2027-13-01' is not a date written YYYY-MM-DD\n",
+    )
+
+
 def test_content_check_without_a_directory_checks_content_dir(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("CONTENT_DIR", str(TEST_LIBRARY))
-    assert main(["content", "check"]) == 0
+    assert main(["content", "check", *TODAY]) == 0
     assert capsys.readouterr().out == TEST_LIBRARY_OK + "\n"
 
 
@@ -101,9 +124,16 @@ def test_content_check_names_a_missing_directory(capsys: pytest.CaptureFixture[s
     ]
 
 
+# The day the shipped library's platform facts were last verified (its lessons say
+# `checked: 2026-12`). Pinned so that the suite gives the same answer every day; `make test` also
+# checks the library against the real date, where a lesson gone stale shows as a warning.
+LIBRARY_REVIEWED = "2026-12-01"
+
+
 def test_the_shipped_library_passes_the_checker(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["content", "check", str(REPO / "content")]) == 0
-    [summary] = capsys.readouterr().out.splitlines()
+    assert main(["content", "check", str(REPO / "content"), "--today", LIBRARY_REVIEWED]) == 0
+    *problems, summary = capsys.readouterr().out.splitlines()
+    assert problems == []
     assert re.fullmatch(
         r"\d+ skills, \d+ lessons, \d+ translations, \d+ questions: 0 errors, 0 warnings", summary
     )

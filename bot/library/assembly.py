@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.library.lesson_files import LessonFile
 from bot.library.models import Check, Lesson, LessonTranslation, Source
 from bot.library.problems import ProblemSink, plural
@@ -74,23 +76,29 @@ def attach_translations(
                 body=lesson.body,
                 path=lesson.path,
                 translations=translations.get((lesson.folder, lesson.stem_id), {}),
+                checked=front.checked,
             ),
         )
     return lessons
 
 
+def _as_written(value: object) -> str:
+    """A field's value as a file writes it: a ``checked`` month as ``2026-05``."""
+    return f"{value:%Y-%m}" if isinstance(value, date) else repr(value)
+
+
 def _matches_original(item: LessonFile, original: LessonFile, sink: ProblemSink) -> bool:
     """Inherited fields equal, same number of options, the answer at the same position."""
     ok = True
-    for name in ("id", "skill", "level", "minutes"):
+    for name in ("id", "skill", "level", "minutes", "checked"):
         value = getattr(item.front, name)
         expected = getattr(original.front, name)
         if value is not None and value != expected:
             sink.error(
                 item.path,
                 item.lined.line_of((name,)),
-                f"'{name}' is {value!r} but the original says {expected!r}; "
-                f"omit it to inherit the original's",
+                f"'{name}' is {_as_written(value)} but the original says "
+                f"{_as_written(expected)}; omit it to inherit the original's",
             )
             ok = False
     mine, theirs = item.front.check, original.front.check

@@ -9,6 +9,7 @@ cap (see ``sourcefile``), so no file can make a check or a reload hang or run ou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from bot.library import limits
@@ -17,6 +18,7 @@ from bot.library.lesson_files import LessonFile, read_lesson_file
 from bot.library.locales import KNOWN_LOCALES, ORIGINAL_LOCALE
 from bot.library.models import Library, Skill, SkillText
 from bot.library.mrkdwn import escape_mrkdwn
+from bot.library.pedagogy import warn_check, warn_library
 from bot.library.problems import CheckReport, ProblemSink, plural
 from bot.library.question_files import QuestionEntry, read_question_file
 from bot.library.schema import SkillFile, SkillsFile
@@ -44,8 +46,11 @@ class _Scan:
     question_count: int = 0
 
 
-def check_library(content_dir: Path) -> CheckReport:
-    """Check ``content_dir`` (skills.yaml, lessons/, questions/) and report every problem."""
+def check_library(content_dir: Path, today: date) -> CheckReport:
+    """Check ``content_dir`` (skills.yaml, lessons/, questions/) and report every problem.
+
+    ``today`` dates the ``checked:`` months (a month to come is an error, an old one a warning).
+    """
     sink = ProblemSink(content_dir)
     scan = _Scan()
     if not content_dir.is_dir():
@@ -53,12 +58,15 @@ def check_library(content_dir: Path) -> CheckReport:
         return CheckReport(library=None, problems=sink.sorted())
     root = ContentRoot(content_dir)
     skills_ok = _read_skills(content_dir / "skills.yaml", root, scan, sink)
-    _read_lessons(content_dir / "lessons", root, scan, sink)
+    _read_lessons(content_dir / "lessons", root, scan, sink, today)
     _read_questions(content_dir / "questions", root, scan, sink)
     if skills_ok:
         _check_skills_known(scan, sink)
         _warn_thin_skills(content_dir / "skills.yaml", scan, sink)
     _check_duplicate_ids(scan, sink)
+    for lesson in (*scan.lessons, *scan.translations):
+        warn_check(lesson, sink)
+    warn_library(scan.lessons, content_dir / "skills.yaml", sink)
     lessons = attach_translations(scan.lessons, scan.translations, scan.lesson_files, sink)
     problems = sink.sorted()
     library = None
@@ -175,7 +183,9 @@ def _is_folder(path: Path, root: ContentRoot, sink: ProblemSink) -> bool:
     return found.kind is Kind.FOLDER
 
 
-def _read_lessons(lessons_dir: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink) -> None:
+def _read_lessons(
+    lessons_dir: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink, today: date
+) -> None:
     if not _is_folder(lessons_dir, root, sink):
         return
     for folder, kind in _entries(lessons_dir, root, sink):
@@ -183,11 +193,17 @@ def _read_lessons(lessons_dir: Path, root: ContentRoot, scan: _Scan, sink: Probl
             sink.error(folder, 1, "a lesson belongs in lessons/<skill>/, not in lessons/ itself")
             continue
         for path, entry in _entries(folder, root, sink):
-            _read_one_lesson(path, entry, folder.name, root, scan, sink)
+            _read_one_lesson(path, entry, folder.name, root, scan, sink, today)
 
 
 def _read_one_lesson(
-    path: Path, kind: Kind, folder: str, root: ContentRoot, scan: _Scan, sink: ProblemSink
+    path: Path,
+    kind: Kind,
+    folder: str,
+    root: ContentRoot,
+    scan: _Scan,
+    sink: ProblemSink,
+    today: date,
 ) -> None:
     if kind is Kind.FOLDER:
         sink.error(path, 1, "lessons go directly in lessons/<skill>/; remove this sub-folder")
@@ -199,7 +215,7 @@ def _read_one_lesson(
     if len(parts) == 1:
         scan.lesson_count += 1
         scan.lesson_files.add((folder, parts[0]))
-        read = read_lesson_file(path, root, folder, parts[0], None, sink)
+        read = read_lesson_file(path, root, folder, parts[0], None, sink, today)
         if read.stated is not None:
             scan.stated_lessons.append(read.stated)
         if read.lesson is not None:
@@ -217,7 +233,7 @@ def _read_one_lesson(
         known = ", ".join(sorted(KNOWN_LOCALES))
         sink.error(path, 1, f"unknown locale '{locale}' in the file name (known: {known})")
         return
-    translation = read_lesson_file(path, root, folder, stem_id, locale, sink).lesson
+    translation = read_lesson_file(path, root, folder, stem_id, locale, sink, today).lesson
     if translation is not None:
         scan.translations.append(translation)
 

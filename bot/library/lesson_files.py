@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.library import limits
+from bot.library.freshness import check_freshness
 from bot.library.mrkdwn import escape_mrkdwn, mrkdwn_blocks, pack_sections, unsupported_markdown
 from bot.library.problems import ProblemSink
 from bot.library.schema import LessonFrontMatter, TranslationFrontMatter
@@ -35,6 +37,10 @@ CROSS_CHECKED = (
     ("minutes",),
     ("check", "options"),
     ("check", "answer"),
+    ("checked",),
+    ("title",),  # and these for the pedagogy warnings (``pedagogy.warn_check``)
+    ("check", "question"),
+    *(("check", "options", index) for index in range(limits.OPTIONS_MAX)),
 )  # the keys the checker's cross-file rules point at
 
 
@@ -68,6 +74,7 @@ def read_lesson_file(
     stem_id: str,
     locale: str | None,
     sink: ProblemSink,
+    today: date,
 ) -> LessonRead:
     """Parse, validate and check one file, reporting every fault that can be known.
 
@@ -84,7 +91,8 @@ def read_lesson_file(
     except FileFault as fault:
         report(fault.line, fault.message)
         return LessonRead()
-    check_body(split, path, sink)
+    words_max = limits.BODY_WORDS_MAX if locale is None else limits.TRANSLATION_BODY_WORDS_MAX
+    check_body(split, path, sink, words_max)
     try:
         lined = parse_yaml(split.front_matter, FRONT_MATTER_FIRST_LINE)
     except YamlFault as fault:
@@ -93,6 +101,7 @@ def read_lesson_file(
     for readable in lined.faults:  # the data is still whole: check the rest too
         report(readable.line, readable.message)
     check_front_matter_text(lined, report)
+    check_freshness(lined, path, locale is None, today, sink)
     stated = stated_ids(path, lined) if locale is None else None
     if stated is not None and not lined.data.get("sources"):
         line = lined.line_of(("sources",))
@@ -118,9 +127,9 @@ def read_lesson_file(
     return LessonRead(stated, lesson)
 
 
-def check_body(split: SplitLesson, path: Path, sink: ProblemSink) -> None:
+def check_body(split: SplitLesson, path: Path, sink: ProblemSink, words_max: int) -> None:
     """Markdown Slack cannot show, blocks too long for a section, a body too long for one
-    message, and reading time."""
+    message, and a body longer than ``words_max`` (one idea in a two-minute read)."""
     offset = split.body_first_line
     if not split.body.strip():
         sink.error(path, offset - 1, "the lesson has no body; write it after the closing '---'")
@@ -147,12 +156,12 @@ def check_body(split: SplitLesson, path: Path, sink: ProblemSink) -> None:
             f"{limits.READ_MINUTES_MAX}-minute read)",
         )
     words = len(split.body.split())
-    if words > limits.BODY_WORDS_MAX:
+    if words > words_max:
         sink.warning(
             path,
             offset,
-            f"the body is {words} words, longer than a {limits.READ_MINUTES_MAX}-minute read "
-            f"({limits.BODY_WORDS_MAX} words at {limits.WORDS_PER_MINUTE} words a minute)",
+            f"the body is {words} words; a lesson is one idea in at most {words_max} words: "
+            "cut it to its one idea, or split it into two lessons",
         )
 
 

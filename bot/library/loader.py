@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 
 from bot.library.checker import check_library
@@ -21,9 +22,9 @@ class LibraryInvalid(Exception):
         super().__init__(f"{report.summary_line()}\n{shown}{tail}")
 
 
-def load_library(content_dir: Path) -> Library:
+def load_library(content_dir: Path, today: date) -> Library:
     """The checked library; raises :class:`LibraryInvalid` on any error (warnings pass)."""
-    report = check_library(content_dir)
+    report = check_library(content_dir, today)
     if report.library is None:
         raise LibraryInvalid(report)
     return report.library
@@ -36,10 +37,10 @@ class LibraryHolder:
     the lock only keeps two concurrent reloads from finishing out of order.
     """
 
-    def __init__(self, content_dir: Path) -> None:
+    def __init__(self, content_dir: Path, today: date) -> None:
         self.content_dir = Path(content_dir)
         self._lock = threading.Lock()
-        self._current = load_library(self.content_dir)
+        self._current = load_library(self.content_dir, today)
         # Lessons Slack refused at send time (lesson id -> Slack's error code): never chosen again
         # until the next reload, and shown to admins in `/learn admin check`.
         self._refused: dict[str, str] = {}
@@ -57,10 +58,10 @@ class LibraryHolder:
     def current(self) -> Library:
         return self._current
 
-    def reload(self) -> CheckReport:
+    def reload(self, today: date) -> CheckReport:
         """Check the directory again; on success serve the new library, else keep the old."""
         with self._lock:
-            report = check_library(self.content_dir)
+            report = check_library(self.content_dir, today)
             if report.library is not None:
                 self._current = report.library
                 self._refused = {}  # a new library: every lesson gets its chance again

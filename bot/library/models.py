@@ -8,6 +8,7 @@ Everything is resolved at load time, so a lookup during a Slack request never to
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from bot.library.locales import ORIGINAL_LOCALE, normalize_locale
@@ -110,6 +111,9 @@ class Lesson:
     body: str
     path: Path
     translations: dict[str, LessonTranslation] = field(default_factory=dict)
+    # The first day of the month its platform facts were last verified (``checked:``);
+    # None for a lesson that does not say (the checker warns about it).
+    checked: date | None = None
 
     def localized(self, locale: str | None) -> LocalizedLesson:
         """The lesson in ``locale`` (``el`` or a Slack ``el-GR``), falling back to English."""

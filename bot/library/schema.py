@@ -9,9 +9,11 @@ which has the whole library in view.
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from datetime import date
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from bot.library.locales import KNOWN_LOCALES, ORIGINAL_LOCALE
 
@@ -26,9 +28,37 @@ def _translation_locale(code: str) -> str:
     return code
 
 
+MONTH_PATTERN = re.compile(r"(\d{4})-(\d{2})")
+
+
+def parse_month(value: object) -> date | None:
+    """``"2026-05"`` as the first day of that month; None for anything else (``2025-13``,
+    ``May 2025``, a date YAML read from ``2025-05-01``)."""
+    found = MONTH_PATTERN.fullmatch(value) if isinstance(value, str) else None
+    if found is None or not 1 <= int(found[2]) <= 12:
+        return None
+    return date(int(found[1]), int(found[2]), 1)
+
+
+def _month(value: Any) -> date:
+    month = parse_month(value)
+    if month is None:
+        # As written: YAML made 2025-05-01 a date and 2025 a number, which repr would garble.
+        shown = "empty" if value is None else f"'{value}'"
+        raise ValueError(
+            f"'checked' is {shown}, not a month: write the month the facts were last "
+            "verified as YYYY-MM, e.g. checked: 2026-05"
+        )
+    return month
+
+
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
 Locale = Annotated[str, AfterValidator(_translation_locale)]
+# Before, not after: YAML reads 2025-05-01 as a date and 2025 as a number, and either gets
+# the same advice as a malformed month instead of pydantic's type message. None is only the
+# default of an absent field (defaults are not validated); a written `checked:` is refused.
+Month = Annotated[date | None, BeforeValidator(_month)]
 
 
 class _Strict(BaseModel):
@@ -75,6 +105,7 @@ class LessonFrontMatter(_Strict):
     check: CheckFile
     explanation: Text
     sources: list[SourceFile] | None = None
+    checked: Month = None  # missing: a warning (the checker's), not an error
 
 
 class TranslationFrontMatter(_Strict):
@@ -84,6 +115,7 @@ class TranslationFrontMatter(_Strict):
     skill: Id | None = None
     level: Annotated[int, Field(ge=1, le=3)] | None = None
     minutes: Annotated[int, Field(ge=1, le=5)] | None = None
+    checked: Month = None
     title: Text
     check: CheckFile
     explanation: Text

@@ -200,7 +200,7 @@ TOO_MANY_NODES = (
 def too_many_keys(count: int) -> str:
     return (
         f"{count:,} keys in one mapping; at most {limits.MAPPING_KEYS_MAX} are allowed "
-        "(a lesson's front matter has 8): remove the keys that do not belong"
+        "(a lesson's front matter has 9): remove the keys that do not belong"
     )
 
 

@@ -23,7 +23,7 @@ def check_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcom
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)
-    report = check_files(deps.library.content_dir)
+    report = check_files(deps.library.content_dir, deps.clock().date())
     return LibraryOutcome(person.language, report, deps.library.refused)
 
 
@@ -33,5 +33,5 @@ def reload_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutco
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)
-    report = deps.library.reload()
+    report = deps.library.reload(deps.clock().date())
     return LibraryOutcome(person.language, report, deps.library.refused)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from bot.library.cli import run_check
+
+# The day every check here is made: the template's lessons were checked 7 months before it.
+TODAY = date(2026, 12, 1)
 
 SKILLS = """\
 skills:
@@ -34,12 +38,12 @@ check:
   options:
     - Which business result followers should move
     - Which network grows fastest
-    - How many posts a day we can publish
+    - How many posts a week we can publish
   answer: Which business result followers should move
 explanation: Followers are a means, not an end.
 sources:
-  - title: A book about planning
-    url: https://example.com/book
+  - {{title: A book about planning, url: "https://example.com/book"}}
+checked: 2026-05
 ---
 Start from **the business goal**, then pick the networks.
 """
@@ -52,7 +56,7 @@ check:
   options:
     - Ποιο επιχειρηματικό αποτέλεσμα θα κινήσουν
     - Ποιο δίκτυο μεγαλώνει πιο γρήγορα
-    - Πόσες αναρτήσεις την ημέρα
+    - Πόσες αναρτήσεις την εβδομάδα αντέχουμε
   answer: Ποιο επιχειρηματικό αποτέλεσμα θα κινήσουν
 explanation: Οι ακόλουθοι είναι μέσο, όχι σκοπός.
 ---
@@ -96,7 +100,7 @@ class ContentDir:
 
     def check(self) -> tuple[int, list[str]]:
         out = io.StringIO()
-        code = run_check(self.path, out)
+        code = run_check(self.path, TODAY, out)
         return code, out.getvalue().splitlines()
 
     def at(self, relative: str, line: int, message: str) -> str:

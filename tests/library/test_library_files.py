@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from library_content import ContentDir, lesson
+from library_content import TODAY, ContentDir, lesson
 
 from bot.i18n import translator
 from bot.library import check_library, limits
@@ -188,7 +188,7 @@ def test_links_that_stay_inside_are_followed(content: ContentDir, tmp_path: Path
     (content.path / "lessons/analytics-more").unlink()
     linked_root = tmp_path / "content-link"
     linked_root.symlink_to(content.path)  # a deployment may reach content/ through a link
-    report = check_library(linked_root)
+    report = check_library(linked_root, TODAY)
     assert report.ok and report.library is not None
     assert "strategy-extra" in report.library.lessons
 
@@ -252,7 +252,7 @@ def test_a_file_bigger_than_it_said_is_read_no_further_than_the_cap(
 
 def test_the_slack_report_names_paths_inside_content_only(content: ContentDir) -> None:
     content.write("lessons/strategy/strategy-goal.md", lesson("strategy-goal", level=9))
-    report = check_library(content.path)
+    report = check_library(content.path, TODAY)
     blocks = library_report_message(translator("en"), report, action="reload").blocks
     shown = blocks[-1]["text"]["text"]
     assert shown == ("```lessons/strategy/strategy-goal.md:4: 'level' must be at most 3```")

@@ -1,7 +1,8 @@
 """Each lesson error is reported once, as the exact ``path:line: message``, with exit code 1.
 
 The lesson template (conftest.LESSON) has: 2 id, 3 skill, 4 level, 5 title, 6 minutes, 7 check,
-8 question, 9 options, 10-12 the options, 13 answer, 14 explanation, 15 sources, 19 body.
+8 question, 9 options, 10-12 the options, 13 answer, 14 explanation, 15 sources, 17 checked,
+19 body.
 """
 
 from __future__ import annotations
@@ -168,7 +169,7 @@ def test_answer_not_among_options(content: ContentDir) -> None:
 
 def test_fewer_than_two_options(content: ContentDir) -> None:
     text = edited(
-        "    - Which network grows fastest\n    - How many posts a day we can publish\n",
+        "    - Which network grows fastest\n    - How many posts a week we can publish\n",
         "",
         id="strategy-audience",
     )
@@ -189,10 +190,10 @@ def test_more_than_five_options(content: ContentDir) -> None:
 def test_duplicate_options(content: ContentDir) -> None:
     content.write(
         GOAL,
-        edited("    - How many posts a day we can publish", "    - Which network grows fastest"),
+        edited("    - Which network grows fastest", "    - How many posts a week we can publish"),
     )
     assert only_problem(content) == content.at(
-        GOAL, 12, "option 3 repeats an earlier option: 'Which network grows fastest'"
+        GOAL, 12, "option 3 repeats an earlier option: 'How many posts a week we can publish'"
     )
 
 

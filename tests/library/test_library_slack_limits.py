@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from library_content import ContentDir, lesson
+from library_content import TODAY, ContentDir, lesson
 
 from bot.i18n import LANGUAGES, translator
 from bot.library import Lesson, LocalizedLesson, check_library, limits
@@ -37,7 +37,7 @@ def paragraphs(count: int) -> str:
 
 
 def checked_lesson(content: ContentDir) -> Lesson:
-    report = check_library(content.path)
+    report = check_library(content.path, TODAY)
     assert report.ok, [str(p) for p in report.problems]
     assert report.library is not None
     return report.library.lessons["strategy-goal"]

@@ -66,7 +66,7 @@ def test_translation_without_original(content: ContentDir) -> None:
 
 
 def test_translation_with_a_different_number_of_options(content: ContentDir) -> None:
-    content.write(EL, edited("    - Πόσες αναρτήσεις την ημέρα\n", ""))
+    content.write(EL, edited("    - Ποιο δίκτυο μεγαλώνει πιο γρήγορα\n", ""))
     assert problems(content) == [
         content.at(
             EL,

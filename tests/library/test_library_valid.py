@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from library_content import ContentDir
+from library_content import TODAY, ContentDir
 
 from bot.library import (
     LibraryInvalid,
@@ -23,7 +23,7 @@ def test_valid_library_checks_clean_with_exit_0(content: ContentDir) -> None:
 
 
 def test_lessons_in_orders_by_level_then_id(content: ContentDir) -> None:
-    library = load_library(content.path)
+    library = load_library(content.path, TODAY)
     assert [lesson.id for lesson in library.lessons_in("strategy")] == [
         "strategy-goal",
         "strategy-audience",
@@ -39,7 +39,7 @@ def test_lessons_in_orders_by_level_then_id(content: ContentDir) -> None:
 def test_lesson_localized_picks_translation_and_falls_back_to_english(
     content: ContentDir,
 ) -> None:
-    lesson = load_library(content.path).lessons["strategy-goal"]
+    lesson = load_library(content.path, TODAY).lessons["strategy-goal"]
     greek = lesson.localized("el-GR")
     assert greek.locale == "el"
     assert greek.title == "Ξεκινήστε από τον επιχειρηματικό στόχο"
@@ -54,7 +54,7 @@ def test_lesson_localized_picks_translation_and_falls_back_to_english(
 
 
 def test_skill_and_question_localize(content: ContentDir) -> None:
-    library = load_library(content.path)
+    library = load_library(content.path, TODAY)
     skill = library.skills["strategy"]
     assert skill.name_in("el-GR") == "Στρατηγική"
     assert skill.name_in("fr-FR") == "Strategy and planning"
@@ -90,7 +90,7 @@ def test_problem_prints_as_path_line_message() -> None:
 def test_load_library_raises_with_the_report(content: ContentDir) -> None:
     content.write("lessons/strategy/strategy-goal.md", "no front matter\n")
     with pytest.raises(LibraryInvalid) as raised:
-        load_library(content.path)
+        load_library(content.path, TODAY)
     report = raised.value.report
     assert report.library is None
     assert not report.ok
@@ -104,5 +104,5 @@ def test_load_library_raises_with_the_report(content: ContentDir) -> None:
 
 
 def test_missing_directory_is_an_error_not_an_exception(tmp_path: Path) -> None:
-    report = check_library(tmp_path / "nowhere")
+    report = check_library(tmp_path / "nowhere", TODAY)
     assert [str(p) for p in report.problems] == [".:1: the content directory does not exist"]

@@ -3,7 +3,7 @@
 A broken field does not hide the file's other faults, a broken file does not hide other
 files', and a number in a message counts the way the admin does (option 1 is the first).
 Lesson template lines: 2 id, 3 skill, 4 level, 5 title, 7 check, 9 options, 10-12 the options,
-13 answer, 14 explanation, 15 sources, 17 url, 19 body.
+13 answer, 14 explanation, 15 sources, 16 url, 17 checked, 19 body.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def test_answer_number_beyond_the_options(content: ContentDir) -> None:
 def test_answer_number_when_the_options_cannot_be_read(content: ContentDir) -> None:
     options = (
         "  options:\n    - Which business result followers should move\n"
-        "    - Which network grows fastest\n    - How many posts a day we can publish\n"
+        "    - Which network grows fastest\n    - How many posts a week we can publish\n"
     )
     answer = "  answer: Which business result followers should move"
     content.write(GOAL, goal((options, "  options: none\n"), (answer, "  answer: 1")))
@@ -192,10 +192,10 @@ def test_answer_is_checked_against_an_option_as_written(content: ContentDir) -> 
 
 
 def test_a_source_is_numbered_from_1(content: ContentDir) -> None:
-    content.write(GOAL, goal(("url: https://example.com/book", "url: example.com/book")))
+    content.write(GOAL, goal(('url: "https://example.com/book"', 'url: "example.com/book"')))
     assert check(content)[:-1] == [
         content.at(
-            GOAL, 17, "'url' of source 1 in 'sources' must be a full address starting with https://"
+            GOAL, 16, "'url' of source 1 in 'sources' must be a full address starting with https://"
         )
     ]
 
@@ -227,7 +227,8 @@ def test_a_translation_with_one_option_says_option(content: ContentDir) -> None:
     content.write(
         el,
         text.replace(
-            "    - Ποιο δίκτυο μεγαλώνει πιο γρήγορα\n    - Πόσες αναρτήσεις την ημέρα\n", ""
+            "    - Ποιο δίκτυο μεγαλώνει πιο γρήγορα\n    - Πόσες αναρτήσεις την εβδομάδα αντέχουμε\n",
+            "",
         ),
     )
     assert check(content)[:-1] == [

@@ -6,7 +6,7 @@ the pure-Python parser and with libyaml (CSafeLoader), whose own words and marks
 
 Lines of the lesson template (library_content.LESSON): 2 id, 3 skill, 4 level, 5 title,
 6 minutes, 7 check, 8 question, 9 options, 10-12 the options, 13 answer, 14 explanation,
-15 sources, 19 body. Question template: 1 id ... 4 choices, 5-7 the choices, 8 follow_up,
+15 sources, 17 checked, 19 body. Question template: 1 id ... 4 choices, 5-7 the choices, 8 follow_up,
 9 translations, 10 el, 11 prompt, 12 choices. Skills template: 9 is analytics' description.
 """
 

@@ -99,7 +99,7 @@ def test_a_mapping_with_too_many_keys_is_refused_on_its_line(content: ContentDir
         content.at(
             Q,
             10,
-            "101 keys in one mapping; at most 100 are allowed (a lesson's front matter has 8): "
+            "101 keys in one mapping; at most 100 are allowed (a lesson's front matter has 9): "
             "remove the keys that do not belong",
         )
     ]
@@ -112,8 +112,8 @@ def test_thousands_of_front_matter_keys_are_one_problem(content: ContentDir) -> 
         content.at(
             GOAL,
             2,
-            "5,008 keys in one mapping; at most 100 are allowed (a lesson's front matter has "
-            "8): remove the keys that do not belong",
+            "5,009 keys in one mapping; at most 100 are allowed (a lesson's front matter has "
+            "9): remove the keys that do not belong",
         )
     ]
 
@@ -132,11 +132,11 @@ def test_too_many_values_are_refused(content: ContentDir) -> None:
 
 
 def test_every_unknown_key_up_to_the_cap_is_reported_on_its_line(content: ContentDir) -> None:
-    keys = "".join(f"key{n}: value\n" for n in range(limits.MAPPING_KEYS_MAX - 8))
+    keys = "".join(f"key{n}: value\n" for n in range(limits.MAPPING_KEYS_MAX - 9))
     content.write(GOAL, replaced(lesson("strategy-goal"), "id: ", keys + "id: "))
     reported = problems(content)
-    assert len(reported) == 92
-    assert reported[-1] == content.at(GOAL, 93, "unknown field 'key91'")
+    assert len(reported) == 91
+    assert reported[-1] == content.at(GOAL, 92, "unknown field 'key90'")
 
 
 class CountingList(list[Any]):

@@ -118,7 +118,7 @@ def deps(clock: FakeClock) -> Iterator[Deps]:
     yield Deps(
         settings=settings,
         db=Database(engine),
-        library=LibraryHolder(TEST_LIBRARY),
+        library=LibraryHolder(TEST_LIBRARY, NOW.date()),
         roles=RoleBook(leads=[], admins=[ADMIN_GROUP]),
         clock=clock.now,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import func, select
 
@@ -39,6 +41,16 @@ def test_admin_use_cases_refuse_a_member_and_do_nothing(
 def test_an_admin_by_user_group_may_reload(deps: Deps, slack: PeopleAndDMs) -> None:
     outcome = reload_library(deps, slack, caller("U0ADMIN001"))
     assert outcome.report.ok and outcome.report.lessons == 9
+
+
+@pytest.mark.parametrize("use_case", [check_library, reload_library])
+def test_admin_checks_date_the_checked_months_by_the_bots_clock(
+    deps: Deps, slack: PeopleAndDMs, clock: FakeClock, use_case: object
+) -> None:
+    clock.set(datetime(2027, 7, 1, 8, 0, tzinfo=UTC))  # 13 months after the fixtures' 2026-06
+    outcome = use_case(deps, slack, caller("U0ADMIN001"))  # type: ignore[operator]
+    stale = [p for p in outcome.report.warnings if "last checked in 2026-06" in p.message]
+    assert len(stale) == outcome.report.lessons == 9
 
 
 def test_identifying_a_caller_stores_nothing(deps: Deps, slack: PeopleAndDMs) -> None:
