@@ -18,7 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from library_content import make_content
+from library_content import TODAY, make_content
 
 from bot.i18n import translator
 from bot.library import check_library, limits
@@ -106,7 +106,7 @@ def test_any_file_gets_problems_with_a_path_and_line_and_never_an_exception(
         else:
             path.write_text(written, "utf-8")
 
-        report = check_library(content)
+        report = check_library(content, TODAY)
 
     for problem in report.problems:
         found = PROBLEM.match(str(problem))
