@@ -95,6 +95,13 @@ class Member(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     # Slack's reason when a DM can never reach them (account_inactive, cannot_dm_bot, ...).
     unreachable: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The member's own settings; None means the team's default (see migration 0004).
+    lesson_time: Mapped[str | None] = mapped_column(String(5), nullable=True)  # "HH:MM"
+    working_days: Mapped[str | None] = mapped_column(String(32), nullable=True)  # "mon,tue,..."
+    lessons_per_week: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # "en", "el"
+    holiday_country: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    interests: Mapped[str | None] = mapped_column(Text, nullable=True)  # skill ids, comma-separated
 
 
 class Delivery(Base):
@@ -173,6 +180,9 @@ class StrategyAnswer(Base):
     skill: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    choice: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the menu's index
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    source: Mapped[str] = mapped_column(String(16), default="modal", server_default="modal")
 
 
 class Card(Base):
