@@ -9,6 +9,8 @@ Revises: 0003
 Create Date: 2026-12-01
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,7 +19,7 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-MEMBER_SETTINGS = {
+MEMBER_SETTINGS: dict[str, sa.types.TypeEngine[Any]] = {
     "lesson_time": sa.String(length=5),  # "HH:MM", local time
     "working_days": sa.String(length=32),  # "mon,tue,wed,thu,fri"
     "lessons_per_week": sa.Integer(),  # 1 to 5
