@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.learning.model import History, SkillEngagement
+from bot.learning.schedule import NextReason
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,22 @@ class Progress:
     def known(self) -> bool:
         return self.lessons > 0
 
+    @property
+    def strongest(self) -> SkillProgress | None:
+        """The area with the most right answers (None before the first right one)."""
+        best = max(
+            self.skills, key=lambda s: (s.engagement.correct, -s.engagement.answered), default=None
+        )
+        return best if best is not None and best.engagement.correct > 0 else None
+
+    @property
+    def least_engaged(self) -> SkillProgress | None:
+        """The area with the fewest answers, then the fewest lessons: as new lessons lean toward
+        it (`bot.learning.selection`)."""
+        return min(
+            self.skills, key=lambda s: (s.engagement.answered, s.engagement.delivered), default=None
+        )
+
 
 def progress_of(history: History, skill_names: Mapping[str, str]) -> Progress:
     """`skill_names` maps every skill area of the library to its name in the member's language;
@@ -42,3 +59,18 @@ def progress_of(history: History, skill_names: Mapping[str, str]) -> Progress:
         ),
         last_lesson_at=last.last_delivered_at if last else None,
     )
+
+
+@dataclass(frozen=True)
+class MemberStats:
+    """Everything the Home tab and `/learn me` say about a member, as data."""
+
+    progress: Progress
+    streak: int  # see bot.learning.streak
+    lessons_this_week: int  # since the start of the member's working week
+    reviews_due: int
+    paused_until: date | None  # the last paused local date, while the pause lasts
+    learns: bool  # scheduled lessons are on
+    tz: str
+    upcoming: NextReason | None  # the next scheduled lesson, as `/learn why` explains it
+    holiday: str  # the public holiday that moved it, if one did

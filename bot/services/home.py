@@ -1,14 +1,26 @@
-"""What a person sees of themselves: who they are to Nudge, and their progress on the Home tab."""
+"""What a person sees of themselves: who they are to Nudge, and their stats on the Home tab and
+in `/learn me`; the Home tab's buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 
 from bot.i18n import language_of
-from bot.learning.model import History
-from bot.learning.progress import Progress, progress_of
+from bot.learning.model import History, Member
+from bot.learning.progress import MemberStats, progress_of
+from bot.learning.schedule import week_start_of
+from bot.learning.streak import streak
 from bot.services.deps import Deps
+from bot.services.lessons import LessonNow, SlackPort, request_lesson_now
+from bot.services.membership import PauseOutcome, pause, resume, why
 from bot.services.people import Caller, Directory, Person, recognize
+from bot.services.tick import calendar_of
+from bot.store.uow import UnitOfWork
+
+# "Pause a week" on the Home tab is `/learn pause 1w`.
+PAUSE_A_WEEK = ("1w",)
 
 
 def identify_caller(deps: Deps, slack: Directory, caller: Caller) -> Person:
@@ -26,17 +38,70 @@ def language_of_caller(deps: Deps, caller: Caller) -> str:
 
 
 @dataclass(frozen=True)
-class Home:
+class MemberReport:
     person: Person
-    tz: str
-    progress: Progress
+    stats: MemberStats
 
 
-def show_home(deps: Deps, slack: Directory, caller: Caller) -> Home:
-    library = deps.library.current
+def member_stats(deps: Deps, slack: Directory, caller: Caller) -> MemberReport:
+    """The Home tab's and `/learn me`'s figures, read with aggregate queries: their cost follows
+    the library and the days of history, not the number of answers. Nothing is stored."""
+    now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         member = person.member
         history = uow.deliveries.history(member.id) if member else History()
+        counted = _counts(deps, uow, member, now, library.lessons) if member else (0, 0, 0)
+    # The next lesson exactly as `/learn why` tells it, whatever rules decide it.
+    upcoming = why(deps, slack, caller)
     names = {skill: text.name_in(person.language) for skill, text in library.skills.items()}
-    return Home(person, member.tz if member else "UTC", progress_of(history, names))
+    calendar = calendar_of(member) if member else None
+    today = now.astimezone(calendar.zone).date() if calendar else now.date()
+    paused = member.paused_until if member else None
+    stats = MemberStats(
+        progress=progress_of(history, names),
+        streak=counted[0],
+        lessons_this_week=counted[1],
+        reviews_due=counted[2],
+        paused_until=paused if paused is not None and paused >= today else None,
+        learns=upcoming.learns,
+        tz=upcoming.tz,
+        upcoming=upcoming.next,
+        holiday=upcoming.holiday,
+    )
+    return MemberReport(person, stats)
+
+
+def _counts(
+    deps: Deps, uow: UnitOfWork, member: Member, now: datetime, lessons: Collection[str]
+) -> tuple[int, int, int]:
+    """Streak, lessons this week and reviews due."""
+    calendar = calendar_of(member)
+    zone, today = calendar.zone, now.astimezone(calendar.zone).date()
+    days = uow.deliveries.lesson_days(member.id)
+    # Only what was asked for since the last unanswered lesson day can still change the streak.
+    broken = max((day for day, done in days.items() if not done and day < today), default=None)
+    since = None if broken is None else datetime.combine(broken, time(0), zone).astimezone(UTC)
+    asked = uow.deliveries.asked_answered_since(member.id, since)
+    week_start = datetime.combine(week_start_of(deps.schedule, today), time(0), tzinfo=zone)
+    return (
+        streak(days, asked, calendar.tz, now),
+        uow.deliveries.lessons_since(member.id, week_start.astimezone(UTC)),
+        uow.cards.count_due(member.id, now, among=lessons),
+    )
+
+
+def lesson_now_from_home(
+    deps: Deps, slack: SlackPort, caller: Caller
+) -> tuple[LessonNow, MemberReport]:
+    """ "Lesson now" on the Home tab: `/learn now`, with its limits, then the Home's new figures."""
+    outcome = request_lesson_now(deps, slack, caller)
+    return outcome, member_stats(deps, slack, caller)
+
+
+def pause_from_home(
+    deps: Deps, slack: Directory, caller: Caller, *, paused: bool
+) -> tuple[PauseOutcome, MemberReport]:
+    """ "Pause a week" (`/learn pause 1w`) or "Resume" (`/learn resume`) on the Home tab."""
+    outcome = pause(deps, slack, caller, PAUSE_A_WEEK) if paused else resume(deps, slack, caller)
+    return outcome, member_stats(deps, slack, caller)

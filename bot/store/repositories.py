@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -204,6 +204,46 @@ class Deliveries:
             }
         )
 
+    def lesson_days(self, member_id: int) -> dict[date, bool]:
+        """Each local date a scheduled lesson reached the member, and whether it was answered:
+        one row per day, however many lessons the day had."""
+        delivery = tables.Delivery
+        query = (
+            select(delivery.local_date, func.count(tables.Response.id))
+            .outerjoin(tables.Response, tables.Response.delivery_id == delivery.id)
+            .where(delivery.member_id == member_id, delivery.status.in_(DELIVERED))
+            .where(delivery.kind.in_(LESSON_KINDS), delivery.local_date.is_not(None))
+            .group_by(delivery.local_date)
+        )
+        return {day: answers > 0 for day, answers in self._session.execute(query) if day}
+
+    def asked_answered_since(self, member_id: int, since: datetime | None) -> list[datetime]:
+        """When the member answered lessons they asked for (`/learn now`), from `since` on
+        (None: ever)."""
+        delivery, response = tables.Delivery, tables.Response
+        query = (
+            select(response.answered_at)
+            .join(delivery, delivery.id == response.delivery_id)
+            .where(delivery.member_id == member_id, delivery.local_date.is_(None))
+            .where(delivery.kind.in_(LESSON_KINDS))
+        )
+        if since is not None:
+            query = query.where(response.answered_at >= since)
+        return list(self._session.scalars(query))
+
+    def lessons_since(self, member_id: int, since: datetime) -> int:
+        """How many lessons (scheduled, asked for or reviews) reached the member from `since`."""
+        delivery = tables.Delivery
+        delivered_at = func.coalesce(delivery.sent_at, delivery.claimed_at)
+        return (
+            self._session.scalar(
+                select(func.count(delivery.id))
+                .where(delivery.member_id == member_id, delivery.status.in_(DELIVERED))
+                .where(delivery.kind.in_(LESSON_KINDS), delivered_at >= since)
+            )
+            or 0
+        )
+
 
 class Responses:
     def __init__(self, session: Session) -> None:
@@ -301,7 +341,19 @@ class Cards:
         among: Collection[str] | None = None,
         limit: int = DUE_LIMIT,
     ) -> list[str]:
-        """Lesson ids whose cards are due by `now`, oldest due first, at most `limit`.
+        """Lesson ids whose cards are due by `now`, oldest due first, at most `limit`."""
+        query = self._due(member_id, now, among).order_by(tables.Card.due, tables.Card.lesson_id)
+        return list(self._session.scalars(query.limit(limit)))
+
+    def count_due(
+        self, member_id: int, now: datetime, *, among: Collection[str] | None = None
+    ) -> int:
+        """How many reviews are due by `now`, counted as `due` lists them."""
+        due = self._due(member_id, now, among).subquery()
+        return self._session.scalar(select(func.count()).select_from(due)) or 0
+
+    def _due(self, member_id: int, now: datetime, among: Collection[str] | None) -> Select[str]:
+        """The member's due cards' lesson ids.
 
         `among` keeps only those lessons (the library's): cards of removed lessons stay due for
         ever, and would otherwise fill the list. A card whose lesson was sent again since it fell
@@ -319,12 +371,9 @@ class Cards:
             )
             .exists()
         )
-        query = (
-            select(card.lesson_id)
-            .where(card.member_id == member_id, card.due <= now, ~sent_since_due)
-            .order_by(card.due, card.lesson_id)
-            .limit(limit)
+        query = select(card.lesson_id).where(
+            card.member_id == member_id, card.due <= now, ~sent_since_due
         )
         if among is not None:
             query = query.where(card.lesson_id.in_(list(among)))
-        return list(self._session.scalars(query))
+        return query

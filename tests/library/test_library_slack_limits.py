@@ -156,7 +156,7 @@ def test_a_skill_name_too_long_for_where_it_is_shown_is_an_error(content: Conten
 
 def test_the_home_tab_fits_slack_with_many_long_skill_names_and_long_histories() -> None:
     from bot.learning.model import SkillEngagement
-    from bot.learning.progress import Progress, SkillProgress
+    from bot.learning.progress import MemberStats, Progress, SkillProgress
     from bot.localslack.blockkit import check_view
     from bot.slack.blocks.home import home_view
 
@@ -165,8 +165,9 @@ def test_the_home_tab_fits_slack_with_many_long_skill_names_and_long_histories()
         for n in range(60)
     )
     progress = Progress(54_000, 24_000, 20_000, skills, datetime(2026, 1, 5, tzinfo=UTC))
+    stats = MemberStats(progress, 300, 5, 20, None, True, "Europe/Athens", None, "")
     for language in LANGUAGES:
-        view = home_view(translator(language), progress, "/learn", "Europe/Athens")
+        view = home_view(translator(language), stats, "/learn", notice="x" * 3000)
         assert check_view(view) == []
         shown = "\n".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
         assert all(f"*{n}" in shown for n in range(60))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.learning.model import Role
 from bot.localslack import FakeClock
 from bot.services.deps import Deps
-from bot.services.home import identify_caller, language_of_caller, show_home
+from bot.services.home import identify_caller, language_of_caller, member_stats
 from bot.services.lessons import answer_check, request_lesson_now
 from bot.services.library_admin import check_library, reload_library
 from bot.services.membership import why
@@ -69,13 +69,13 @@ def test_the_apology_language_comes_from_the_database_alone(
 
 
 def test_home_counts_lessons_and_responses(deps: Deps, slack: PeopleAndDMs) -> None:
-    assert not show_home(deps, slack, caller("U0CHLOE001")).progress.known
+    assert not member_stats(deps, slack, caller("U0CHLOE001")).stats.progress.known
     request_lesson_now(deps, slack, caller("U0CHLOE001"))
     post = slack.posts[0]
     answer_check(deps, slack, caller("U0CHLOE001"), post.delivery_id, post.lesson.answer_index)
     request_lesson_now(deps, slack, caller("U0CHLOE001"))
 
-    home = show_home(deps, slack, caller("U0CHLOE001"))
+    home = member_stats(deps, slack, caller("U0CHLOE001")).stats
 
     assert (home.progress.lessons, home.progress.responses, home.progress.correct) == (2, 1, 1)
     assert home.tz == "Europe/London"

@@ -134,6 +134,9 @@ class Interaction:
     use: Callable[[Bot, str, Any], DriverResponse]
     sent: Callable[[Bot, str], Any]  # what the owner received: a lesson, a question, a modal
     stored: type[tables.Base]
+    # A Home tab button acts on whoever presses it (Slack names them; nothing in the view is
+    # trusted): anyone else's press changes their own lessons, never the owner's.
+    own: bool = False
 
 
 def _press_check(bot: Bot, who: str, lesson: Message) -> DriverResponse:
@@ -155,10 +158,36 @@ def _submit(bot: Bot, who: str, modal: Any) -> DriverResponse:
     return bot.driver.submit_view(who, modal, {"question_text": {"text": "Four weeks."}})
 
 
+def home_of(bot: Bot, owner: str) -> Any:
+    """The owner's Home tab, as published when they open it."""
+    bot.driver.event({"type": "app_home_opened", "user": owner, "tab": "home"})
+    bot.settle()
+    return bot.slack.home(owner)
+
+
+def _paused_home(bot: Bot, owner: str) -> Any:
+    """The owner's Home after "Pause a week": it shows "Resume"."""
+    bot.driver.click(owner, home_of(bot, owner), action_id="home.pause")
+    bot.settle()
+    return bot.slack.home(owner)
+
+
+def _home_press(action_id: str) -> Callable[[Bot, str, Any], DriverResponse]:
+    def press(bot: Bot, who: str, home: Any) -> DriverResponse:
+        return bot.driver.click(who, home, action_id=action_id)
+
+    return press
+
+
 INTERACTIONS = {
     r"^check_answer_\d+$": Interaction(_press_check, lesson_for, tables.Response),
     "question_answer": Interaction(_press_answer, _question, tables.StrategyAnswer),
     "question_modal": Interaction(_submit, _open_modal, tables.StrategyAnswer),
+    "home.lesson_now": Interaction(
+        _home_press("home.lesson_now"), home_of, tables.Delivery, own=True
+    ),
+    "home.pause": Interaction(_home_press("home.pause"), home_of, tables.Member, own=True),
+    "home.resume": Interaction(_home_press("home.resume"), _paused_home, tables.Member, own=True),
 }
 # Opening the modal stores nothing: the owner's press shows it, and anyone else's is refused.
 OPENS = {"question_answer"}
@@ -181,8 +210,42 @@ def _ts() -> list[Any]:
     return [translator(language) for language in LANGUAGES]
 
 
+def owners_rows(bot: Bot, owner: str) -> list[tuple[Any, ...]]:
+    """Everything stored about the owner: their member row, deliveries and responses."""
+    member = tables.Member
+    with bot.deps.db.engine.connect() as connection:
+        mine = connection.execute(select(member).where(member.slack_user_id == owner)).first()
+        if mine is None:  # not met yet: nothing stored about them
+            return []
+        rows = [tuple(mine)]
+        for table in (tables.Delivery, tables.Response, tables.StrategyAnswer):
+            query = select(table).where(table.__table__.c.member_id == mine.id)
+            rows += [tuple(r) for r in connection.execute(query).all()]
+    return rows
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("interaction", registered())
+@pytest.mark.parametrize("interaction", [i for i in registered() if INTERACTIONS[i].own])
+def test_a_home_button_acts_only_on_whoever_presses_it(
+    bot: Bot, interaction: str, role: str
+) -> None:
+    row, owner, who = INTERACTIONS[interaction], bot.user("member"), bot.user(role)
+    home = row.sent(bot, owner)
+    before = owners_rows(bot, owner)
+
+    assert row.use(bot, who, home).status == 200
+    bot.settle()
+
+    if role == "member":
+        assert owners_rows(bot, owner) != before
+    else:
+        assert owners_rows(bot, owner) == before
+        assert bot.slack.home(who) is not None  # the presser's own Home, with what it did
+    assert bot.slack.home(owner) is not None
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("interaction", [i for i in registered() if not INTERACTIONS[i].own])
 def test_only_the_owner_may_use_a_button_or_modal(bot: Bot, interaction: str, role: str) -> None:
     row, owner, who = INTERACTIONS[interaction], bot.user("member"), bot.user(role)
     sent = row.sent(bot, owner)

@@ -80,7 +80,7 @@ def test_the_ack_does_not_wait_for_the_work_behind_it(socket_bot: Bot) -> None:
 JOURNEYS = [
     test_learn_now_and_answer.test_pressing_the_right_answer_records_it_and_closes_the_check,
     test_schedule_over_slack.test_the_weekly_question_is_answered_in_a_modal_once,
-    test_app_home.test_a_new_member_is_invited_to_ask_for_a_lesson,
+    test_app_home.test_a_new_member_sees_in_three_lines_what_nudge_will_do_and_when,
 ]
 
 

@@ -1,11 +1,14 @@
-"""Nudge's Home tab: the member's own progress by skill area, in their language."""
+"""Nudge's Home tab: the member's streak, week, next lesson, engagement per skill area and what
+their lead can see, with the buttons that act on their own lessons; in their language."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -15,12 +18,22 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.i18n import Translator
-from bot.learning.progress import Progress
+from bot.learning.progress import MemberStats, SkillProgress
 from bot.library import escape_mrkdwn
 from bot.library.limits import SECTION_MAX
 from bot.library.mrkdwn import pack_sections
+from bot.slack.blocks.why import next_text
+
+LESSON_NOW_ACTION = "home.lesson_now"
+SETTINGS_ACTION = "home.settings"
+PAUSE_ACTION = "home.pause"
+RESUME_ACTION = "home.resume"
 
 BAR_CELLS = 10  # a bar longer than this is drawn to scale: it must fit a line on a phone
+# Slack refuses a view of more than 100 blocks; the rest of the Home takes fewer than ten, so the
+# skill areas get at most this many sections, however large the library (then a line says how
+# many areas are left out).
+SKILL_SECTIONS_MAX = 40
 
 
 def _bar(answered: int, delivered: int) -> str:
@@ -30,35 +43,101 @@ def _bar(answered: int, delivered: int) -> str:
     return "▰" * answered + "▱" * (delivered - answered) if delivered else "·"
 
 
-def home_view(t: Translator, progress: Progress, command: str, tz: str) -> dict[str, Any]:
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def _next(t: Translator, stats: MemberStats, command: str) -> str:
+    return next_text(
+        t, command, tz=stats.tz, learns=stats.learns, upcoming=stats.upcoming, holiday=stats.holiday
+    )
+
+
+def _buttons(t: Translator, stats: MemberStats) -> ActionsBlock:
+    paused = stats.paused_until is not None
+    return ActionsBlock(
+        block_id="home_buttons",
+        elements=[
+            ButtonElement(
+                text=t("home.button.lesson_now"), action_id=LESSON_NOW_ACTION, style="primary"
+            ),
+            ButtonElement(text=t("home.button.settings"), action_id=SETTINGS_ACTION),
+            ButtonElement(
+                text=t("home.button.resume" if paused else "home.button.pause"),
+                action_id=RESUME_ACTION if paused else PAUSE_ACTION,
+            ),
+        ],
+    )
+
+
+def summary_text(t: Translator, stats: MemberStats) -> str:
+    """Streak, this week, reviews due, and the totals: the Home's first lines and `/learn me`'s."""
+    progress = stats.progress
+    week = " · ".join(
+        (
+            t.plural("home.streak", stats.streak),
+            t.plural("home.this_week", stats.lessons_this_week),
+            t.plural("home.reviews_due", stats.reviews_due),
+        )
+    )
+    totals = " · ".join(
+        (
+            t.plural("home.lessons", progress.lessons),
+            t.plural("home.responses", progress.responses),
+            t.plural("home.correct", progress.correct),
+        )
+    )
+    return f"{week}\n{totals}"
+
+
+def _skill_line(skill: SkillProgress, t: Translator) -> str:
+    engagement = skill.engagement
+    return (
+        f"{_bar(engagement.answered, engagement.delivered)}  *{escape_mrkdwn(skill.name)}*: "
+        + t("home.skill_answered", answered=engagement.answered, delivered=engagement.delivered)
+    )
+
+
+def skill_sections(t: Translator, title: str, lines: list[str]) -> list[SectionBlock]:
+    """A titled list, one line per skill area, in as few sections as fit, and never more than
+    SKILL_SECTIONS_MAX (each line fits a section: the checker caps a skill name)."""
+    packed = pack_sections([title, *lines], SECTION_MAX, separator="\n")
+    if len(packed) > SKILL_SECTIONS_MAX:
+        packed = packed[: SKILL_SECTIONS_MAX - 1]
+        shown = sum(text.count("\n") + 1 for text in packed) - 1  # the lines kept, less the title
+        packed.append(t("home.more_skills", count=len(lines) - shown))
+    return [_section(text) for text in packed]
+
+
+def _lead_can_see(t: Translator, command: str) -> list[Block]:
+    """What the leads' digest holds of a member today (bot/slack/blocks/question.py,
+    `digest_message`): two team counts, with nobody named. Keep it true when the digest changes."""
+    lines = (t("home.lead_title"), t("home.lead_digest"), t("home.lead_private", command=command))
+    return [_section("\n".join(lines))]
+
+
+def home_view(
+    t: Translator, stats: MemberStats, command: str, *, notice: str | None = None
+) -> dict[str, Any]:
+    """`notice` says what became of a button just pressed (a lesson sent, a pause), on top."""
+    progress = stats.progress
     blocks: list[Block] = [HeaderBlock(text=t("home.title"))]
+    if notice:
+        blocks.append(_section(notice))
     if not progress.known or progress.last_lesson_at is None:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=t("home.first", command=command))))
+        first = (
+            t("home.first_lessons"),
+            t("home.first_reviews"),
+            t("home.first_when", next=_next(t, stats, command)),
+        )
+        blocks += [_section("\n".join(first)), _buttons(t, stats)]
     else:
-        totals = " · ".join(
-            (
-                t.plural("home.lessons", progress.lessons),
-                t.plural("home.responses", progress.responses),
-                t.plural("home.correct", progress.correct),
-            )
-        )
-        last = t("home.last_lesson", when=t.when(progress.last_lesson_at, tz))
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{totals}\n{last}")))
-        blocks.append(DividerBlock())
-        lines = [
-            f"{_bar(s.engagement.answered, s.engagement.delivered)}  *{escape_mrkdwn(s.name)}*: "
-            + t(
-                "home.skill_answered",
-                answered=s.engagement.answered,
-                delivered=s.engagement.delivered,
-            )
-            for s in progress.skills
-        ]
-        # Each line fits a section (the checker caps a skill name); many skills take several.
-        blocks.extend(
-            SectionBlock(text=MarkdownTextObject(text=text))
-            for text in pack_sections(lines, SECTION_MAX, separator="\n")
-        )
+        last = t("home.last_lesson", when=t.when(progress.last_lesson_at, stats.tz))
+        blocks.append(_section(f"{summary_text(t, stats)}\n{last}\n{_next(t, stats, command)}"))
+        blocks += [_buttons(t, stats), DividerBlock()]
+        lines = [_skill_line(skill, t) for skill in progress.skills]
+        blocks += skill_sections(t, t("home.skills_title"), lines)
+    blocks += [DividerBlock(), *_lead_can_see(t, command)]
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text=t("home.footer", command=command))])
     )

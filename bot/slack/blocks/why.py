@@ -63,8 +63,23 @@ def why_text(
 ) -> str:
     """`holiday` names the public holiday that moved the next lesson, when one did."""
     last = _last(t, command, tz, last_title, last_at, last_review)
+    return (
+        f"{last}\n{next_text(t, command, tz=tz, learns=learns, upcoming=upcoming, holiday=holiday)}"
+    )
+
+
+def next_text(
+    t: Translator,
+    command: str,
+    *,
+    tz: str,
+    learns: bool,
+    upcoming: NextReason | None,
+    holiday: str = "",
+) -> str:
+    """When the next scheduled lesson comes and why then (the Home tab and `/learn me` too)."""
     if not learns:
-        return f"{last}\n{t('why.not_learning', command=command)}"
+        return t("why.not_learning", command=command)
     if upcoming is None or upcoming.slot is None:
-        return f"{last}\n{t('why.next_none')}"
-    return f"{last}\n{_next(t, tz, upcoming, holiday)}"
+        return t("why.next_none")
+    return _next(t, tz, upcoming, holiday)

@@ -6,13 +6,15 @@ import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.i18n import Translator, translator
 from bot.services.home import identify_caller
 from bot.services.lessons import CheckOutcome, answer_check
 from bot.slack.blocks.lesson import CHECK_ACTION_PREFIX, answered_message, parse_answer_value
 from bot.slack.context import caller_of, deps_of, slack_of
-from bot.slack.listeners.handover import act_later
+from bot.slack.listeners.events.app_home import publish_home
+from bot.slack.listeners.handover import act_later, refresh_later
 from bot.slack.listeners.safety import apologise_on_error
 
 REFUSALS = {
@@ -22,9 +24,21 @@ REFUSALS = {
 }
 
 
-def acknowledge(ack: Ack, respond: Respond, body: dict[str, Any], context: BoltContext) -> None:
+def acknowledge(
+    ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     ack()
-    act_later(respond, context, lambda: record(respond=respond, body=body, context=context))
+    act_later(
+        respond, context, lambda: answer(respond=respond, body=body, client=client, context=context)
+    )
+
+
+def answer(respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Record the press, then show the new figures on the presser's Home tab."""
+    record(respond=respond, body=body, context=context)
+    refresh_later(
+        context, lambda: publish_home(user_id=body["user"]["id"], client=client, context=context)
+    )
 
 
 @apologise_on_error

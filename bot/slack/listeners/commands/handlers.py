@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from bot.i18n import translator
 from bot.library import escape_mrkdwn
 from bot.services.deps import Deps
-from bot.services.lessons import request_lesson_now
+from bot.services.home import member_stats
+from bot.services.lessons import LessonNow, request_lesson_now
 from bot.services.library_admin import check_library, reload_library
-from bot.services.membership import choose, pause, resume, why
+from bot.services.membership import PauseOutcome, choose, pause, resume, why
 from bot.services.people import Caller
 from bot.slack.blocks.library_report import library_report_message
+from bot.slack.blocks.me import me_message
 from bot.slack.blocks.notice import notice
 from bot.slack.blocks.why import why_text
 from bot.slack.gateway import SlackGateway
@@ -31,19 +33,29 @@ class Request:
 
 def lesson_now(request: Request, args: tuple[str, ...]) -> SlackMessage:
     outcome = request_lesson_now(request.deps, request.slack, request.caller)
+    return notice(lesson_now_text(outcome, request.command))
+
+
+def lesson_now_text(outcome: LessonNow, command: str) -> str:
+    """What became of a request for a lesson (`/learn now`, or "Lesson now" on the Home tab)."""
     t = translator(outcome.language)
     if outcome.status == "empty_library":
-        return notice(t("now.empty_library"))
+        return t("now.empty_library")
     if outcome.status == "failed":
-        return notice(t("now.failed", error=outcome.error))
+        return t("now.failed", error=outcome.error)
     if outcome.status == "unknown":
         assert outcome.lesson is not None
-        return notice(t("now.unknown", title=outcome.lesson.title, command=request.command))
+        return t("now.unknown", title=outcome.lesson.title, command=command)
     if outcome.status == "too_many":
         assert outcome.again_at is not None
-        return notice(t("now.too_many", when=t.when(outcome.again_at, outcome.tz)))
+        return t("now.too_many", when=t.when(outcome.again_at, outcome.tz))
     assert outcome.lesson is not None
-    return notice(t("now.sent", title=escape_mrkdwn(outcome.lesson.title)))
+    return t("now.sent", title=escape_mrkdwn(outcome.lesson.title))
+
+
+def me(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    report = member_stats(request.deps, request.slack, request.caller)
+    return me_message(translator(report.person.language), report.stats, request.command)
 
 
 def admin_check(request: Request, args: tuple[str, ...]) -> SlackMessage:
@@ -69,16 +81,23 @@ PAUSE_PROBLEMS = {
 
 def pause_lessons(request: Request, args: tuple[str, ...]) -> SlackMessage:
     outcome = pause(request.deps, request.slack, request.caller, args)
-    t = translator(outcome.language)
-    if outcome.status == "bad":
-        return notice(t(PAUSE_PROBLEMS[outcome.problem], command=request.command))
-    assert outcome.back_on is not None
-    return notice(t("pause.done", day=t.day(outcome.back_on), command=request.command))
+    return notice(pause_text(outcome, request.command))
 
 
 def resume_lessons(request: Request, args: tuple[str, ...]) -> SlackMessage:
     outcome = resume(request.deps, request.slack, request.caller)
-    return notice(translator(outcome.language)("pause.resumed"))
+    return notice(pause_text(outcome, request.command))
+
+
+def pause_text(outcome: PauseOutcome, command: str) -> str:
+    """What became of a pause or a resume (the command, or the Home tab's button)."""
+    t = translator(outcome.language)
+    if outcome.status == "bad":
+        return t(PAUSE_PROBLEMS[outcome.problem], command=command)
+    if outcome.status == "resumed":
+        return t("pause.resumed")
+    assert outcome.back_on is not None
+    return t("pause.done", day=t.day(outcome.back_on), command=command)
 
 
 def join(request: Request, args: tuple[str, ...]) -> SlackMessage:

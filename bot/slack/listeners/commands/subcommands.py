@@ -61,6 +61,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("help",), Role.MEMBER, "help.line.help", show_help),
     Subcommand(("now",), Role.MEMBER, "help.line.now", handlers.lesson_now),
     Subcommand(("why",), Role.MEMBER, "help.line.why", handlers.explain),
+    Subcommand(("me",), Role.MEMBER, "help.line.me", handlers.me),
     Subcommand(
         ("pause",),
         Role.MEMBER,
@@ -74,7 +75,6 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("leave",), Role.MEMBER, "help.line.leave", handlers.leave),
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
-    _coming("me"),
     _coming("settings"),
     _coming("export"),
     _coming("forget"),

@@ -1,4 +1,4 @@
-"""`app_home_opened`: publish the member's progress on the Home tab, in their language."""
+"""`app_home_opened`: publish the member's stats on the Home tab, in their language."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.i18n import translator
-from bot.services.home import show_home
+from bot.services.home import MemberReport, member_stats
 from bot.slack.blocks.home import home_view
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.handover import refresh_later
@@ -17,16 +17,25 @@ from bot.slack.listeners.safety import apologise_quietly
 
 def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     if event.get("tab") == "home":  # the Messages tab needs nothing from us
-        refresh_later(context, lambda: publish_home(event=event, client=client, context=context))
+        refresh_later(
+            context, lambda: publish_home(user_id=event["user"], client=client, context=context)
+        )
 
 
 @apologise_quietly
-def publish_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    deps = deps_of(context)
-    home = show_home(deps, slack_of(context), caller_of(context))
-    t = translator(home.person.language)
-    view = home_view(t, home.progress, deps.settings.slash_command, home.tz)
-    client.views_publish(user_id=event["user"], view=view)
+def publish_home(user_id: str, client: WebClient, context: BoltContext) -> None:
+    """The Home tab as it stands (when opened, and after each answer)."""
+    report = member_stats(deps_of(context), slack_of(context), caller_of(context))
+    show_home(client, context, user_id, report)
+
+
+def show_home(
+    client: WebClient, context: BoltContext, user_id: str, report: MemberReport, notice: str = ""
+) -> None:
+    """Publish `report`; `notice` says what a button just did."""
+    t = translator(report.person.language)
+    view = home_view(t, report.stats, deps_of(context).settings.slash_command, notice=notice)
+    client.views_publish(user_id=user_id, view=view)
 
 
 def register(app: App) -> None:
