@@ -8,7 +8,7 @@ from bot.i18n import language_of
 from bot.learning.model import History
 from bot.learning.progress import Progress, progress_of
 from bot.services.deps import Deps
-from bot.services.people import Caller, Directory, Person, recognize
+from bot.services.people import Caller, Directory, Person, recognize, speaks
 
 
 def identify_caller(deps: Deps, slack: Directory, caller: Caller) -> Person:
@@ -22,7 +22,7 @@ def language_of_caller(deps: Deps, caller: Caller) -> str:
     what an apology after a failure can still use."""
     with deps.uow() as uow:
         member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
-    return language_of(None, member.locale if member else None)
+    return speaks(member) if member else language_of(None, None)
 
 
 @dataclass(frozen=True)
