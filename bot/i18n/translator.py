@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -81,6 +82,10 @@ class Translator:
     def day(self, on: date) -> str:
         """A date as people write it in this language: "Monday 4 January", "Δευτέρα 4 Ιανουαρίου"."""
         return format_date(on, DAY_PATTERN, locale=self.language)
+
+    def country(self, code: str) -> str:
+        """A country's name in this language (CLDR's, through Babel): "Greece", "Ελλάδα"."""
+        return str(Locale.parse(self.language).territories.get(code.upper(), code.upper()))
 
     def _require(self, message_id: str) -> None:
         if message_id not in self._ids:

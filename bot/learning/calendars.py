@@ -69,3 +69,9 @@ def holiday_name(country: str, day: date) -> str | None:
 def is_public_holiday(country: str, day: date) -> bool:
     """Whether `day` is a public holiday in `country` (ISO 3166 code, e.g. 'GR')."""
     return holiday_name(country, day) is not None
+
+
+@cache
+def holiday_countries() -> frozenset[str]:
+    """Every country whose public holidays the `holidays` package knows (ISO 3166 alpha-2)."""
+    return frozenset(code for code in holiday_data.list_supported_countries() if len(code) == 2)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
+
+from bot.learning.schedule_settings import MemberSchedule, Weekday
 
 
 class Role(StrEnum):
@@ -32,6 +34,29 @@ class MemberProfile:
 
 
 @dataclass(frozen=True)
+class MemberSettings:
+    """What a member chose in Settings; None (or no interests) keeps the team's default, so a
+    change to a team setting still reaches everyone who never chose."""
+
+    lesson_time: time | None = None
+    working_days: frozenset[Weekday] | None = None
+    lessons_per_week: int | None = None
+    language: str | None = None  # "en" or "el"; None: their Slack locale's
+    holiday_country: str | None = None  # ISO 3166 alpha-2; None: the team's rule (their zone's)
+    interests: frozenset[str] = frozenset()  # skill ids whose new lessons come more often
+
+    def schedule(self) -> MemberSchedule:
+        """The schedule part, over the team's (`MemberSchedule.apply`); a member's own holiday
+        country replaces the team's rule, whatever it is."""
+        return MemberSchedule(
+            lesson_time=self.lesson_time,
+            working_days=self.working_days,
+            lessons_per_week=self.lessons_per_week,
+            holiday_rule=self.holiday_country,
+        )
+
+
+@dataclass(frozen=True)
 class Member:
     id: int
     workspace_id: int
@@ -49,6 +74,7 @@ class Member:
     away_until: datetime | None = None
     next_due_at: datetime | None = None
     unreachable: str | None = None  # Slack's reason a DM can never reach them
+    settings: MemberSettings = MemberSettings()
 
     @property
     def learns(self) -> bool:

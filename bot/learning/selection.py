@@ -4,7 +4,8 @@ A due review comes first (see `bot.learning.reviews`): what a member got wrong f
 what they got right, so it returns sooner, and reviewing what was learned before adding more is what
 keeps it. Otherwise new lessons lean toward the member's least-engaged skill area and interleave
 areas (a different area from the last lesson when there is a tie), because mixing topics helps
-retention more than blocks of one.
+retention more than blocks of one. Areas the member chose as interests count their engagement at
+1/INTEREST_WEIGHT (see `choose_next_lesson`), so they come more often without starving the rest.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class LessonChoice:
 # A miss: some answer to the lesson was wrong (History counts answers; it keeps no order of them).
 REVIEW_OF_A_MISS = "a review of a lesson you got wrong"
 REVIEW_DUE = "a review of a lesson that is due"
+# An area of interest gets this many new lessons for every one of another area.
+INTEREST_WEIGHT = 2
 
 
 def _spread(seed: str, skill: str) -> str:
@@ -41,6 +44,7 @@ def choose_next_lesson(
     *,
     due_reviews: Sequence[str] = (),
     seed: str = "",
+    interests: frozenset[str] = frozenset(),
 ) -> LessonChoice | None:
     """The most overdue review still in the catalog; else the next new lesson, or the least
     recently seen one when the member has seen them all.
@@ -48,6 +52,13 @@ def choose_next_lesson(
     `due_reviews` are lesson ids whose cards are due, most overdue first (the store's
     `Cards.due`). `seed` (the member's id) breaks ties between equally engaged areas differently
     per member.
+
+    A new lesson comes from the least-engaged area with unseen lessons, where engagement is the
+    lessons answered, then delivered, each multiplied by INTEREST_WEIGHT for an area that is not
+    among `interests`. So the least-engaged rule still holds on the weighted counts: an area of
+    interest runs ahead of another by at most about twice its count (answered(interest) <=
+    INTEREST_WEIGHT * answered(other) + INTEREST_WEIGHT), never starving it, and a tie goes to the
+    area of interest. Without interests the choice is the plain least-engaged one.
     """
     if not catalog:
         return None
@@ -70,11 +81,16 @@ def choose_next_lesson(
     engagement = history.engagement(skills)
     last = history.last
     last_skill = last.skill if last else None
+
+    def weight(skill: str) -> int:
+        return 1 if skill in interests else INTEREST_WEIGHT
+
     skill = min(
         skills,
         key=lambda s: (
-            engagement[s].answered,
-            engagement[s].delivered,
+            engagement[s].answered * weight(s),
+            engagement[s].delivered * weight(s),
+            s not in interests,
             s == last_skill,
             _spread(seed, s),
         ),

@@ -15,7 +15,7 @@ from bot.learning.streak import streak
 from bot.services.deps import Deps
 from bot.services.lessons import LessonNow, SlackPort, request_lesson_now
 from bot.services.membership import PauseOutcome, pause, resume, why
-from bot.services.people import Caller, Directory, Person, recognize
+from bot.services.people import Caller, Directory, Person, recognize, speaks
 from bot.services.tick import calendar_of
 from bot.store.uow import UnitOfWork
 
@@ -34,7 +34,7 @@ def language_of_caller(deps: Deps, caller: Caller) -> str:
     what an apology after a failure can still use."""
     with deps.uow() as uow:
         member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
-    return language_of(None, member.locale if member else None)
+    return speaks(member) if member else language_of(None, None)
 
 
 @dataclass(frozen=True)

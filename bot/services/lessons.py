@@ -13,7 +13,7 @@ from bot.learning.reviews import review
 from bot.learning.selection import choose_next_lesson
 from bot.library import Library, LocalizedLesson
 from bot.services.deps import Deps
-from bot.services.people import Caller, Directory, enrol, recognize
+from bot.services.people import Caller, Directory, enrol, recognize, speaks
 from bot.store.uow import UnitOfWork
 
 HOUR = timedelta(hours=1)
@@ -80,10 +80,11 @@ def claim_lesson(
         uow.deliveries.history(member.id),
         due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
         seed=member.slack_user_id,
+        interests=member.settings.interests,
     )
     if choice is None:
         return None
-    lesson = library.lessons[choice.lesson_id].localized(member.locale)
+    lesson = library.lessons[choice.lesson_id].localized(speaks(member))
     delivery = uow.deliveries.claim(
         member.id,
         kind=choice.kind if local_date is None else "lesson",

@@ -12,7 +12,7 @@ from bot.learning.pause import BadPause, paused_through
 from bot.learning.schedule import NextReason, explain_next
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, Person, enrol, recognize
-from bot.services.tick import calendar_of
+from bot.services.tick import calendar_of, schedule_of
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,9 @@ def why(deps: Deps, slack: Directory, caller: Caller) -> Why:
     lesson = library.lessons.get(last.lesson_id) if last else None
     calendar = calendar_of(member)
     upcoming = (
-        explain_next(deps.schedule, calendar, is_public_holiday, now) if member.learns else None
+        explain_next(schedule_of(deps.schedule, member), calendar, is_public_holiday, now)
+        if member.learns
+        else None
     )
     holiday = ""
     if upcoming and upcoming.kind == "holiday" and upcoming.day and upcoming.country:
@@ -104,7 +106,7 @@ def why(deps: Deps, slack: Directory, caller: Caller) -> Why:
         language=person.language,
         learns=member.learns,
         tz=calendar.tz,
-        last_title=lesson.localized(member.locale).title if lesson else None,
+        last_title=lesson.localized(person.language).title if lesson else None,
         last_at=last.last_delivered_at if last else None,
         last_review=bool(last and last.delivered > 1),
         next=upcoming,

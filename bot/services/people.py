@@ -49,10 +49,15 @@ class Person:
 
     @property
     def language(self) -> str:
-        return language_of(None, self.locale)
+        return speaks(self.member) if self.member else language_of(None, self.locale)
 
     def may(self, role: Role) -> bool:
         return role in self.roles
+
+
+def speaks(member: Member) -> str:
+    """The language Nudge uses with a member: their own setting, else their Slack locale's."""
+    return language_of(member.settings.language, member.locale)
 
 
 class NotPermitted(Exception):

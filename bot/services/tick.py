@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.delivery.outbox import (
@@ -28,9 +28,11 @@ from bot.i18n import language_of
 from bot.learning.calendars import is_public_holiday
 from bot.learning.model import Member
 from bot.learning.schedule import MemberCalendar, Missed, Slot, digest_due, due, next_lesson
+from bot.learning.schedule_settings import TeamSchedule
 from bot.library import Library, Question
 from bot.services.deps import Deps
 from bot.services.lessons import claim_lesson, lesson_post, note_refusal
+from bot.services.people import speaks
 from bot.store.repositories import DELIVERED
 
 log = logging.getLogger("bot.tick")
@@ -77,6 +79,24 @@ def calendar_of(member: Member) -> MemberCalendar:
     except ValueError:  # a zone this machine's tz database does not know
         log.warning("member %s has an unknown zone %r: scheduled in UTC", member.id, member.tz)
         return MemberCalendar("UTC", member.paused_until, member.away_until)
+
+
+def schedule_of(team: TeamSchedule, member: Member) -> TeamSchedule:
+    """The team's schedule with the member's own settings over it. A count of lessons that no
+    longer fits (the team's working days changed since) is capped, not an error."""
+    mine = member.settings.schedule()
+    try:
+        return mine.apply(team)
+    except ValueError:
+        log.warning("member %s: their lessons per week no longer fit; capped", member.id)
+        return replace(mine, lessons_per_week=None).apply(team)
+
+
+def next_due(team: TeamSchedule, member: Member, now: datetime) -> datetime:
+    """When the clock next looks at the member: their next lesson, or tomorrow when none comes
+    within a year."""
+    following = next_lesson(schedule_of(team, member), calendar_of(member), is_public_holiday, now)
+    return following.due_at if following else now + RECHECK
 
 
 def run_tick(
@@ -131,7 +151,7 @@ def _serve(
         if member.next_due_at is None
         else min(since, member.next_due_at - timedelta(microseconds=1))
     )
-    slots = due(deps.schedule, calendar, is_public_holiday, start, now)
+    slots = due(schedule_of(deps.schedule, member), calendar, is_public_holiday, start, now)
     for lost in slots.missed:
         _record_missed(deps, member, lost, now)
     for slot in slots.send:
@@ -140,12 +160,11 @@ def _serve(
             sent[slot.kind] += 1
         elif outcome == "failed":
             failures[slot.kind] += 1
-    following = next_lesson(deps.schedule, calendar, is_public_holiday, now)
     with deps.uow() as uow:
         uow.members.update(
             member.workspace_id,
             member.slack_user_id,
-            next_due_at=following.due_at if following else now + RECHECK,
+            next_due_at=next_due(deps.schedule, member, now),
         )
         uow.commit()
     return sent, failures, len(slots.missed)
@@ -186,7 +205,7 @@ def _send_lesson(
         uow.commit()
     if claimed is None:
         return "skipped"
-    post = lesson_post(library, member, language_of(None, member.locale), claimed)
+    post = lesson_post(library, member, speaks(member), claimed)
     delivery = claimed.delivery
     outcome = send_claimed(deps.uow, member, delivery, lambda: slack.post_lesson(post), now)
     if outcome.status == "failed":
@@ -198,7 +217,7 @@ def _send_question(
     deps: Deps, slack: SchedulePoster, member: Member, slot: Slot, now: datetime
 ) -> str:
     """The week's question, or its reminder to someone who has not answered it yet."""
-    library, language = deps.library.current, language_of(None, member.locale)
+    library, language = deps.library.current, speaks(member)
     question = question_of_week(library, slot.local_date)
     with deps.uow() as uow:
         asked: int | None = None
@@ -228,7 +247,7 @@ def _send_question(
     skill = library.skills.get(question.skill)
     post = QuestionPost(
         channel=member.dm_channel_id or member.slack_user_id,
-        question=question.localized(member.locale),
+        question=question.localized(language),
         skill_name=skill.name_in(language) if skill else question.skill,
         delivery_id=asked if asked is not None else delivery.id,
         language=language,

@@ -139,6 +139,10 @@ class SlackGateway:
         self._sleep = sleep
         self._pace = pace
 
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """views.open: a modal for the person whose action gave `trigger_id` (within 3 s)."""
+        self._client.views_open(trigger_id=trigger_id, view=view)
+
     def profile(self, slack_user_id: str) -> MemberProfile:
         """users.info with the locale, so that Nudge speaks the member's language."""
         return profile_of(self._client.users_info(user=slack_user_id, include_locale=True)["user"])

@@ -64,6 +64,7 @@ class _Option(_Open):
 class _Input(_Open):
     value: str | None = None
     selected_option: _Option | None = None
+    selected_options: list[_Option] | None = None
 
 
 class _State(_Open):

@@ -6,14 +6,49 @@ commit. A second insert of the same workspace or member, from any process, inser
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.learning import model
+from bot.learning.schedule_settings import parse_lesson_time, parse_working_days
 from bot.store import tables
 from bot.store.repositories import insert_new
+
+log = logging.getLogger("bot.store")
+
+
+def _settings(row: tables.Member) -> model.MemberSettings:
+    """The member's own settings; a value that no longer parses (written by hand) is the team's."""
+    try:
+        lesson_time = parse_lesson_time(row.lesson_time) if row.lesson_time else None
+        working_days = parse_working_days(row.working_days) if row.working_days else None
+    except ValueError as error:
+        log.warning("member %s: %s; the team's schedule applies", row.id, error)
+        lesson_time, working_days = None, None
+    return model.MemberSettings(
+        lesson_time=lesson_time,
+        working_days=working_days or None,
+        lessons_per_week=row.lessons_per_week,
+        language=row.language or None,
+        holiday_country=row.holiday_country or None,
+        interests=frozenset(filter(None, (row.interests or "").split(","))),
+    )
+
+
+def _settings_columns(settings: model.MemberSettings) -> dict[str, object]:
+    """The members columns of migration 0004, from a member's settings (None: the team's)."""
+    days = settings.working_days
+    return {
+        "lesson_time": settings.lesson_time.strftime("%H:%M") if settings.lesson_time else None,
+        "working_days": ",".join(day.short for day in sorted(days)) if days else None,
+        "lessons_per_week": settings.lessons_per_week,
+        "language": settings.language,
+        "holiday_country": settings.holiday_country,
+        "interests": ",".join(sorted(settings.interests)) or None,
+    }
 
 
 def _member(row: tables.Member) -> model.Member:
@@ -34,6 +69,7 @@ def _member(row: tables.Member) -> model.Member:
         away_until=row.away_until,
         next_due_at=row.next_due_at,
         unreachable=row.unreachable,
+        settings=_settings(row),
     )
 
 
@@ -163,6 +199,26 @@ class Members:
             .where(tables.Member.workspace_id == workspace_id)
             .where(tables.Member.slack_user_id == slack_user_id)
             .values(**values)
+        )
+
+    def save_settings(
+        self, member_id: int, settings: model.MemberSettings, next_due_at: datetime | None
+    ) -> None:
+        """A member's own settings, all six at once, and when the clock next looks at them."""
+        self._session.execute(
+            update(tables.Member)
+            .where(tables.Member.id == member_id)
+            .values(**_settings_columns(settings), next_due_at=next_due_at)
+        )
+
+    def zones(self, workspace_id: int) -> set[str]:
+        """The time zones of a workspace's members (one query; a handful of names)."""
+        return set(
+            self._session.scalars(
+                select(tables.Member.tz)
+                .where(tables.Member.workspace_id == workspace_id)
+                .distinct()
+            )
         )
 
     def due(self, workspace_id: int, now: datetime, limit: int) -> list[model.Member]:

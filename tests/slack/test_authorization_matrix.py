@@ -5,7 +5,8 @@ workspace.
 - A subcommand answers everyone in the workspace as its role allows: the others are refused with
   the same words and nothing done; one not built yet says so to everyone.
 - A button or a modal belongs to the person it was sent to: anyone else, admins included, is
-  refused and nothing is stored.
+  refused and nothing is stored. App Home's Settings button opens whoever presses it their own
+  settings, never another's.
 - A request from another workspace is answered with nothing at all, and nothing is stored.
 
 The lists come from the registrations, so a new subcommand, action or view without a row here
@@ -35,6 +36,12 @@ from bot.store import tables
 from tests.conftest import SIGNING_SECRET, Bot
 from tests.slack.test_learn_now_and_answer import lesson_for
 from tests.slack.test_schedule_over_slack import _question
+from tests.slack.test_settings_over_slack import (
+    home_with_settings,
+    open_settings,
+    owner_of,
+    settings_rows,
+)
 
 ROLES = ("member", "lead", "admin", "outsider")
 HAS = {
@@ -44,6 +51,7 @@ HAS = {
     "outsider": {Role.MEMBER},
 }
 ARGS = {"pause": "pause 3d"}
+MODALS = {"settings"}  # answered with a modal of the caller's own, not a message
 ELSEWHERE = "T0ELSEWHERE"
 
 
@@ -63,6 +71,9 @@ def _refusals(sub: Subcommand) -> set[str]:
 @pytest.mark.parametrize("sub", SUBCOMMANDS, ids=_typed)
 def test_each_subcommand_answers_each_role_as_its_role_allows(bot: Bot, sub: Subcommand) -> None:
     for role in ROLES:  # one person each: what one does changes nothing for the next
+        if " ".join(sub.words) in MODALS:
+            assert owner_of(open_settings(bot, bot.user(role))) == bot.user(role)
+            continue
         reply = bot.ask(bot.user(role), _typed(sub))
         if sub.handler is None:
             coming = {t("help.coming", command=f"/learn {' '.join(sub.words)}") for t in _ts()}
@@ -133,7 +144,7 @@ class Interaction:
 
     use: Callable[[Bot, str, Any], DriverResponse]
     sent: Callable[[Bot, str], Any]  # what the owner received: a lesson, a question, a modal
-    stored: type[tables.Base]
+    stored: Callable[[Bot], int]  # what its use stores, counted
     # A Home tab button acts on whoever presses it (Slack names them; nothing in the view is
     # trusted): anyone else's press changes their own lessons, never the owner's.
     own: bool = False
@@ -179,18 +190,37 @@ def _home_press(action_id: str) -> Callable[[Bot, str, Any], DriverResponse]:
     return press
 
 
+def _press_settings(bot: Bot, who: str, home: Any) -> DriverResponse:
+    return bot.driver.click(who, home, action_id="home.settings")
+
+
+def _save_settings(bot: Bot, who: str, modal: Any) -> DriverResponse:
+    return bot.driver.submit_view(who, modal, {"lesson_time": {"lesson_time": "07:00"}})
+
+
+def _rows(table: type[tables.Base]) -> Callable[[Bot], int]:
+    return lambda bot: _count(bot, table)
+
+
 INTERACTIONS = {
-    r"^check_answer_\d+$": Interaction(_press_check, lesson_for, tables.Response),
-    "question_answer": Interaction(_press_answer, _question, tables.StrategyAnswer),
-    "question_modal": Interaction(_submit, _open_modal, tables.StrategyAnswer),
+    r"^check_answer_\d+$": Interaction(_press_check, lesson_for, _rows(tables.Response)),
+    "question_answer": Interaction(_press_answer, _question, _rows(tables.StrategyAnswer)),
+    "question_modal": Interaction(_submit, _open_modal, _rows(tables.StrategyAnswer)),
     "home.lesson_now": Interaction(
-        _home_press("home.lesson_now"), home_of, tables.Delivery, own=True
+        _home_press("home.lesson_now"), home_of, _rows(tables.Delivery), own=True
     ),
-    "home.pause": Interaction(_home_press("home.pause"), home_of, tables.Member, own=True),
-    "home.resume": Interaction(_home_press("home.resume"), _paused_home, tables.Member, own=True),
+    "home.pause": Interaction(_home_press("home.pause"), home_of, _rows(tables.Member), own=True),
+    "home.resume": Interaction(
+        _home_press("home.resume"), _paused_home, _rows(tables.Member), own=True
+    ),
+    "home.settings": Interaction(_press_settings, home_with_settings, settings_rows),
+    "settings_modal": Interaction(_save_settings, open_settings, settings_rows),
 }
-# Opening the modal stores nothing: the owner's press shows it, and anyone else's is refused.
-OPENS = {"question_answer"}
+# Opening a modal stores nothing: the owner's press shows it, and anyone else's is refused.
+OPENS = {"question_answer", "home.settings"}
+# A press that only ever opens the presser's own settings: anyone else pressing it on the owner's
+# Home (a forged click) sees their own, never the owner's.
+OWN = {"home.settings"}
 
 
 def test_every_registered_interaction_has_a_row() -> None:
@@ -203,7 +233,9 @@ def _count(bot: Bot, table: type[tables.Base]) -> int:
 
 
 def _stored(bot: Bot) -> int:
-    return sum(_count(bot, t) for t in (tables.Response, tables.StrategyAnswer))
+    return sum(_count(bot, t) for t in (tables.Response, tables.StrategyAnswer)) + settings_rows(
+        bot
+    )
 
 
 def _ts() -> list[Any]:
@@ -249,19 +281,22 @@ def test_a_home_button_acts_only_on_whoever_presses_it(
 def test_only_the_owner_may_use_a_button_or_modal(bot: Bot, interaction: str, role: str) -> None:
     row, owner, who = INTERACTIONS[interaction], bot.user("member"), bot.user(role)
     sent = row.sent(bot, owner)
-    before = _count(bot, row.stored)
+    before = row.stored(bot)
 
     assert row.use(bot, who, sent).status == 200
     bot.settle()
 
     if role == "member":
-        assert _count(bot, row.stored) == before + (0 if interaction in OPENS else 1)
+        assert row.stored(bot) == before + (0 if interaction in OPENS else 1)
         if interaction in OPENS:
             assert len(bot.slack.views(owner)) == 1
+    elif interaction in OWN:
+        (theirs,) = bot.slack.views(who)
+        assert owner_of(theirs) == who and row.stored(bot) == before
     else:
-        assert _count(bot, row.stored) == before and bot.slack.views(who) == []
+        assert row.stored(bot) == before and bot.slack.views(who) == []
         refused = {t("check.not_yours") for t in _ts()} | {t("question.not_yours") for t in _ts()}
-        if interaction != "question_modal":  # a modal has no one to answer: it is logged
+        if interaction not in ("question_modal", "settings_modal"):  # no one to answer: logged
             assert bot.slack.ephemerals(who)[-1].text in refused
 
 

@@ -33,7 +33,7 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-GUARDED = (tables.Delivery, tables.Response, tables.StrategyAnswer)
+GUARDED = (tables.Member, tables.Delivery, tables.Response, tables.StrategyAnswer)
 
 
 @pytest.fixture(scope="module")

@@ -43,3 +43,14 @@ def refresh_later(context: BoltContext, work: Callable[[], None]) -> None:
     """For an event: when the queue is full it is dropped; the next one does the same job."""
     if not queues_of(context).work.offer(work):
         log.warning("work queue full: dropped a refresh for %s", context.user_id)
+
+
+def save_later(
+    ack: Ack, context: BoltContext, work: Callable[[], None], *, block_id: str, language: str
+) -> None:
+    """For a modal's submission: it closes once the work is queued; when the queue is full it
+    stays open with "busy" under `block_id`, so that nothing is lost without the person knowing."""
+    if queues_of(context).work.offer(work):
+        ack()
+    else:
+        ack(response_action="errors", errors={block_id: translator(language)("error.busy")})

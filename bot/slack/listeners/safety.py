@@ -40,6 +40,18 @@ def _from_nobody(error: Exception, context: BoltContext | None) -> bool:
     return True
 
 
+SPENT_TRIGGERS = frozenset({"invalid_trigger_id", "expired_trigger_id", "exchanged_trigger_id"})
+
+
+def _spent_trigger(error: Exception) -> bool:
+    """Slack would not open a modal for the trigger_id a request carried (used, expired or
+    forged): one line in the log. Only for work with nobody to tell (a click in App Home)."""
+    if not (isinstance(error, SlackApiError) and slack_error_code(error) in SPENT_TRIGGERS):
+        return False
+    log.warning("Slack refused a modal's trigger_id: %s", slack_error_code(error))
+    return True
+
+
 def apologise_on_error(work: Callable[..., None]) -> Callable[..., None]:
     """Wrap the work behind a command or a button: a failure becomes a short apology."""
 
@@ -77,7 +89,7 @@ def apologise_quietly(work: Callable[..., None]) -> Callable[..., None]:
         try:
             work(**kwargs)
         except Exception as error:
-            if not _from_nobody(error, kwargs.get("context")):
+            if not (_from_nobody(error, kwargs.get("context")) or _spent_trigger(error)):
                 log.exception("%s failed", work.__name__)
 
     return guarded

@@ -20,6 +20,7 @@ from bot.slack.blocks.me import me_message
 from bot.slack.blocks.notice import notice
 from bot.slack.blocks.why import why_text
 from bot.slack.gateway import SlackGateway
+from bot.slack.listeners.views.settings_modal import show_settings
 from bot.slack.message import SlackMessage
 
 
@@ -29,6 +30,7 @@ class Request:
     slack: SlackGateway
     caller: Caller
     command: str  # the slash command as configured, e.g. "/learn"
+    trigger_id: str = ""  # what opens a modal for the caller, within 3 seconds
 
 
 def lesson_now(request: Request, args: tuple[str, ...]) -> SlackMessage:
@@ -108,6 +110,11 @@ def join(request: Request, args: tuple[str, ...]) -> SlackMessage:
 def leave(request: Request, args: tuple[str, ...]) -> SlackMessage:
     chosen = choose(request.deps, request.slack, request.caller, "leave")
     return notice(translator(chosen.language)("roster.left", command=request.command))
+
+
+def settings(request: Request, args: tuple[str, ...]) -> None:
+    """The answer is the modal itself: no message."""
+    show_settings(request.deps, request.slack, request.caller, request.trigger_id)
 
 
 def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:

@@ -1,0 +1,94 @@
+"""The Settings modal: opened by `/learn settings` and App Home's Settings button; a submission
+is checked at once (a bad value is shown on its own field), then saved from the work queue, after
+which the member's Home is published again with their new next lesson."""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import partial
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.i18n import translator
+from bot.services.deps import Deps
+from bot.services.people import Caller
+from bot.services.settings import FIELDS, check_settings, open_settings, save_settings
+from bot.slack.blocks.settings import SETTINGS_CALLBACK, settings_errors, settings_modal
+from bot.slack.context import caller_of, deps_of, slack_of
+from bot.slack.gateway import SlackGateway
+from bot.slack.listeners.events.app_home import publish_home
+from bot.slack.listeners.handover import save_later
+from bot.slack.listeners.safety import apologise_quietly
+
+log = logging.getLogger("bot.slack")
+
+
+def show_settings(deps: Deps, slack: SlackGateway, caller: Caller, trigger_id: str) -> None:
+    """Open the caller's own settings in a modal, in their language."""
+    screen = open_settings(deps, slack, caller)
+    view = settings_modal(
+        translator(screen.language),
+        owner=screen.owner,
+        current=screen.current,
+        team=screen.team,
+        slack_language=screen.slack_language,
+        zone_country=screen.zone_country,
+        countries=screen.countries,
+        skills=screen.skills,
+    )
+    slack.open_view(trigger_id, view)
+
+
+def _metadata(view: dict[str, Any]) -> tuple[str, str]:
+    """(owner, language) as the modal was opened with; nobody's when it was tampered with."""
+    try:
+        data = json.loads(str(view.get("private_metadata") or ""))
+    except ValueError:
+        return "", "en"
+    if not isinstance(data, dict):
+        return "", "en"
+    return str(data.get("owner") or ""), str(data.get("language") or "en")
+
+
+def _values(view: dict[str, Any]) -> dict[str, object]:
+    """Each setting's picked option value (a list for a multi-select), as Slack submits them."""
+    values: dict[str, object] = {}
+    state = (view.get("state") or {}).get("values") or {}
+    for name in FIELDS:
+        entry = (state.get(name) or {}).get(name) or {}
+        if "selected_options" in entry:
+            values[name] = [o.get("value") for o in entry["selected_options"] or []]
+        elif entry.get("selected_option"):
+            values[name] = entry["selected_option"].get("value")
+    return values
+
+
+def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    owner, language = _metadata(body["view"])
+    values = _values(body["view"])
+    checked = check_settings(deps_of(context), caller_of(context), owner, values)
+    if checked.status == "invalid":
+        problems = {name: (p.kind, p.values) for name, p in checked.problems.items()}
+        ack(response_action="errors", errors=settings_errors(translator(language), problems))
+    elif checked.status == "not_yours":
+        ack()
+        log.warning("refused a settings modal submitted by someone other than its owner")
+    else:
+        work = partial(record, client=client, context=context, owner=owner, values=values)
+        save_later(ack, context, work, block_id=FIELDS[0], language=language)
+
+
+@apologise_quietly
+def record(client: WebClient, context: BoltContext, owner: str, values: dict[str, object]) -> None:
+    saved = save_settings(deps_of(context), slack_of(context), caller_of(context), owner, values)
+    if saved.status == "saved":
+        publish_home(event={"user": owner}, client=client, context=context)
+    else:
+        log.warning("settings of %.32s not saved: %s", owner, saved.status)
+
+
+def register(app: App) -> None:
+    app.view(SETTINGS_CALLBACK)(submitted)
