@@ -110,6 +110,19 @@ def test_every_translation_fills_the_same_values_as_english() -> None:
             assert _placeholders(english_text) == _placeholders(greek_text), message_id
 
 
+def test_every_problem_reads_differently_in_greek() -> None:
+    """A Greek entry copied from English would pass the parity tests and still be English."""
+    same = sorted(
+        message_id
+        for message_id in catalogue_ids("en")
+        if message_id.startswith("check.")
+        and translator("en")._translations.gettext(message_id)
+        == translator("el")._translations.gettext(message_id)
+    )
+    # Nothing but values and punctuation: `{name}: {detail}` and the like.
+    assert same == ["check.problem.field_detail"]
+
+
 def test_plurals_follow_the_count() -> None:
     assert translator("en").plural("library.errors", 1) == "1 error"
     assert translator("en").plural("library.errors", 2) == "2 errors"
