@@ -6,6 +6,7 @@ catalogues hold the same ids and that every id is used. A person's language is t
 setting when they have one, else their Slack locale, else English.
 """
 
+from bot.i18n.message import Message, Value
 from bot.i18n.translator import (
     CATALOGUE_DIR,
     LANGUAGES,
@@ -19,8 +20,10 @@ from bot.i18n.translator import (
 __all__ = [
     "CATALOGUE_DIR",
     "LANGUAGES",
+    "Message",
     "MissingMessage",
     "Translator",
+    "Value",
     "catalogue_ids",
     "language_of",
     "translator",

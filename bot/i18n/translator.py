@@ -13,7 +13,10 @@ from babel.dates import format_date, format_datetime
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import Translations
+
+from bot.i18n.message import Message, Value
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 LANGUAGES = ("en", "el")
@@ -75,6 +78,22 @@ class Translator:
         text = self._translations.ngettext(message_id, f"{message_id}.other", count)
         return text.format(count=count, **values)
 
+    def say(self, message: Message) -> str:
+        """A :class:`Message` in this language, the words among its values too."""
+        values = {name: self._shown(value) for name, value in message.values}
+        if message.count is None:
+            return self(message.id, **values)
+        return self.plural(message.id, message.count, **values)
+
+    def _shown(self, value: Value) -> object:
+        if isinstance(value, Message):
+            return self.say(value)
+        if isinstance(value, tuple):
+            return ", ".join(str(self._shown(item)) for item in value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return _Number(value, self.language)
+        return value
+
     def when(self, moment: datetime, zone: str) -> str:
         """A day and time in the member's own zone, as people write it in this language."""
         return format_datetime(moment, WHEN_PATTERN, tzinfo=ZoneInfo(zone), locale=self.language)
@@ -90,6 +109,23 @@ class Translator:
     def _require(self, message_id: str) -> None:
         if message_id not in self._ids:
             raise MissingMessage(f"{message_id!r} is not in the {self.language} catalogue")
+
+
+class _Number(int):
+    """A number that a catalogue may group as its language does: ``{size:,}`` is "1,024" in
+    English and "1.024" in Greek (Python's own ``,`` knows only the English way)."""
+
+    language: str
+
+    def __new__(cls, value: int, language: str) -> _Number:
+        number = super().__new__(cls, value)
+        number.language = language
+        return number
+
+    def __format__(self, spec: str) -> str:
+        if spec == ",":
+            return format_decimal(int(self), locale=self.language)
+        return int(self).__format__(spec)
 
 
 @cache

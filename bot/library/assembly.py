@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.i18n import Message
 from bot.library.lesson_files import LessonFile
 from bot.library.models import Check, Lesson, LessonTranslation, Source
-from bot.library.problems import ProblemSink, plural
+from bot.library.problems import ProblemSink
 from bot.library.schema import LessonFrontMatter, SourceFile, TranslationFrontMatter
 
 
@@ -40,9 +41,7 @@ def attach_translations(
             continue  # the original is broken and already reported
         if original is None:
             sink.error(
-                item.path,
-                1,
-                f"translation without an original: {item.stem_id}.md is not in this folder",
+                item.path, 1, Message("check.problem.translation_without_original", id=item.stem_id)
             )
             continue
         if not _matches_original(item, original, sink):
@@ -97,8 +96,12 @@ def _matches_original(item: LessonFile, original: LessonFile, sink: ProblemSink)
             sink.error(
                 item.path,
                 item.lined.line_of((name,)),
-                f"'{name}' is {_as_written(value)} but the original says "
-                f"{_as_written(expected)}; omit it to inherit the original's",
+                Message(
+                    "check.problem.translation_field_differs",
+                    field=name,
+                    value=_as_written(value),
+                    original=_as_written(expected),
+                ),
             )
             ok = False
     mine, theirs = item.front.check, original.front.check
@@ -106,8 +109,11 @@ def _matches_original(item: LessonFile, original: LessonFile, sink: ProblemSink)
         sink.error(
             item.path,
             item.lined.line_of(("check", "options")),
-            f"the translation has {plural(len(mine.options), 'option')} but the original has "
-            f"{len(theirs.options)}; translate each option in the same order",
+            Message(
+                "check.problem.translation_option_count",
+                options=Message("check.part.options", count=len(mine.options)),
+                original=len(theirs.options),
+            ),
         )
         return False
     if mine.answer in mine.options and theirs.answer in theirs.options:
@@ -119,8 +125,11 @@ def _matches_original(item: LessonFile, original: LessonFile, sink: ProblemSink)
             sink.error(
                 item.path,
                 item.lined.line_of(("check", "answer")),
-                f"the answer is option {position + 1} but in the original it is option "
-                f"{expected_position + 1}; keep the options in the original's order",
+                Message(
+                    "check.problem.translation_answer_position",
+                    number=position + 1,
+                    original=expected_position + 1,
+                ),
             )
             ok = False
     return ok

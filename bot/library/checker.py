@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from bot.i18n import Message
 from bot.library import limits
 from bot.library.assembly import attach_translations
 from bot.library.lesson_files import LessonFile, read_lesson_file
@@ -19,7 +20,7 @@ from bot.library.locales import KNOWN_LOCALES, ORIGINAL_LOCALE
 from bot.library.models import Library, Skill, SkillText
 from bot.library.mrkdwn import escape_mrkdwn
 from bot.library.pedagogy import warn_check, warn_library
-from bot.library.problems import CheckReport, ProblemSink, plural
+from bot.library.problems import CheckReport, ProblemSink
 from bot.library.question_files import QuestionEntry, read_question_file
 from bot.library.schema import SkillFile, SkillsFile
 from bot.library.sourcefile import ContentRoot, FileFault, Kind, read_text, unreadable
@@ -54,7 +55,7 @@ def check_library(content_dir: Path, today: date) -> CheckReport:
     sink = ProblemSink(content_dir)
     scan = _Scan()
     if not content_dir.is_dir():
-        sink.error(content_dir, 1, "the content directory does not exist")
+        sink.error(content_dir, 1, Message("check.problem.no_content_directory"))
         return CheckReport(library=None, problems=sink.sorted())
     root = ContentRoot(content_dir)
     skills_ok = _read_skills(content_dir / "skills.yaml", root, scan, sink)
@@ -93,14 +94,12 @@ def _read_skills(path: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink) 
     every lesson's skill look unknown.
     """
 
-    def report(line: int, message: str) -> None:
+    def report(line: int, message: Message) -> None:
         sink.error(path, line, message)
 
     found = root.find(path)
     if found.kind is not Kind.FILE:
-        report(
-            1, found.fault or "skills.yaml is missing; every library lists its skill areas there"
-        )
+        report(1, found.fault or Message("check.problem.no_skills_file"))
         return False
     try:
         lined = parse_yaml(read_text(path, root))
@@ -119,7 +118,8 @@ def _read_skills(path: Path, root: ContentRoot, scan: _Scan, sink: ProblemSink) 
         line = lined.line_of(("skills", index, "id"))
         if skill_id in scan.skill_lines:
             first = scan.skill_lines[skill_id]
-            report(line, f"duplicate skill id '{skill_id}': also at {sink.relative(path)}:{first}")
+            also = f"{sink.relative(path)}:{first}"
+            report(line, Message("check.problem.duplicate_skill_id", id=skill_id, also=also))
             continue
         scan.skill_lines[skill_id] = line
     scan.skill_count = len(entries) if isinstance(entries, list) else 0
@@ -152,8 +152,12 @@ def _long_skill_names(lined: LinedYaml, skills: list[SkillFile], report: Report)
             if (shown := len(escape_mrkdwn(name))) > limits.SKILL_NAME_MAX:
                 report(
                     lined.line_of(where),
-                    f"{describe(where)} is {shown} characters once rendered; Slack shows a skill "
-                    f"name in a header or a line of at most {limits.SKILL_NAME_MAX}",
+                    Message(
+                        "check.problem.skill_name_too_long",
+                        name=describe(where),
+                        length=shown,
+                        most=limits.SKILL_NAME_MAX,
+                    ),
                 )
 
 
@@ -168,7 +172,7 @@ def _entries(directory: Path, root: ContentRoot, sink: ProblemSink) -> list[tupl
     entries: list[tuple[Path, Kind]] = []
     for path in paths:
         found = root.find(path)
-        if found.kind is Kind.REFUSED:
+        if found.fault is not None:
             sink.error(path, 1, found.fault)
         elif found.kind is not Kind.MISSING:  # MISSING: removed while being listed
             entries.append((path, found.kind))
@@ -178,7 +182,7 @@ def _entries(directory: Path, root: ContentRoot, sink: ProblemSink) -> list[tupl
 def _is_folder(path: Path, root: ContentRoot, sink: ProblemSink) -> bool:
     """True for a folder that may be listed; lessons/ or questions/ may be absent."""
     found = root.find(path)
-    if found.kind is Kind.REFUSED:
+    if found.fault is not None:
         sink.error(path, 1, found.fault)
     return found.kind is Kind.FOLDER
 
@@ -190,7 +194,7 @@ def _read_lessons(
         return
     for folder, kind in _entries(lessons_dir, root, sink):
         if kind is not Kind.FOLDER:
-            sink.error(folder, 1, "a lesson belongs in lessons/<skill>/, not in lessons/ itself")
+            sink.error(folder, 1, Message("check.problem.lesson_outside_skill_folder"))
             continue
         for path, entry in _entries(folder, root, sink):
             _read_one_lesson(path, entry, folder.name, root, scan, sink, today)
@@ -206,10 +210,10 @@ def _read_one_lesson(
     today: date,
 ) -> None:
     if kind is Kind.FOLDER:
-        sink.error(path, 1, "lessons go directly in lessons/<skill>/; remove this sub-folder")
+        sink.error(path, 1, Message("check.problem.lesson_sub_folder"))
         return
     if not path.name.endswith(".md"):
-        sink.warning(path, 1, "ignored: not a Markdown lesson (.md)")
+        sink.warning(path, 1, Message("check.problem.not_a_lesson_file"))
         return
     parts = path.name[: -len(".md")].split(".")
     if len(parts) == 1:
@@ -222,16 +226,16 @@ def _read_one_lesson(
             scan.lessons.append(read.lesson)
         return
     if len(parts) != 2:
-        sink.error(path, 1, "a lesson file is named <id>.md, a translation <id>.<locale>.md")
+        sink.error(path, 1, Message("check.problem.lesson_file_name"))
         return
     scan.translation_count += 1
     stem_id, locale = parts
     if locale == ORIGINAL_LOCALE:
-        sink.error(path, 1, "'en' is the original language; an English lesson is <id>.md")
+        sink.error(path, 1, Message("check.problem.translation_file_is_english"))
         return
     if locale not in KNOWN_LOCALES:
-        known = ", ".join(sorted(KNOWN_LOCALES))
-        sink.error(path, 1, f"unknown locale '{locale}' in the file name (known: {known})")
+        known = tuple(sorted(KNOWN_LOCALES))
+        sink.error(path, 1, Message("check.problem.unknown_file_locale", code=locale, known=known))
         return
     translation = read_lesson_file(path, root, folder, stem_id, locale, sink, today).lesson
     if translation is not None:
@@ -243,7 +247,7 @@ def _read_questions(questions_dir: Path, root: ContentRoot, scan: _Scan, sink: P
         return
     for path, kind in _entries(questions_dir, root, sink):
         if path.suffix not in (".yaml", ".yml") or kind is Kind.FOLDER:
-            sink.warning(path, 1, "ignored: not a weekly question (.yaml)")
+            sink.warning(path, 1, Message("check.problem.not_a_question_file"))
             continue
         scan.question_count += 1
         read = read_question_file(path, root, sink)
@@ -254,15 +258,14 @@ def _read_questions(questions_dir: Path, root: ContentRoot, scan: _Scan, sink: P
 
 
 def _check_skills_known(scan: _Scan, sink: ProblemSink) -> None:
-    known = ", ".join(scan.skill_lines)
+    known = tuple(scan.skill_lines)
     for lesson in scan.stated_lessons:
         folder, stem_id = lesson.path.parent.name, lesson.path.name[: -len(".md")]
         if lesson.id is not None and lesson.id != stem_id:
             sink.error(
                 lesson.path,
                 lesson.id_line,
-                f"id '{lesson.id}' differs from the file name; name the file {lesson.id}.md "
-                f"or set id: {stem_id}",
+                Message("check.problem.lesson_id_not_file_name", id=lesson.id, stem=stem_id),
             )
         if lesson.skill is None:
             continue
@@ -270,22 +273,20 @@ def _check_skills_known(scan: _Scan, sink: ProblemSink) -> None:
             sink.error(
                 lesson.path,
                 lesson.skill_line,
-                f"unknown skill '{lesson.skill}' (skills.yaml lists: {known})",
+                Message("check.problem.unknown_skill", skill=lesson.skill, known=known),
             )
         elif lesson.skill != folder:
             sink.error(
                 lesson.path,
                 lesson.skill_line,
-                f"skill '{lesson.skill}' differs from the folder '{folder}'; "
-                f"move the file to lessons/{lesson.skill}/ or set skill: {folder}",
+                Message("check.problem.skill_not_folder", skill=lesson.skill, folder=folder),
             )
     for question in scan.stated_questions:
         if question.skill is not None and question.skill not in scan.skill_lines:
             sink.error(
                 question.path,
                 question.skill_line,
-                f"weekly question for unknown skill '{question.skill}' "
-                f"(skills.yaml lists: {known})",
+                Message("check.problem.question_unknown_skill", skill=question.skill, known=known),
             )
 
 
@@ -299,8 +300,12 @@ def _warn_thin_skills(path: Path, scan: _Scan, sink: ProblemSink) -> None:
             sink.warning(
                 path,
                 scan.skill_lines[skill],
-                f"skill '{skill}' has {plural(count, 'lesson')}; give each skill area at least "
-                f"{limits.LESSONS_PER_SKILL_MIN}",
+                Message(
+                    "check.problem.thin_skill",
+                    skill=skill,
+                    lessons=Message("library.lessons", count=count),
+                    least=limits.LESSONS_PER_SKILL_MIN,
+                ),
             )
 
 
@@ -315,10 +320,7 @@ def _check_duplicate_ids(scan: _Scan, sink: ProblemSink) -> None:
     for item_id, path, line in sorted(places, key=lambda p: (str(p[1]), p[2])):
         if item_id in first:
             other_path, other_line = first[item_id]
-            sink.error(
-                path,
-                line,
-                f"duplicate id '{item_id}': also used at {sink.relative(other_path)}:{other_line}",
-            )
+            also = f"{sink.relative(other_path)}:{other_line}"
+            sink.error(path, line, Message("check.problem.duplicate_id", id=item_id, also=also))
         else:
             first[item_id] = (path, line)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from bot.i18n import Message
 from bot.library import limits
 from bot.library.problems import ProblemSink
 from bot.library.schema import parse_month
@@ -38,7 +39,7 @@ def check_freshness(
     line = lined.line_of(("checked",))
     if "checked" not in data:
         if original:
-            sink.warning(path, line, "add checked: YYYY-MM, the month its facts were last verified")
+            sink.warning(path, line, Message("check.problem.no_checked_month"))
         return
     month = parse_month(data["checked"])
     if month is None:
@@ -48,14 +49,18 @@ def check_freshness(
         sink.error(
             path,
             line,
-            f"'checked' is {month:%Y-%m}, a month still to come (today is {today:%Y-%m-%d}); "
-            "write the month the facts were last verified",
+            Message(
+                "check.problem.checked_in_future", month=f"{month:%Y-%m}", today=f"{today:%Y-%m-%d}"
+            ),
         )
     elif original and age > limits.CHECKED_MONTHS_MAX:
         sink.warning(
             path,
             line,
-            f"the facts were last checked in {month:%Y-%m}, more than "
-            f"{limits.CHECKED_MONTHS_MAX} months ago; verify them and set checked: "
-            f"{today:%Y-%m}",
+            Message(
+                "check.problem.checked_long_ago",
+                month=f"{month:%Y-%m}",
+                months=limits.CHECKED_MONTHS_MAX,
+                today=f"{today:%Y-%m}",
+            ),
         )

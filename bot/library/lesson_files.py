@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bot.i18n import Message
 from bot.library import limits
 from bot.library.freshness import check_freshness
 from bot.library.mrkdwn import escape_mrkdwn, mrkdwn_blocks, pack_sections, unsupported_markdown
@@ -28,7 +29,7 @@ from bot.library.sourcefile import (
 from bot.library.validation import StatedIds, stated_ids, validate
 from bot.library.yamllines import KeyLines, LinedYaml, YamlFault, parse_yaml
 
-Report = Callable[[int, str], None]
+Report = Callable[[int, Message], None]
 FRONT_MATTER_FIRST_LINE = 2  # the line after the opening '---'
 CROSS_CHECKED = (
     ("id",),
@@ -83,7 +84,7 @@ def read_lesson_file(
     an admin fixes a file in one pass instead of one fault per check.
     """
 
-    def report(line: int, message: str) -> None:
+    def report(line: int, message: Message) -> None:
         sink.error(path, line, message)
 
     try:
@@ -105,7 +106,7 @@ def read_lesson_file(
     stated = stated_ids(path, lined) if locale is None else None
     if stated is not None and not lined.data.get("sources"):
         line = lined.line_of(("sources",))
-        sink.warning(path, line, "no sources; add at least one so readers can check the facts")
+        sink.warning(path, line, Message("check.problem.no_sources"))
     # Two calls rather than one with a chosen model: each keeps its precise return type.
     front: LessonFrontMatter | TranslationFrontMatter | None = (
         validate(LessonFrontMatter, lined, report)
@@ -132,7 +133,7 @@ def check_body(split: SplitLesson, path: Path, sink: ProblemSink, words_max: int
     message, and a body longer than ``words_max`` (one idea in a two-minute read)."""
     offset = split.body_first_line
     if not split.body.strip():
-        sink.error(path, offset - 1, "the lesson has no body; write it after the closing '---'")
+        sink.error(path, offset - 1, Message("check.problem.no_body"))
         return
     for line, message in unsupported_markdown(split.body):
         sink.error(path, line + offset, message)
@@ -142,26 +143,29 @@ def check_body(split: SplitLesson, path: Path, sink: ProblemSink, words_max: int
             sink.error(
                 path,
                 block.line + offset,
-                f"this block is {len(block.text)} characters once rendered; a Slack section "
-                f"holds at most {limits.SECTION_MAX}: split it",
+                Message(
+                    "check.problem.block_too_long", length=len(block.text), most=limits.SECTION_MAX
+                ),
             )
     sections = len(pack_sections([block.text for block in blocks], limits.SECTION_MAX))
     if sections > limits.BODY_SECTIONS_MAX:
         sink.error(
             path,
             offset,
-            f"the body is too long for one Slack message: it fills {sections} sections of at "
-            f"most {limits.SECTION_MAX:,} characters, and a lesson has room for "
-            f"{limits.BODY_SECTIONS_MAX}; shorten it (a lesson is a "
-            f"{limits.READ_MINUTES_MAX}-minute read)",
+            Message(
+                "check.problem.body_too_many_sections",
+                sections=sections,
+                section_most=limits.SECTION_MAX,
+                most=limits.BODY_SECTIONS_MAX,
+                minutes=limits.READ_MINUTES_MAX,
+            ),
         )
     words = len(split.body.split())
     if words > words_max:
         sink.warning(
             path,
             offset,
-            f"the body is {words} words; a lesson is one idea in at most {words_max} words: "
-            "cut it to its one idea, or split it into two lessons",
+            Message("check.problem.body_too_many_words", words=words, most=words_max),
         )
 
 
@@ -178,14 +182,17 @@ def check_front_matter_text(lined: LinedYaml, report: Report) -> None:
     if isinstance(title, str) and len(title) > limits.TITLE_MAX:
         report(
             lined.line_of(("title",)),
-            f"'title' is {len(title)} characters; a Slack header shows at most {limits.TITLE_MAX}",
+            Message("check.problem.title_too_long", length=len(title), most=limits.TITLE_MAX),
         )
     explanation = data.get("explanation")
     if isinstance(explanation, str) and len(escape_mrkdwn(explanation)) > limits.EXPLANATION_MAX:
         report(
             lined.line_of(("explanation",)),
-            f"'explanation' is {len(escape_mrkdwn(explanation))} characters once rendered; "
-            f"Slack shows at most {limits.EXPLANATION_MAX}",
+            Message(
+                "check.problem.explanation_too_long",
+                length=len(escape_mrkdwn(explanation)),
+                most=limits.EXPLANATION_MAX,
+            ),
         )
     if isinstance(data.get("check"), dict):
         check_check(data["check"], lined, report)
@@ -196,9 +203,11 @@ def check_check(check: dict[str, Any], lined: LinedYaml, report: Report) -> None
     if isinstance(question, str) and len(escape_mrkdwn(question)) > limits.CHECK_QUESTION_MAX:
         report(
             lined.line_of(("check", "question")),
-            f"'check.question' is {len(escape_mrkdwn(question))} characters once rendered; "
-            f"it shares a Slack section with its label, so it may be at most "
-            f"{limits.CHECK_QUESTION_MAX}",
+            Message(
+                "check.problem.check_question_too_long",
+                length=len(escape_mrkdwn(question)),
+                most=limits.CHECK_QUESTION_MAX,
+            ),
         )
     options = check.get("options")
     if not isinstance(options, list):
@@ -206,8 +215,12 @@ def check_check(check: dict[str, Any], lined: LinedYaml, report: Report) -> None
     if not limits.OPTIONS_MIN <= len(options) <= limits.OPTIONS_MAX:
         report(
             lined.line_of(("check", "options")),
-            f"a check needs {limits.OPTIONS_MIN} to {limits.OPTIONS_MAX} options; "
-            f"this one has {len(options)}",
+            Message(
+                "check.problem.option_count",
+                least=limits.OPTIONS_MIN,
+                most=limits.OPTIONS_MAX,
+                options=len(options),
+            ),
         )
     seen: set[str] = set()
     for index, option in enumerate(options):
@@ -215,13 +228,17 @@ def check_check(check: dict[str, Any], lined: LinedYaml, report: Report) -> None
             continue
         line = lined.line_of(("check", "options", index))
         if option in seen:
-            report(line, f"option {index + 1} repeats an earlier option: '{option}'")
+            report(line, Message("check.problem.option_repeated", number=index + 1, option=option))
         seen.add(option)
         if len(option) > limits.OPTION_MAX:
             report(
                 line,
-                f"option {index + 1} is {len(option)} characters; a Slack button shows at most "
-                f"{limits.OPTION_MAX}",
+                Message(
+                    "check.problem.option_too_long",
+                    number=index + 1,
+                    length=len(option),
+                    most=limits.OPTION_MAX,
+                ),
             )
     # An option YAML read as another type (yes -> True) is compared as written, so the
     # answer's check does not wait for that option to be quoted; a list or mapping in place
@@ -232,7 +249,4 @@ def check_check(check: dict[str, Any], lined: LinedYaml, report: Report) -> None
     ]
     answer = check.get("answer")
     if isinstance(answer, str) and None not in written and answer not in written:
-        report(
-            lined.line_of(("check", "answer")),
-            "'check.answer' must be one of the options, word for word",
-        )
+        report(lined.line_of(("check", "answer")), Message("check.problem.answer_not_an_option"))

@@ -20,6 +20,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from bot.i18n import Message
+
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 _SLACK_LINK_SCHEMES = ("http://", "https://", "mailto:")
 _NESTED_INDENT = "    "
@@ -179,17 +181,18 @@ def _render_inline(node: SyntaxTreeNode) -> str:
     return inner
 
 
+_RAW_HTML = Message("check.problem.markdown_html")
 _BLOCK_FAULTS = {
-    "heading_open": "Slack cannot show headings; use a **bold** line instead",
-    "table_open": "Slack cannot show tables; use a list",
-    "hr": "Slack cannot show horizontal rules; leave a blank line instead",
-    "html_block": "Slack cannot show raw HTML; use Markdown",
+    "heading_open": Message("check.problem.markdown_heading"),
+    "table_open": Message("check.problem.markdown_table"),
+    "hr": Message("check.problem.markdown_rule"),
+    "html_block": _RAW_HTML,
 }
 
 
-def unsupported_markdown(markdown: str) -> list[tuple[int, str]]:
+def unsupported_markdown(markdown: str) -> list[tuple[int, Message]]:
     """Every construct Slack cannot show, as ``(0-based line, message)`` in document order."""
-    faults: list[tuple[int, str]] = []
+    faults: list[tuple[int, Message]] = []
     for token in _tokens(markdown):
         message = _BLOCK_FAULTS.get(token.type)
         if message and token.map:
@@ -199,20 +202,18 @@ def unsupported_markdown(markdown: str) -> list[tuple[int, str]]:
     return list(dict.fromkeys(faults))  # "<b>x</b>" is one fault, not one per tag
 
 
-def _inline_faults(children: list[Token], first_line: int) -> list[tuple[int, str]]:
-    faults: list[tuple[int, str]] = []
+def _inline_faults(children: list[Token], first_line: int) -> list[tuple[int, Message]]:
+    faults: list[tuple[int, Message]] = []
     line = first_line
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "image":
-            faults.append((line, "Slack cannot show images in a message; link to the page instead"))
+            faults.append((line, Message("check.problem.markdown_image")))
         elif child.type == "html_inline":
-            faults.append((line, "Slack cannot show raw HTML; use Markdown"))
+            faults.append((line, _RAW_HTML))
         elif child.type == "link_open":
             href = str(child.attrs.get("href", ""))
             if not href.startswith(_SLACK_LINK_SCHEMES):
-                faults.append(
-                    (line, f"Slack cannot open the link '{href}'; use a full https:// address")
-                )
+                faults.append((line, Message("check.problem.markdown_link", href=href)))
     return faults

@@ -16,8 +16,9 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from bot.i18n import Message
 from bot.library.lesson_files import LessonFile
-from bot.library.problems import ProblemSink, plural
+from bot.library.problems import ProblemSink
 
 # The right option is "longest by far" at this many times the longest other one (characters).
 LONGEST_MARGIN = 1.2
@@ -49,7 +50,14 @@ STOP_WORDS_EL = """
 """
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
+# The right answer's place among the options, "1st" to "5th" (limits.OPTIONS_MAX).
+_ORDINALS = (
+    Message("check.part.first"),
+    Message("check.part.second"),
+    Message("check.part.third"),
+    Message("check.part.fourth"),
+    Message("check.part.fifth"),
+)
 
 
 def fold(word: str) -> str:
@@ -113,27 +121,25 @@ def warn_check(lesson: LessonFile, sink: ProblemSink) -> None:
         sink.warning(
             lesson.path,
             lesson.lined.line_of(("check", "options", position)),
-            f"the right answer is the longest option by far ({len(check.answer)} characters "
-            f"against at most {longest_other}); learners pick the longest option; make the "
-            "options similar in length",
+            Message(
+                "check.problem.answer_longest",
+                length=len(check.answer),
+                others=longest_other,
+            ),
         )
     in_question = giveaway_words(check.answer, others, check.question)
     if len(in_question) >= GIVEAWAY_WORDS_MIN:
         sink.warning(
             lesson.path,
             lesson.lined.line_of(("check", "question")),
-            f"the question repeats the right option's words {_quoted(in_question)}, which no "
-            "other option uses, so learners can match words instead of recalling; reword the "
-            "question or use those words in a wrong option too",
+            Message("check.problem.question_gives_answer", words=_quoted(in_question)),
         )
     in_title = giveaway_words(check.answer, others, lesson.front.title)
     if len(in_title) >= GIVEAWAY_WORDS_MIN:
         sink.warning(
             lesson.path,
             lesson.lined.line_of(("title",)),
-            f"the title states the answer: it shares the right option's words "
-            f"{_quoted(in_title)}, which no other option uses; retitle the lesson so it names "
-            "the topic, not the answer",
+            Message("check.problem.title_gives_answer", words=_quoted(in_title)),
         )
 
 
@@ -147,10 +153,11 @@ def warn_library(originals: list[LessonFile], at: Path, sink: ProblemSink) -> No
         per_position = [counts[index] for index in range(POSITION_OPTIONS)]
         allowed = max(POSITION_SPREAD_MIN, len(four) * POSITION_SPREAD_SHARE)
         if max(per_position) - min(per_position) > allowed:
-            shown = ", ".join(
-                f"{_ORDINALS[index]} {count}" for index, count in enumerate(per_position)
+            shown = tuple(
+                Message("check.part.position_count", position=_ORDINALS[index], answers=count)
+                for index, count in enumerate(per_position)
             )
-            rarest = ", ".join(
+            rarest = tuple(
                 _ORDINALS[index]
                 for index, count in enumerate(per_position)
                 if count == min(per_position)
@@ -158,10 +165,14 @@ def warn_library(originals: list[LessonFile], at: Path, sink: ProblemSink) -> No
             sink.warning(
                 at,
                 1,
-                f"the right answer's position is unbalanced across the {len(four)} checks with "
-                f"{POSITION_OPTIONS} options ({shown}), so learners can guess by place; move "
-                f"right answers to the least used ({rarest}) until the counts differ by at most "
-                f"{int(allowed)}",
+                Message(
+                    "check.problem.answer_position_unbalanced",
+                    checks=len(four),
+                    options=POSITION_OPTIONS,
+                    positions=shown,
+                    rarest=rarest,
+                    spread=int(allowed),
+                ),
             )
     if len(checks) >= LIBRARY_CHECKS_MIN:
         longest = sum(
@@ -172,8 +183,10 @@ def warn_library(originals: list[LessonFile], at: Path, sink: ProblemSink) -> No
             sink.warning(
                 at,
                 1,
-                f"the right answer is the longest option in {longest} of "
-                f"{plural(len(checks), 'check')}, more than a quarter, so learners learn to "
-                "pick the longest; shorten right answers or lengthen wrong ones until at most "
-                f"{int(len(checks) * LONGEST_SHARE_MAX)} are",
+                Message(
+                    "check.problem.answer_longest_too_often",
+                    longest=longest,
+                    checks=Message("check.part.checks", count=len(checks)),
+                    most=int(len(checks) * LONGEST_SHARE_MAX),
+                ),
             )

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from bot.i18n import Message, Translator, translator
+
 if TYPE_CHECKING:
     from bot.library.models import Library
 
@@ -13,7 +15,8 @@ Severity = Literal["error", "warning"]
 
 
 def plural(count: int, noun: str) -> str:
-    """``1 error``, ``2 errors``, ``0 errors``: every noun a message counts takes an -s."""
+    """``1 error``, ``2 errors``, ``0 errors``: the CLI's English summary line (a problem's own
+    counts are catalogue messages with plural forms)."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
@@ -23,15 +26,23 @@ class Problem:
     content directory: the report an admin sees in Slack names no server path.
 
     A warning's message starts with ``warning: `` so the printed line says so on its own.
+    ``message`` is the English the CLI prints; ``said`` is the same message as a catalogue id
+    and values, so Slack can show it in an admin's own language.
     """
 
     path: Path  # relative to the content directory; ``.`` for the directory itself
     line: int
     message: str
     severity: Severity = "error"
+    said: Message | None = None  # None: ``message`` is shown as it is, in every language
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+    def in_language(self, t: Translator) -> str:
+        """``path:line: message`` with the message in ``t``'s language."""
+        message = self.message if self.said is None else t.say(self.said)
+        return f"{self.path}:{self.line}: {message}"
 
     def under(self, content_dir: Path) -> str:
         """``path:line: message`` with the directory as the caller named it, so an editor or
@@ -97,11 +108,15 @@ class ProblemSink:
         except ValueError:  # not under it: never show more than the name
             return Path(path.name)
 
-    def error(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(self.relative(path), line, message, "error"))
+    def error(self, path: Path, line: int, message: Message) -> None:
+        self._add(path, line, message, "error")
 
-    def warning(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(self.relative(path), line, f"warning: {message}", "warning"))
+    def warning(self, path: Path, line: int, message: Message) -> None:
+        self._add(path, line, Message("check.warning", message=message), "warning")
+
+    def _add(self, path: Path, line: int, said: Message, severity: Severity) -> None:
+        english = translator("en").say(said)
+        self.problems.append(Problem(self.relative(path), line, english, severity, said))
 
     def sorted(self) -> list[Problem]:
         return sorted(self.problems, key=lambda p: p.sort_key)

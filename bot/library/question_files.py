@@ -7,15 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.i18n import Message
 from bot.library import limits
 from bot.library.models import Question, QuestionText
-from bot.library.problems import ProblemSink, plural
+from bot.library.problems import ProblemSink
 from bot.library.schema import QuestionFile
 from bot.library.sourcefile import ContentRoot, FileFault, read_text
 from bot.library.validation import StatedIds, stated_ids, validate
 from bot.library.yamllines import LinedYaml, YamlFault, parse_yaml
 
-Report = Callable[[int, str], None]
+Report = Callable[[int, Message], None]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def read_question_file(path: Path, root: ContentRoot, sink: ProblemSink) -> Ques
     """Parse, validate and check one file; Slack's limits run on every field that reads as
     text even when another field is wrong, so all faults show in one check."""
 
-    def report(line: int, message: str) -> None:
+    def report(line: int, message: Message) -> None:
         sink.error(path, line, message)
 
     try:
@@ -52,8 +53,7 @@ def read_question_file(path: Path, root: ContentRoot, sink: ProblemSink) -> Ques
     if stated is not None and stated.id is not None and stated.id != stem:
         report(
             stated.id_line,
-            f"id '{stated.id}' differs from the file name; name the file {stated.id}.yaml "
-            f"or set id: {stem}",
+            Message("check.problem.question_id_not_file_name", id=stated.id, stem=stem),
         )
     _check_all_texts(lined, report)
     parsed = validate(QuestionFile, lined, report)
@@ -95,27 +95,39 @@ def _check_all_texts(lined: LinedYaml, report: Report) -> None:
         if isinstance(choices, list) and original is not None and len(choices) != original:
             report(
                 lined.line_of(("translations", str(code), "choices")),
-                f"translation '{code}' has {plural(len(choices), 'choice')} but the original "
-                f"has {original}",
+                Message(
+                    "check.problem.translation_choice_count",
+                    code=str(code),
+                    choices=Message("check.part.choices", count=len(choices)),
+                    original=original,
+                ),
             )
 
 
 def _check_texts(lined: LinedYaml, at: Sequence[str], data: dict[str, Any], report: Report) -> None:
     """Slack's limits on the modal label, the select's options and the input hint."""
-    where = ".".join(at) + "." if at else ""
+    where = ".".join(at) + "." if at else ""  # 'translations.el.prompt' or 'prompt'
     prompt = data.get("prompt")
     if isinstance(prompt, str) and len(prompt) > limits.PROMPT_MAX:
         report(
             lined.line_of((*at, "prompt")),
-            f"'{where}prompt' is {len(prompt)} characters; a Slack modal label shows at most "
-            f"{limits.PROMPT_MAX}",
+            Message(
+                "check.problem.prompt_too_long",
+                field=f"{where}prompt",
+                length=len(prompt),
+                most=limits.PROMPT_MAX,
+            ),
         )
     follow_up = data.get("follow_up")
     if isinstance(follow_up, str) and len(follow_up) > limits.FOLLOW_UP_MAX:
         report(
             lined.line_of((*at, "follow_up")),
-            f"'{where}follow_up' is {len(follow_up)} characters; a Slack hint shows at most "
-            f"{limits.FOLLOW_UP_MAX}",
+            Message(
+                "check.problem.follow_up_too_long",
+                field=f"{where}follow_up",
+                length=len(follow_up),
+                most=limits.FOLLOW_UP_MAX,
+            ),
         )
     choices = data.get("choices")
     if not isinstance(choices, list):
@@ -123,8 +135,13 @@ def _check_texts(lined: LinedYaml, at: Sequence[str], data: dict[str, Any], repo
     if not limits.CHOICES_MIN <= len(choices) <= limits.CHOICES_MAX:
         report(
             lined.line_of((*at, "choices")),
-            f"'{where}choices' needs {limits.CHOICES_MIN} to {limits.CHOICES_MAX} choices; "
-            f"this one has {len(choices)}",
+            Message(
+                "check.problem.choice_count",
+                field=f"{where}choices",
+                least=limits.CHOICES_MIN,
+                most=limits.CHOICES_MAX,
+                choices=len(choices),
+            ),
         )
     seen: set[str] = set()
     for index, choice in enumerate(choices):
@@ -132,11 +149,15 @@ def _check_texts(lined: LinedYaml, at: Sequence[str], data: dict[str, Any], repo
             continue  # validation reports it
         line = lined.line_of((*at, "choices", index))
         if choice in seen:
-            report(line, f"choice {index + 1} repeats an earlier choice: '{choice}'")
+            report(line, Message("check.problem.choice_repeated", number=index + 1, choice=choice))
         seen.add(choice)
         if len(choice) > limits.CHOICE_MAX:
             report(
                 line,
-                f"choice {index + 1} is {len(choice)} characters; a Slack menu option shows at "
-                f"most {limits.CHOICE_MAX}",
+                Message(
+                    "check.problem.choice_too_long",
+                    number=index + 1,
+                    length=len(choice),
+                    most=limits.CHOICE_MAX,
+                ),
             )

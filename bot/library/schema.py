@@ -15,16 +15,32 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from bot.i18n import Message
 from bot.library.locales import KNOWN_LOCALES, ORIGINAL_LOCALE
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
+class FieldFault(ValueError):
+    """A value a validator refuses, with the message the checker reports (pydantic keeps the
+    exception in the error's context)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.id)
+        self.message = message
+
+
 def _translation_locale(code: str) -> str:
     if code == ORIGINAL_LOCALE:
-        raise ValueError("'en' is the original language; write English in the main fields")
+        raise FieldFault(Message("check.problem.translation_key_is_english"))
     if code not in KNOWN_LOCALES:
-        raise ValueError(f"unknown locale '{code}' (known: {', '.join(sorted(KNOWN_LOCALES))})")
+        raise FieldFault(
+            Message(
+                "check.problem.unknown_translation_key",
+                code=code,
+                known=tuple(sorted(KNOWN_LOCALES)),
+            )
+        )
     return code
 
 
@@ -44,11 +60,8 @@ def _month(value: Any) -> date:
     month = parse_month(value)
     if month is None:
         # As written: YAML made 2025-05-01 a date and 2025 a number, which repr would garble.
-        shown = "empty" if value is None else f"'{value}'"
-        raise ValueError(
-            f"'checked' is {shown}, not a month: write the month the facts were last "
-            "verified as YYYY-MM, e.g. checked: 2026-05"
-        )
+        shown = Message("check.part.empty") if value is None else f"'{value}'"
+        raise FieldFault(Message("check.problem.checked_not_a_month", value=shown))
     return month
 
 

@@ -20,6 +20,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.i18n import Message
 from bot.library import limits
 
 # O_NONBLOCK: opening a pipe returns at once (fstat then refuses it) instead of waiting for a
@@ -33,19 +34,16 @@ _OPEN_FLAGS = (
 )
 _CHUNK = 64 * 1024
 
-LINK_OUTSIDE = (
-    "a link to a place outside the content directory: only files inside it are read; "
-    "put a copy here instead of the link"
-)
-LINK_BROKEN = "a link to something that does not exist: remove the link or fix it"
-LINK_LOOP = "a link that leads back to itself: remove it"
+LINK_OUTSIDE = Message("check.problem.link_outside")
+LINK_BROKEN = Message("check.problem.link_broken")
+LINK_LOOP = Message("check.problem.link_loop")
 
 
 class FileFault(Exception):
     """A file that cannot be read as content, with the line of the fault."""
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, message: Message) -> None:
+        super().__init__(message.id)
         self.line = line
         self.message = message
 
@@ -62,32 +60,31 @@ class Found:
     """What a path under the content directory is; ``real`` is where it resolves to."""
 
     kind: Kind
-    fault: str = ""
+    fault: Message | None = None
     real: Path | None = None
 
 
-def unreadable(exc: OSError) -> str:
-    return f"cannot be read: {exc.strerror or 'the system refused it'}"
+def unreadable(exc: OSError) -> Message:
+    # The system's own words (in English) say why, as technical detail in any language.
+    reason: str | Message = exc.strerror or Message("check.part.system_refused")
+    return Message("check.problem.unreadable", reason=reason)
 
 
-def _not_plain(mode: int) -> str:
+def _not_plain(mode: int) -> Message:
     if stat.S_ISFIFO(mode):
-        what = "a named pipe (FIFO)"
+        what = Message("check.part.named_pipe")
     elif stat.S_ISSOCK(mode):
-        what = "a socket"
+        what = Message("check.part.socket")
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        what = "a device"
+        what = Message("check.part.device")
     else:
-        what = "a special file"
-    return f"{what}, not a plain file: only plain files are read; remove it"
+        what = Message("check.part.special_file")
+    return Message("check.problem.not_plain_file", what=what)
 
 
-def too_big(size: int) -> str:
-    kib = -(-size // 1024)
-    cap = limits.FILE_BYTES_MAX // 1024
-    return (
-        f"the file is {kib:,} KiB; a content file may be at most {cap} KiB (a two-minute "
-        "lesson is a few KiB): shorten it or split it"
+def too_big(size: int) -> Message:
+    return Message(
+        "check.problem.file_too_big", kib=-(-size // 1024), most=limits.FILE_BYTES_MAX // 1024
     )
 
 
@@ -133,7 +130,7 @@ class ContentRoot:
         the content directory of at most ``limits.FILE_BYTES_MAX`` bytes."""
         found = self.find(path)
         if found.real is None or found.kind is not Kind.FILE:
-            raise FileFault(1, found.fault or "not a file")
+            raise FileFault(1, found.fault or Message("check.problem.not_a_file"))
         try:
             descriptor = os.open(found.real, _OPEN_FLAGS)
         except OSError as exc:
@@ -185,7 +182,7 @@ def read_text(path: Path, root: ContentRoot) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise FileFault(line, "the file is not UTF-8 text; save it as UTF-8") from exc
+        raise FileFault(line, Message("check.problem.not_utf8")) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -193,7 +190,7 @@ def split_front_matter(text: str) -> SplitLesson:
     """Front matter is the YAML between a first line ``---`` and the next ``---`` line."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        raise FileFault(1, "the file must start with a '---' line that opens the front matter")
+        raise FileFault(1, Message("check.problem.no_front_matter"))
     for index in range(1, len(lines)):
         if lines[index].rstrip() == "---":
             return SplitLesson(
@@ -201,4 +198,4 @@ def split_front_matter(text: str) -> SplitLesson:
                 body="\n".join(lines[index + 1 :]),
                 body_first_line=index + 2,
             )
-    raise FileFault(1, "the front matter is never closed; add a '---' line after it")
+    raise FileFault(1, Message("check.problem.front_matter_not_closed"))

@@ -11,19 +11,24 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.library.problems import plural
-from bot.library.schema import ID_PATTERN, field_names
+from bot.i18n import Message, Value
+from bot.library.schema import ID_PATTERN, FieldFault, field_names
 from bot.library.yamllines import LinedYaml
 
 Model = TypeVar("Model", bound=BaseModel)
-Report = Callable[[int, str], None]
+Report = Callable[[int, Message], None]
 
 
 # What one item of each list is called, so a message can say "option 3" rather than "[2]".
-_ITEM_NOUNS = {"options": "option", "choices": "choice", "sources": "source", "skills": "skill"}
+_ITEM_NOUNS = {
+    "options": "check.part.option_in",
+    "choices": "check.part.choice_in",
+    "sources": "check.part.source_in",
+    "skills": "check.part.skill_in",
+}
 
 
-def describe(loc: Sequence[str | int]) -> str:
+def describe(loc: Sequence[str | int]) -> Value:
     """A place in the file as a person names it, counting list items from 1.
 
     ``("title",)`` -> ``'title'``; ``("check", "options", 2)`` -> ``option 3 in
@@ -36,9 +41,18 @@ def describe(loc: Sequence[str | int]) -> str:
         return "'" + ".".join(str(part) for part in parts) + "'"
     head, number, tail = parts[:last], parts[last], parts[last + 1 :]
     assert isinstance(number, int)
-    noun = _ITEM_NOUNS.get(str(head[-1]), "item") if head else "item"
-    item = f"{noun} {number + 1} in {describe(head)}" if head else f"{noun} {number + 1}"
-    return f"'{'.'.join(str(part) for part in tail)}' of {item}" if tail else item
+    item = (
+        Message(
+            _ITEM_NOUNS.get(str(head[-1]), "check.part.item_in"),
+            number=number + 1,
+            place=describe(head),
+        )
+        if head
+        else Message("check.part.item", number=number + 1)
+    )
+    if not tail:
+        return item
+    return Message("check.part.field_of", field=".".join(str(part) for part in tail), item=item)
 
 
 @dataclass(frozen=True)
@@ -88,61 +102,67 @@ def validate(model: type[Model], lined: LinedYaml, report: Report) -> Model | No
         return None
 
 
-def _message(error: Any, loc: tuple[str | int, ...], known: list[str], data: Any) -> str:
+def _message(error: Any, loc: tuple[str | int, ...], known: list[str], data: Any) -> Message:
     name = describe(loc)
     kind = error["type"]
     if kind == "missing":
-        return f"missing required field {name}"
+        return Message("check.problem.missing_field", name=name)
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown field {name}{hint}"
-    if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, ")
-    if not loc:
-        return "expected a mapping of fields (key: value lines)"
+        if close:
+            return Message("check.problem.unknown_field_like", name=name, like=close[0])
+        return Message("check.problem.unknown_field", name=name)
     ctx = error.get("ctx") or {}
+    refused = ctx.get("error")
+    if kind == "value_error" and isinstance(refused, FieldFault):
+        return refused.message  # the schema's own words for a value it refused
+    if not loc:
+        return Message("check.problem.not_a_mapping")
     if kind == "greater_than_equal":
-        return f"{name} must be at least {ctx.get('ge')}"
+        return Message("check.problem.at_least", name=name, least=ctx["ge"])
     if kind == "less_than_equal":
-        return f"{name} must be at most {ctx.get('le')}"
+        return Message("check.problem.at_most", name=name, most=ctx["le"])
     if kind == "string_pattern_mismatch":
         if loc and loc[-1] == "url":
-            return f"{name} must be a full address starting with https://"
-        return f"{name} must use lowercase letters, digits and hyphens (e.g. plan-a-campaign)"
+            return Message("check.problem.not_an_address", name=name)
+        return Message("check.problem.not_an_id", name=name)
     if kind == "string_type":
         return _not_text(name, loc, error.get("input"), data)
     expectation = _EXPECTATIONS.get(kind)
-    return f"{name} {expectation}" if expectation else f"{name}: {error['msg']}"
+    if expectation:
+        return Message(expectation, name=name)
+    # A fault no rule above words: pydantic's own (English) description, as technical detail.
+    return Message("check.problem.field_detail", name=name, detail=str(error["msg"]))
 
 
-def _not_text(name: str, loc: tuple[str | int, ...], value: Any, data: Any) -> str:
+def _not_text(name: Value, loc: tuple[str | int, ...], value: Any, data: Any) -> Message:
     """Text that YAML read as something else; the likely reason decides the advice."""
     if isinstance(value, dict):
-        return f"{name} must be text; put it in quotes (YAML reads a ': ' inside it as a key)"
+        return Message("check.problem.text_not_mapping", name=name)
     if loc[-1] == "answer" and isinstance(value, int) and not isinstance(value, bool):
         parent = _at(data, loc[:-1])
         options = parent.get("options") if isinstance(parent, dict) else None
         return _answer_number(name, value, options)
-    return (
-        f"{name} must be text; put it in quotes (YAML reads yes, no, numbers and dates as "
-        "other types)"
-    )
+    return Message("check.problem.not_text", name=name)
 
 
-def _answer_number(name: str, number: int, options: Any) -> str:
+def _answer_number(name: Value, number: int, options: Any) -> Message:
     """``answer: 2``: the file names the right option by its text, so say which text."""
     if not isinstance(options, list):
-        return f"{name} must be the text of the right option, word for word, not its number"
+        return Message("check.problem.answer_is_a_number", name=name)
     # People count options from 1, so 'answer: 2' most likely means the second one.
     if 1 <= number <= len(options) and isinstance(options[number - 1], str):
-        return (
-            f"{name} must be the text of the right option, not its number: to pick option "
-            f"{number}, write answer: {options[number - 1]}"
+        return Message(
+            "check.problem.answer_is_option_number",
+            name=name,
+            number=number,
+            option=options[number - 1],
         )
-    return (
-        f"{name} is the number {number} but the check has {plural(len(options), 'option')}; "
-        "write the text of the right option, word for word"
+    return Message(
+        "check.problem.answer_number_out_of_range",
+        name=name,
+        number=number,
+        options=Message("check.part.options", count=len(options)),
     )
 
 
@@ -153,10 +173,11 @@ def _at(data: Any, loc: Sequence[str | int]) -> Any:
     return data
 
 
+# pydantic's error type -> what the field must be.
 _EXPECTATIONS = {
-    "string_too_short": "must not be empty",
-    "int_type": "must be a whole number",
-    "list_type": "must be a list (lines starting with '- ')",
-    "dict_type": "must be a mapping of fields",
-    "model_type": "must be a mapping of fields",
+    "string_too_short": "check.problem.empty",
+    "int_type": "check.problem.not_a_whole_number",
+    "list_type": "check.problem.not_a_list",
+    "dict_type": "check.problem.not_fields",
+    "model_type": "check.problem.not_fields",
 }

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from bot.i18n import Message
 from bot.library.yamltext import (
     closing_line,
     find_close,
@@ -33,39 +34,34 @@ _NOT_PRINTABLE = re.compile(
 _KEY_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?([\w-]+)[ \t]*:(?:[ \t]|$)")
 _BLOCK_INDICATOR = re.compile(r"[|>][-+0-9]*$")
 
+# Why a value may not start with each sign, as the advice after "put it in quotes" says.
 _SPECIAL_STARTS = {
-    "*": "YAML reads '*' as a reference to another value",
-    "&": "YAML reads '&' as a name for this value",
-    "!": "YAML reads '!' as a type",
-    "@": "YAML reserves '@'",
-    "`": "YAML reserves '`'",
-    "%": "YAML reserves '%'",
-    "|": "YAML reads '|' as the start of a block of text",
-    ">": "YAML reads '>' as the start of a block of text",
-    "[": "YAML reads '[' as the start of a list",
-    "{": "YAML reads '{' as the start of a mapping",
-    "- ": "YAML reads '- ' as a list item",
-    "? ": "YAML reads '? ' as a key",
+    "*": Message("check.part.yaml_sign_alias"),
+    "&": Message("check.part.yaml_sign_anchor"),
+    "!": Message("check.part.yaml_sign_type"),
+    "@": Message("check.part.yaml_sign_reserved", sign="@"),
+    "`": Message("check.part.yaml_sign_reserved", sign="`"),
+    "%": Message("check.part.yaml_sign_reserved", sign="%"),
+    "|": Message("check.part.yaml_sign_block", sign="|"),
+    ">": Message("check.part.yaml_sign_block", sign=">"),
+    "[": Message("check.part.yaml_sign_list", sign="["),
+    "{": Message("check.part.yaml_sign_mapping", sign="{"),
+    "- ": Message("check.part.yaml_sign_item"),
+    "? ": Message("check.part.yaml_sign_key"),
 }
 
-TAB = "a tab: YAML indents with spaces; replace the tab with spaces"
-UNCLOSED_QUOTE = "an unclosed quote that starts here: end the value with the same quote mark"
-COLON_IN_VALUE = "a colon inside a value: put the value in quotes"
-NO_SPACE = "a key without a space after its colon: write 'key: value'"
-MIXED = (
-    "a list item and a key mixed at the same indent: a list goes under its own key, "
-    "indented further than the keys around it"
-)
-GENERIC = (
-    "YAML cannot read this line: check its indent and quotes, and put any value that "
-    "contains ': ' or starts with a sign such as [ { * & ! in quotes"
-)
+TAB = Message("check.problem.yaml_tab")
+UNCLOSED_QUOTE = Message("check.problem.yaml_unclosed_quote")
+COLON_IN_VALUE = Message("check.problem.yaml_colon_in_value")
+NO_SPACE = Message("check.problem.yaml_no_space_after_colon")
+MIXED = Message("check.problem.yaml_item_and_key_mixed")
+GENERIC = Message("check.problem.yaml_unreadable")
 
 
 @dataclass(frozen=True)
 class Diagnosis:
     line: int
-    message: str
+    message: Message
 
 
 def _no_space_after_colon(text: str) -> bool:
@@ -80,12 +76,12 @@ def control_character(text: str) -> Diagnosis | None:
         return None
     line = text.count("\n", 0, found.start())
     return Diagnosis(
-        line, f"an invisible control character (U+{ord(found.group()):04X}): delete it"
+        line, Message("check.problem.yaml_control_character", code=f"{ord(found.group()):04X}")
     )
 
 
-def duplicate_key(key: str, first_line: int) -> str:
-    return f"a duplicate key: '{key}' is already set on line {first_line}; keep one of them"
+def duplicate_key(key: str, first_line: int) -> Message:
+    return Message("check.problem.yaml_duplicate_key", key=key, first_line=first_line)
 
 
 def diagnose(exc: yaml.MarkedYAMLError, text: str) -> Diagnosis:
@@ -185,25 +181,13 @@ class _Rules:
         if end is None or self.column <= end or not text[end + 1 :].strip():
             return None
         if quote == "'" and text[end + 1 : end + 2].isalpha():
-            return Diagnosis(
-                self.at,
-                "an apostrophe inside single quotes ends the value: write it twice ('') "
-                'or put the value in double quotes (")',
-            )
-        return Diagnosis(
-            self.at,
-            "text after the closing quote: a value that starts with a quote must end with it; "
-            "quote the whole value, using the other quote mark inside it",
-        )
+            return Diagnosis(self.at, Message("check.problem.yaml_apostrophe"))
+        return Diagnosis(self.at, Message("check.problem.yaml_text_after_quote"))
 
     def bad_escape(self) -> Diagnosis | None:
         if "escape" not in self.words:
             return None
-        return Diagnosis(
-            self.at,
-            "a backslash inside double quotes starts an escape such as \\n: write \\\\ for a "
-            "backslash, or use single quotes",
-        )
+        return Diagnosis(self.at, Message("check.problem.yaml_bad_escape"))
 
     def block_text_on_key_line(self) -> Diagnosis | None:
         if "block scalar" not in self.words or self.context is None:
@@ -215,8 +199,7 @@ class _Rules:
             return None
         return Diagnosis(
             self.context,
-            f"text after '{indicator.group()}' on the same line: start the text on the next line, "
-            "indented under the key",
+            Message("check.problem.yaml_text_after_block_sign", sign=indicator.group()),
         )
 
     def open_bracket(self) -> Diagnosis | None:
@@ -228,8 +211,7 @@ class _Rules:
                 closer = "]" if opener == "[" else "}"
                 return Diagnosis(
                     line,
-                    f"an unclosed '{opener}' that starts here: end it with '{closer}' on the "
-                    "same line, and put any item that contains ': ' in quotes",
+                    Message("check.problem.yaml_unclosed_bracket", opener=opener, closer=closer),
                 )
         return None
 
@@ -244,8 +226,7 @@ class _Rules:
             if value.startswith(sign):
                 return Diagnosis(
                     self.at,
-                    f"a value that starts with '{sign.strip()}': put the whole value in quotes "
-                    f"({reason})",
+                    Message("check.problem.yaml_special_start", sign=sign.strip(), reason=reason),
                 )
         return None
 
@@ -263,15 +244,9 @@ class _Rules:
         word = re.fullmatch(r"[ \t]*(?:-[ \t]+)?(\w[\w-]*)[ \t]*", text[: self.column])
         if word:
             return Diagnosis(
-                self.at,
-                f"'{word.group(1)}' is indented more than the line above it: line it up with the keys "
-                "it belongs with",
+                self.at, Message("check.problem.yaml_key_indented_more", key=word.group(1))
             )
-        return Diagnosis(
-            self.at,
-            "a colon inside a value that continues from the line above: put the whole value "
-            "in quotes",
-        )
+        return Diagnosis(self.at, Message("check.problem.yaml_colon_in_continued_value"))
 
     def not_a_key(self) -> Diagnosis | None:
         if "simple key" not in self.words or self.context is None:
@@ -279,62 +254,40 @@ class _Rules:
         line = self.context
         stripped = self.lines[line].lstrip(" ")
         if re.match(r"-[^\s-]", stripped):
-            return Diagnosis(line, "a list item needs a space after '-': write '- item'")
+            return Diagnosis(line, Message("check.problem.yaml_item_without_space"))
         if _no_space_after_colon(self.lines[line]):
             return Diagnosis(line, NO_SPACE)
         before = self._previous_content_line(line)
         if before is not None:
             value = self.lines[before][value_start(self.lines[before]) :].strip()
             if _BLOCK_INDICATOR.match(value):
-                return Diagnosis(
-                    line, f"the text of a '{value}' block must be indented under its key"
-                )
-        return Diagnosis(
-            line,
-            "a line that is neither 'key: value' nor a list item: add ': ' after the key, "
-            "or indent the line to continue the value above it",
-        )
+                return Diagnosis(line, Message("check.problem.yaml_block_not_indented", sign=value))
+        return Diagnosis(line, Message("check.problem.yaml_not_key_or_item"))
 
     def indent(self) -> Diagnosis | None:
         text = self.lines[self.at]
         if self.column != indent_of(text) or not text.strip():
             return None
         if text.lstrip(" ").startswith(":"):
-            return Diagnosis(self.at, "a line that starts with ':': write the key before it")
+            return Diagnosis(self.at, Message("check.problem.yaml_starts_with_colon"))
         sibling = self._same_indent_line(self.at)
         item = text.lstrip(" ").startswith("-")
         if sibling is not None and is_item(self.lines[sibling]) != item:
             return Diagnosis(self.at, MIXED)
         if item:
-            return Diagnosis(
-                self.at,
-                "a list item indented differently from the items above it: line up its '-' "
-                "with theirs",
-            )
+            return Diagnosis(self.at, Message("check.problem.yaml_item_indent"))
         key = _KEY_LINE.match(text)
         if key:
-            return Diagnosis(
-                self.at,
-                f"'{key.group(1)}' is indented differently from the keys above it: line it up "
-                "with the keys it belongs with",
-            )
-        return Diagnosis(
-            self.at,
-            "this line's indent does not match the lines above it: indent it like the text it "
-            "continues",
-        )
+            return Diagnosis(self.at, Message("check.problem.yaml_key_indent", key=key.group(1)))
+        return Diagnosis(self.at, Message("check.problem.yaml_line_indent"))
 
     def second_document(self) -> Diagnosis | None:
         if "another document" in self.words:
-            return Diagnosis(
-                self.at, "a second '---' line: a file holds one YAML document; remove it"
-            )
+            return Diagnosis(self.at, Message("check.problem.yaml_second_document"))
         if "document start" in self.words:  # a line starting with '%' reads as a directive
             for line, text in enumerate(self.lines[: self.at + 1]):
                 if text.startswith("%"):
-                    return Diagnosis(
-                        line, "a line that starts with '%': YAML reads it as a directive; remove it"
-                    )
+                    return Diagnosis(line, Message("check.problem.yaml_directive"))
         return None
 
     def _previous_content_line(self, line: int) -> int | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import Message
 from bot.library import limits
 from bot.library.yamlerrors import GENERIC, control_character, diagnose, duplicate_key
 
@@ -31,8 +32,8 @@ _DATES = yaml.constructor.SafeConstructor()
 class YamlFault(Exception):
     """A fault in the YAML (unreadable text, a duplicate key) with its file line."""
 
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, line: int, message: Message) -> None:
+        super().__init__(message.id)
         self.line = line
         self.message = message
 
@@ -185,23 +186,16 @@ def _tree_faults(root: yaml.Node, text: str, first_line: int) -> list[YamlFault]
             except ValueError as exc:
                 raise YamlFault(
                     node.start_mark.line + first_line,
-                    f"'{node.value}' reads as a date but there is no such date: "
-                    "put it in quotes if it is text",
+                    Message("check.problem.yaml_no_such_date", value=node.value),
                 ) from exc
     return sorted(faults, key=lambda fault: fault.line)
 
 
-TOO_MANY_NODES = (
-    f"the YAML holds more than {limits.YAML_NODES_MAX:,} values; a content file needs a few "
-    "hundred: remove what does not belong"
-)
+TOO_MANY_NODES = Message("check.problem.yaml_too_many_values", most=limits.YAML_NODES_MAX)
 
 
-def too_many_keys(count: int) -> str:
-    return (
-        f"{count:,} keys in one mapping; at most {limits.MAPPING_KEYS_MAX} are allowed "
-        "(a lesson's front matter has 9): remove the keys that do not belong"
-    )
+def too_many_keys(count: int) -> Message:
+    return Message("check.problem.yaml_too_many_keys", keys=count, most=limits.MAPPING_KEYS_MAX)
 
 
 def _alias_fault(text: str, first_line: int) -> YamlFault:
@@ -214,9 +208,5 @@ def _alias_fault(text: str, first_line: int) -> YamlFault:
     return YamlFault(first_line, alias(None))  # not reached: the tree had a shared node
 
 
-def alias(name: str | None) -> str:
-    written = f"'*{name}'" if name else "'*'"
-    return (
-        f"{written} refers to another value (a YAML alias); content files may not use "
-        "aliases: write the value out in full, or put it in quotes if it is text"
-    )
+def alias(name: str | None) -> Message:
+    return Message("check.problem.yaml_alias", alias=f"*{name}" if name else "*")

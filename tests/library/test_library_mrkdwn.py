@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.i18n import translator
 from bot.library import markdown_to_mrkdwn
 from bot.library.mrkdwn import mrkdwn_blocks, unsupported_markdown
 
@@ -83,7 +84,8 @@ def test_blocks_carry_their_source_line() -> None:
 
 def test_unsupported_markdown_names_lines() -> None:
     text = "ok\n\n## head\n\ntext with\n![img](https://e.com/i.png)\n"
-    assert unsupported_markdown(text) == [
+    english = translator("en")
+    assert [(line, english.say(fault)) for line, fault in unsupported_markdown(text)] == [
         (2, "Slack cannot show headings; use a **bold** line instead"),
         (5, "Slack cannot show images in a message; link to the page instead"),
     ]

@@ -23,9 +23,10 @@ HEADLINES = {
 
 
 def _problem_list(t: Translator, report: CheckReport) -> str:
-    """The problems as `path:line: message`, the way an editor or CI shows them; a message quotes
-    the file, so its `<!channel>` is shown, never sent."""
-    lines = [escape_mrkdwn(str(problem)) for problem in report.problems[:MAX_PROBLEMS_SHOWN]]
+    """The problems as `path:line: message` in the admin's language, the way an editor or CI
+    shows them; a message quotes the file, so its `<!channel>` is shown, never sent."""
+    shown = report.problems[:MAX_PROBLEMS_SHOWN]
+    lines = [escape_mrkdwn(problem.in_language(t)) for problem in shown]
     hidden = len(report.problems) - len(lines)
     if hidden > 0:
         lines.append(t.plural("library.more_problems", hidden))
