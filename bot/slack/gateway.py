@@ -31,6 +31,7 @@ from bot.delivery.outbox import (
 )
 from bot.i18n import translator
 from bot.learning.model import MemberProfile
+from bot.services.own_data import ExportFile
 from bot.settings import Settings
 from bot.slack.blocks.lesson import lesson_message
 from bot.slack.blocks.question import digest_message, question_message
@@ -208,6 +209,31 @@ class SlackGateway:
         except TimeoutError as silence:  # sent, unanswered: slack_sdk (rightly) does not retry it
             raise SendCutOff() from silence
         return SentMessage(channel_id=response["channel"], ts=response["ts"])
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> bool:
+        """views.open; False when Slack refuses it (a trigger past its 3 seconds), logged."""
+        try:
+            self._client.views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError:
+            log.warning("views.open refused", exc_info=True)
+            return False
+        return True
+
+    def send_export(self, export: ExportFile) -> None:
+        """files_upload_v2 into the member's DM, whose channel id conversations.open gives (an
+        upload names a channel, not a user)."""
+        t = translator(export.language)
+        try:
+            channel = self._client.conversations_open(users=export.slack_user_id)["channel"]["id"]
+            self._client.files_upload_v2(
+                channel=channel,
+                filename=export.filename,
+                content=export.content,
+                title=export.filename,
+                initial_comment=t("export.file_comment"),
+            )
+        except SlackApiError as error:
+            raise SendFailed(slack_error_code(error)) from error
 
     def post_lesson(self, post: LessonPost) -> SentMessage:
         """Post to the member's DM (posting to a user id opens it: no conversations.open)."""

@@ -29,11 +29,13 @@ from bot.i18n import LANGUAGES, translator
 from bot.learning.model import Role
 from bot.localslack import Message
 from bot.localslack.driver import DriverResponse
+from bot.slack.blocks.own_data import FORGET_CALLBACK
 from bot.slack.listeners import actions, views
 from bot.slack.listeners.commands.subcommands import REFUSALS, SUBCOMMANDS, Subcommand
 from bot.store import tables
 from tests.conftest import SIGNING_SECRET, Bot
 from tests.slack.test_learn_now_and_answer import lesson_for
+from tests.slack.test_own_data import open_forget
 from tests.slack.test_schedule_over_slack import _question
 
 ROLES = ("member", "lead", "admin", "outsider")
@@ -134,6 +136,7 @@ class Interaction:
     use: Callable[[Bot, str, Any], DriverResponse]
     sent: Callable[[Bot, str], Any]  # what the owner received: a lesson, a question, a modal
     stored: type[tables.Base]
+    change: int = 1  # what the owner's own use does to the count of `stored`
 
 
 def _press_check(bot: Bot, who: str, lesson: Message) -> DriverResponse:
@@ -155,11 +158,26 @@ def _submit(bot: Bot, who: str, modal: Any) -> DriverResponse:
     return bot.driver.submit_view(who, modal, {"question_text": {"text": "Four weeks."}})
 
 
+def _forget_modal(bot: Bot, owner: str) -> Any:
+    """The owner, with an answered lesson, asks to forget it all: the confirmation modal."""
+    _press_check(bot, owner, lesson_for(bot, owner))
+    bot.settle()
+    bot.slack.close_views(owner)  # any modal an earlier row left open
+    return open_forget(bot, owner)
+
+
+def _confirm(bot: Bot, who: str, modal: Any) -> DriverResponse:
+    return bot.driver.submit_view(who, modal, {})
+
+
 INTERACTIONS = {
     r"^check_answer_\d+$": Interaction(_press_check, lesson_for, tables.Response),
     "question_answer": Interaction(_press_answer, _question, tables.StrategyAnswer),
     "question_modal": Interaction(_submit, _open_modal, tables.StrategyAnswer),
+    FORGET_CALLBACK: Interaction(_confirm, _forget_modal, tables.Response, change=-1),
 }
+# Modals have no one to answer when someone else submits them: it is logged.
+MODALS = {"question_modal", FORGET_CALLBACK}
 # Opening the modal stores nothing: the owner's press shows it, and anyone else's is refused.
 OPENS = {"question_answer"}
 
@@ -192,13 +210,13 @@ def test_only_the_owner_may_use_a_button_or_modal(bot: Bot, interaction: str, ro
     bot.settle()
 
     if role == "member":
-        assert _count(bot, row.stored) == before + (0 if interaction in OPENS else 1)
+        assert _count(bot, row.stored) == before + (0 if interaction in OPENS else row.change)
         if interaction in OPENS:
             assert len(bot.slack.views(owner)) == 1
     else:
         assert _count(bot, row.stored) == before and bot.slack.views(who) == []
         refused = {t("check.not_yours") for t in _ts()} | {t("question.not_yours") for t in _ts()}
-        if interaction != "question_modal":  # a modal has no one to answer: it is logged
+        if interaction not in MODALS:
             assert bot.slack.ephemerals(who)[-1].text in refused
 
 

@@ -92,7 +92,9 @@ EVERYONE = (
     "`/learn pause 1w|3d|until YYYY-MM-DD` no scheduled lessons for a while\n"
     "`/learn resume` scheduled lessons again, from the next working day\n"
     "`/learn join` get scheduled lessons, even from outside the team channel\n"
-    "`/learn leave` no more scheduled lessons (`now` still works)"
+    "`/learn leave` no more scheduled lessons (`now` still works)\n"
+    "`/learn export` send me everything Nudge holds about me, as a JSON file\n"
+    "`/learn forget` delete everything Nudge holds about me (asks first)"
 )
 ADMINS = (
     "*For admins*\n"
@@ -125,7 +127,9 @@ def test_help_speaks_greek_to_a_greek_speaker(bot: Bot) -> None:
         "`/learn resume` ξανά προγραμματισμένα μαθήματα, από την επόμενη εργάσιμη\n"
         "`/learn join` λαμβάνω προγραμματισμένα μαθήματα, ακόμη κι εκτός του καναλιού της "
         "ομάδας\n"
-        "`/learn leave` σταματώ τα προγραμματισμένα μαθήματα (το `now` δουλεύει πάντα)",
+        "`/learn leave` σταματώ τα προγραμματισμένα μαθήματα (το `now` δουλεύει πάντα)\n"
+        "`/learn export` μου στέλνει όσα κρατά το Nudge για μένα, σε αρχείο JSON\n"
+        "`/learn forget` διαγράφει όσα κρατά το Nudge για μένα (ρωτά πρώτα)",
     ]
 
 

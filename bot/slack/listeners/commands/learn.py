@@ -24,9 +24,13 @@ def acknowledge(ack: Ack, respond: Respond, body: dict[str, Any], context: BoltC
 
 @apologise_on_error
 def answer(respond: Respond, body: dict[str, Any], context: BoltContext) -> None:
-    request = Request(deps_of(context), slack_of(context), caller_of(context), body["command"])
+    trigger_id = str(body.get("trigger_id") or "")
+    request = Request(
+        deps_of(context), slack_of(context), caller_of(context), body["command"], trigger_id
+    )
     message = dispatch(request, body.get("text") or "")
-    respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+    if message is not None:
+        respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
 def register(app: App, command: str) -> None:

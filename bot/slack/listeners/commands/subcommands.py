@@ -18,7 +18,8 @@ from bot.slack.listeners.commands import handlers
 from bot.slack.listeners.commands.handlers import Request
 from bot.slack.message import SlackMessage
 
-Handler = Callable[[Request, tuple[str, ...]], SlackMessage]
+# A handler's answer, as an ephemeral; None when it answered otherwise (it opened a modal).
+Handler = Callable[[Request, tuple[str, ...]], SlackMessage | None]
 
 
 def no_arguments(args: tuple[str, ...]) -> bool:
@@ -72,12 +73,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("resume",), Role.MEMBER, "help.line.resume", handlers.resume_lessons),
     Subcommand(("join",), Role.MEMBER, "help.line.join", handlers.join),
     Subcommand(("leave",), Role.MEMBER, "help.line.leave", handlers.leave),
+    Subcommand(("export",), Role.MEMBER, "help.line.export", handlers.export),
+    Subcommand(("forget",), Role.MEMBER, "help.line.forget", handlers.forget),
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
     _coming("me"),
     _coming("settings"),
-    _coming("export"),
-    _coming("forget"),
     _coming("team", role=Role.LEAD),
     _coming("admin", "stats", role=Role.ADMIN),
 )
@@ -89,7 +90,7 @@ def find(words: tuple[str, ...]) -> Subcommand | None:
     return max(matches, key=lambda sub: len(sub.words), default=None)
 
 
-def dispatch(request: Request, text: str) -> SlackMessage:
+def dispatch(request: Request, text: str) -> SlackMessage | None:
     """Parse what followed the command, run the one handler it names, and say the result."""
     words = tuple(word.lower() for word in text.split())
     sub = find(words) if words else SUBCOMMANDS[0]

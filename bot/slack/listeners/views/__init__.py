@@ -1,7 +1,8 @@
 from slack_bolt import App
 
-from bot.slack.listeners.views import question_modal
+from bot.slack.listeners.views import forget_modal, question_modal
 
 
 def register(app: App) -> None:
     question_modal.register(app)
+    forget_modal.register(app)
