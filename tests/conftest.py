@@ -103,10 +103,12 @@ class Bot(LocalBot):
         return replies[0]
 
 
-def start_bot(slack: LocalSlack, database_url: str, **overrides: Any) -> Bot:
+def start_bot(
+    slack: LocalSlack, database_url: str, *, start: datetime = BOT_START, **overrides: Any
+) -> Bot:
     """Nudge on the local Slack, as the demo starts it, with a clock that moves only when a test
-    moves it and retries that note their wait instead of sleeping."""
-    clock = FakeClock(BOT_START)
+    moves it (from `start`) and retries that note their wait instead of sleeping."""
+    clock = FakeClock(start)
     settings = local_settings(
         slack,
         database_url,

@@ -31,6 +31,7 @@ from bot.delivery.outbox import (
 )
 from bot.i18n import translator
 from bot.learning.model import MemberProfile
+from bot.services.own_data import ExportFile
 from bot.settings import Settings
 from bot.slack.blocks.lesson import lesson_message
 from bot.slack.blocks.question import digest_message, question_message
@@ -139,10 +140,6 @@ class SlackGateway:
         self._sleep = sleep
         self._pace = pace
 
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        """views.open: a modal for the person whose action gave `trigger_id` (within 3 s)."""
-        self._client.views_open(trigger_id=trigger_id, view=view)
-
     def profile(self, slack_user_id: str) -> MemberProfile:
         """users.info with the locale, so that Nudge speaks the member's language."""
         return profile_of(self._client.users_info(user=slack_user_id, include_locale=True)["user"])
@@ -212,6 +209,32 @@ class SlackGateway:
         except TimeoutError as silence:  # sent, unanswered: slack_sdk (rightly) does not retry it
             raise SendCutOff() from silence
         return SentMessage(channel_id=response["channel"], ts=response["ts"])
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> bool:
+        """views.open: a modal for the person whose action gave `trigger_id`. False when Slack
+        refuses it (a trigger used already or past its 3 seconds): one line in the log."""
+        try:
+            self._client.views_open(trigger_id=trigger_id, view=view)
+        except SlackApiError as error:
+            log.warning("views.open refused: %s", slack_error_code(error))
+            return False
+        return True
+
+    def send_export(self, export: ExportFile) -> None:
+        """files_upload_v2 into the member's DM, whose channel id conversations.open gives (an
+        upload names a channel, not a user)."""
+        t = translator(export.language)
+        try:
+            channel = self._client.conversations_open(users=export.slack_user_id)["channel"]["id"]
+            self._client.files_upload_v2(
+                channel=channel,
+                filename=export.filename,
+                content=export.content,
+                title=export.filename,
+                initial_comment=t("export.file_comment"),
+            )
+        except SlackApiError as error:
+            raise SendFailed(slack_error_code(error)) from error
 
     def post_lesson(self, post: LessonPost) -> SentMessage:
         """Post to the member's DM (posting to a user id opens it: no conversations.open)."""

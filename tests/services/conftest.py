@@ -26,6 +26,7 @@ from bot.learning.model import MemberProfile
 from bot.library import LibraryHolder
 from bot.localslack import FakeClock
 from bot.services.deps import Deps
+from bot.services.own_data import ExportFile
 from bot.services.people import Caller, RoleBook
 from bot.settings import Settings
 from bot.store.tables import Base
@@ -97,6 +98,12 @@ class PeopleAndDMs:
         sent = self._sent(post.channel)
         self.digests.append(post)
         return sent
+
+    exports: list[ExportFile] = field(default_factory=list)
+
+    def send_export(self, export: ExportFile) -> None:
+        self._sent(export.slack_user_id)
+        self.exports.append(export)
 
 
 @pytest.fixture

@@ -30,11 +30,13 @@ from bot.i18n import LANGUAGES, translator
 from bot.learning.model import Role
 from bot.localslack import Message
 from bot.localslack.driver import DriverResponse
+from bot.slack.blocks.own_data import FORGET_CALLBACK
 from bot.slack.listeners import actions, views
 from bot.slack.listeners.commands.subcommands import REFUSALS, SUBCOMMANDS, Subcommand
 from bot.store import tables
 from tests.conftest import SIGNING_SECRET, Bot
 from tests.slack.test_learn_now_and_answer import lesson_for
+from tests.slack.test_own_data import open_forget
 from tests.slack.test_schedule_over_slack import _question
 from tests.slack.test_settings_over_slack import (
     home_with_settings,
@@ -51,7 +53,7 @@ HAS = {
     "outsider": {Role.MEMBER},
 }
 ARGS = {"pause": "pause 3d"}
-MODALS = {"settings"}  # answered with a modal of the caller's own, not a message
+OPENS_A_MODAL = {"settings"}  # answered with a modal of the caller's own, not a message
 ELSEWHERE = "T0ELSEWHERE"
 
 
@@ -71,7 +73,7 @@ def _refusals(sub: Subcommand) -> set[str]:
 @pytest.mark.parametrize("sub", SUBCOMMANDS, ids=_typed)
 def test_each_subcommand_answers_each_role_as_its_role_allows(bot: Bot, sub: Subcommand) -> None:
     for role in ROLES:  # one person each: what one does changes nothing for the next
-        if " ".join(sub.words) in MODALS:
+        if " ".join(sub.words) in OPENS_A_MODAL:
             assert owner_of(open_settings(bot, bot.user(role))) == bot.user(role)
             continue
         reply = bot.ask(bot.user(role), _typed(sub))
@@ -148,6 +150,7 @@ class Interaction:
     # A Home tab button acts on whoever presses it (Slack names them; nothing in the view is
     # trusted): anyone else's press changes their own lessons, never the owner's.
     own: bool = False
+    change: int = 1  # what the owner's own use does to the count of `stored`
 
 
 def _press_check(bot: Bot, who: str, lesson: Message) -> DriverResponse:
@@ -202,6 +205,18 @@ def _rows(table: type[tables.Base]) -> Callable[[Bot], int]:
     return lambda bot: _count(bot, table)
 
 
+def _forget_modal(bot: Bot, owner: str) -> Any:
+    """The owner, with an answered lesson, asks to forget it all: the confirmation modal."""
+    _press_check(bot, owner, lesson_for(bot, owner))
+    bot.settle()
+    bot.slack.close_views(owner)  # any modal an earlier row left open
+    return open_forget(bot, owner)
+
+
+def _confirm(bot: Bot, who: str, modal: Any) -> DriverResponse:
+    return bot.driver.submit_view(who, modal, {})
+
+
 INTERACTIONS = {
     r"^check_answer_\d+$": Interaction(_press_check, lesson_for, _rows(tables.Response)),
     "question_answer": Interaction(_press_answer, _question, _rows(tables.StrategyAnswer)),
@@ -215,7 +230,10 @@ INTERACTIONS = {
     ),
     "home.settings": Interaction(_press_settings, home_with_settings, settings_rows),
     "settings_modal": Interaction(_save_settings, open_settings, settings_rows),
+    FORGET_CALLBACK: Interaction(_confirm, _forget_modal, _rows(tables.Response), change=-1),
 }
+# Modals have no one to answer when someone else submits them: it is logged.
+SUBMITTED = {"question_modal", "settings_modal", FORGET_CALLBACK}
 # Opening a modal stores nothing: the owner's press shows it, and anyone else's is refused.
 OPENS = {"question_answer", "home.settings"}
 # A press that only ever opens the presser's own settings: anyone else pressing it on the owner's
@@ -287,7 +305,7 @@ def test_only_the_owner_may_use_a_button_or_modal(bot: Bot, interaction: str, ro
     bot.settle()
 
     if role == "member":
-        assert row.stored(bot) == before + (0 if interaction in OPENS else 1)
+        assert row.stored(bot) == before + (0 if interaction in OPENS else row.change)
         if interaction in OPENS:
             assert len(bot.slack.views(owner)) == 1
     elif interaction in OWN:
@@ -296,7 +314,7 @@ def test_only_the_owner_may_use_a_button_or_modal(bot: Bot, interaction: str, ro
     else:
         assert row.stored(bot) == before and bot.slack.views(who) == []
         refused = {t("check.not_yours") for t in _ts()} | {t("question.not_yours") for t in _ts()}
-        if interaction not in ("question_modal", "settings_modal"):  # no one to answer: logged
+        if interaction not in SUBMITTED:
             assert bot.slack.ephemerals(who)[-1].text in refused
 
 

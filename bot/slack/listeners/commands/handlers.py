@@ -14,10 +14,12 @@ from bot.services.home import member_stats
 from bot.services.lessons import LessonNow, request_lesson_now
 from bot.services.library_admin import check_library, reload_library
 from bot.services.membership import PauseOutcome, choose, pause, resume, why
+from bot.services.own_data import export_own_data, preview_forget
 from bot.services.people import Caller
 from bot.slack.blocks.library_report import library_report_message
 from bot.slack.blocks.me import me_message
 from bot.slack.blocks.notice import notice
+from bot.slack.blocks.own_data import forget_modal
 from bot.slack.blocks.why import why_text
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners.views.settings_modal import show_settings
@@ -131,3 +133,24 @@ def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
         holiday=answer.holiday,
     )
     return notice(text)
+
+
+def export(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    outcome = export_own_data(request.deps, request.slack, request.caller)
+    t = translator(outcome.language)
+    if outcome.status == "failed":
+        return notice(t("export.failed", error=outcome.error))
+    return notice(t("export.sent" if outcome.status == "sent" else "export.nothing"))
+
+
+def forget(request: Request, args: tuple[str, ...]) -> SlackMessage | None:
+    """Opens the confirmation (nothing to say in the channel then); the modal's submission
+    deletes."""
+    preview = preview_forget(request.deps, request.slack, request.caller)
+    t = translator(preview.language)
+    if preview.status == "nothing":
+        return notice(t("forget.nothing"))
+    modal = forget_modal(t, preview.counts, request.caller.slack_user_id, request.command)
+    if request.slack.open_view(request.trigger_id, modal):
+        return None
+    return notice(t("forget.not_opened", command=request.command))

@@ -75,10 +75,10 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("join",), Role.MEMBER, "help.line.join", handlers.join),
     Subcommand(("leave",), Role.MEMBER, "help.line.leave", handlers.leave),
     Subcommand(("settings",), Role.MEMBER, "help.line.settings", handlers.settings),
+    Subcommand(("export",), Role.MEMBER, "help.line.export", handlers.export),
+    Subcommand(("forget",), Role.MEMBER, "help.line.forget", handlers.forget),
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
-    _coming("export"),
-    _coming("forget"),
     _coming("team", role=Role.LEAD),
     _coming("admin", "stats", role=Role.ADMIN),
 )

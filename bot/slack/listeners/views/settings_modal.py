@@ -85,7 +85,7 @@ def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCo
 def record(client: WebClient, context: BoltContext, owner: str, values: dict[str, object]) -> None:
     saved = save_settings(deps_of(context), slack_of(context), caller_of(context), owner, values)
     if saved.status == "saved":
-        publish_home(event={"user": owner}, client=client, context=context)
+        publish_home(user_id=owner, client=client, context=context)
     else:
         log.warning("settings of %.32s not saved: %s", owner, saved.status)
 

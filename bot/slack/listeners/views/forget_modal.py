@@ -1,0 +1,42 @@
+"""The forget confirmation's submission: the modal closes at once; the deletion runs from the work
+queue, and the member is told in their DM what was deleted, in the language they had."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.i18n import translator
+from bot.services.own_data import forget
+from bot.slack.blocks.own_data import FORGET_CALLBACK, forgotten_message
+from bot.slack.context import caller_of, deps_of, slack_of
+from bot.slack.listeners.handover import refresh_later
+from bot.slack.listeners.safety import apologise_quietly
+
+log = logging.getLogger("bot.slack")
+
+
+def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    ack()
+    owner = str(body["view"].get("private_metadata") or "")
+    refresh_later(context, lambda: record(client=client, context=context, owner=owner))
+
+
+@apologise_quietly
+def record(client: WebClient, context: BoltContext, owner: str) -> None:
+    deps = deps_of(context)
+    done = forget(deps, slack_of(context), caller_of(context), owner)
+    if done.status != "forgotten":
+        log.warning("forget refused for %.32s: %s", context.user_id, done.status)
+        return
+    said = forgotten_message(translator(done.language), done.counts, deps.settings.slash_command)
+    client.chat_postMessage(
+        channel=caller_of(context).slack_user_id, text=said.text, blocks=said.blocks
+    )
+
+
+def register(app: App) -> None:
+    app.view(FORGET_CALLBACK)(submitted)
