@@ -151,6 +151,19 @@ def _open_modal(bot: Bot, owner: str) -> Any:
     return modal
 
 
+def _answered(bot: Bot, owner: str) -> Any:
+    """The owner's question once answered: it carries "Edit my answer"."""
+    modal = _open_modal(bot, owner)
+    bot.driver.submit_view(owner, modal, {"question_text": {"text": "Four weeks."}})
+    bot.settle()
+    question = bot.slack.dm_messages(owner)[-1]
+    return next(m for m in bot.slack.messages(question.channel) if m.ts == question.ts)
+
+
+def _press_edit(bot: Bot, who: str, answered: Message) -> DriverResponse:
+    return bot.driver.click(who, answered, action_id="question_edit")
+
+
 def _submit(bot: Bot, who: str, modal: Any) -> DriverResponse:
     return bot.driver.submit_view(who, modal, {"question_text": {"text": "Four weeks."}})
 
@@ -158,10 +171,11 @@ def _submit(bot: Bot, who: str, modal: Any) -> DriverResponse:
 INTERACTIONS = {
     r"^check_answer_\d+$": Interaction(_press_check, lesson_for, tables.Response),
     "question_answer": Interaction(_press_answer, _question, tables.StrategyAnswer),
+    "question_edit": Interaction(_press_edit, _answered, tables.StrategyAnswer),
     "question_modal": Interaction(_submit, _open_modal, tables.StrategyAnswer),
 }
 # Opening the modal stores nothing: the owner's press shows it, and anyone else's is refused.
-OPENS = {"question_answer"}
+OPENS = {"question_answer", "question_edit"}
 
 
 def test_every_registered_interaction_has_a_row() -> None:
