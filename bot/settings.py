@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     grace: str = "2h"
     # The zone whose DIGEST_DAY and LESSON_TIME post the leads' digest, and the language it is in.
     team_zone: str = "UTC"
+    # Post the week's question in TEAM_CHANNEL too, where a member's reply in its thread is their
+    # answer (as a reply in their DM's thread is).
+    question_in_channel: bool = False
     team_language: str = "en"
     # The clock's sending: threads side by side, and chat.postMessage calls a minute at most
     # across the workspace (under Slack's allowance, so that a fan-out meets no 429).

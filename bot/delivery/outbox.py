@@ -66,6 +66,16 @@ class QuestionPost:
 
 
 @dataclass(frozen=True)
+class ChannelQuestionPost:
+    """The week's question in the team channel (QUESTION_IN_CHANNEL), answered in its thread."""
+
+    channel: str
+    question: LocalizedQuestion
+    skill_name: str
+    language: str
+
+
+@dataclass(frozen=True)
 class DigestPost:
     """The leads' weekly digest: participation in the week that ends with `week_ending`."""
 
@@ -88,6 +98,8 @@ class SchedulePoster(LessonPoster, Protocol):
     def post_question(self, post: QuestionPost) -> SentMessage: ...
 
     def post_digest(self, post: DigestPost) -> SentMessage: ...
+
+    def post_channel_question(self, post: ChannelQuestionPost) -> SentMessage: ...
 
 
 @dataclass(frozen=True)

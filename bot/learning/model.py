@@ -196,3 +196,16 @@ class CatalogLesson:
     id: str
     skill: str
     level: int
+
+
+@dataclass(frozen=True)
+class StrategyAnswer:
+    """A member's answer to a weekly strategy question: the menu's index when it has one, the
+    written why, and the path it came by ("modal", "dm_reply", "channel_reply")."""
+
+    delivery_id: int
+    text: str
+    choice: int | None
+    source: str
+    answered_at: datetime
+    edited_at: datetime | None

@@ -283,15 +283,29 @@ def digest_due(
     team: TeamSchedule, zone: str = "UTC", *, last_tick: datetime, now: datetime
 ) -> DueSlots:
     """The team digest, DIGEST_DAY at LESSON_TIME in the team's `zone`, under the same rules as `due`."""
+    return team_post_due(team, "digest", zone, last_tick=last_tick, now=now)
+
+
+def team_post_due(
+    team: TeamSchedule,
+    kind: Literal["question", "digest"],
+    zone: str = "UTC",
+    *,
+    last_tick: datetime,
+    now: datetime,
+) -> DueSlots:
+    """A team-wide post: the digest on DIGEST_DAY, or the week's question in the team channel on
+    QUESTION_DAY, at LESSON_TIME in the team's `zone`, under the same rules as `due`."""
     _require_aware("last_tick", last_tick)
     _require_aware("now", now)
     if now <= last_tick:
         return _NOTHING
     tz, found = zone_of(zone), []
+    weekday = team.digest_day if kind == "digest" else team.question_day
     for day in _dates(tz, last_tick, now):
         at = local_instant(day, team.lesson_time, tz)
-        if day.weekday() == team.digest_day and at is not None and last_tick < at <= now:
-            found.append(Slot("digest", day, at))
+        if day.weekday() == weekday and at is not None and last_tick < at <= now:
+            found.append(Slot(kind, day, at))
     return _sort(found, team.grace, now)
 
 

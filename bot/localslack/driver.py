@@ -230,6 +230,27 @@ class SlackDriver:
         retry = None if retry_num is None else (retry_num, retry_reason or "http_timeout")
         return self._deliver("events_api", payload, retry=retry)
 
+    def message(
+        self, user_id: str, channel_id: str, text: str, *, thread_ts: str | None = None
+    ) -> tuple[Message, DriverResponse]:
+        """A person writes in a channel or DM (in the thread of `thread_ts`): the message appears
+        in the local Slack and the bot gets its `message` event (message.im / message.channels)."""
+        message = self.slack.post_user_message(user_id, channel_id, text, thread_ts=thread_ts)
+        channel = self.slack.workspace.channel(channel_id)
+        event: dict[str, Any] = {
+            "type": "message",
+            "channel": channel_id,
+            "channel_type": "channel" if channel else "im",
+            "user": user_id,
+            "text": text,
+            "ts": message.ts,
+            "event_ts": message.ts,
+            "team": self.slack.team_id,
+        }
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        return message, self.event(event)
+
     def url_verification(self, challenge: str) -> DriverResponse:
         payload = {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
         return self._post(json.dumps(payload).encode(), "application/json", payload)

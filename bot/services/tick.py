@@ -12,28 +12,33 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from bot.delivery.outbox import (
+    ChannelQuestionPost,
     DigestPost,
     QuestionPost,
     SchedulePoster,
     SendCutOff,
     SendFailed,
+    SentMessage,
     send_claimed,
 )
 from bot.i18n import language_of
 from bot.learning.calendars import is_public_holiday
 from bot.learning.model import Member
-from bot.learning.schedule import MemberCalendar, Missed, Slot, digest_due, due, next_lesson
+from bot.learning.schedule import MemberCalendar, Missed, Slot, due, next_lesson, team_post_due
 from bot.learning.schedule_settings import TeamSchedule
 from bot.library import Library, Question
 from bot.services.deps import Deps
 from bot.services.lessons import claim_lesson, lesson_post, note_refusal
 from bot.services.people import speaks
 from bot.store.repositories import DELIVERED
+from bot.store.weekly import WEEK_BEFORE
 
 log = logging.getLogger("bot.tick")
 
@@ -131,6 +136,7 @@ def run_tick(
         sent.update(done)
         failures.update(failed)
         missed += lost
+    _channel_question(deps, slack, workspace_id, since, now, sent, failures)
     _digest(deps, slack, workspace_id, since, now, sent, failures)
     return TickReport(sent, missed, sum(failures.values()), len(members))
 
@@ -222,9 +228,7 @@ def _send_question(
     with deps.uow() as uow:
         asked: int | None = None
         if slot.kind == "reminder":
-            asked = uow.strategy_answers.latest_question(
-                member.id, slot.local_date - timedelta(days=6)
-            )
+            asked = uow.strategy_answers.latest_question(member.id, slot.local_date - WEEK_BEFORE)
             if asked is None or uow.strategy_answers.answered(asked):
                 return "skipped"  # nothing asked this week, or answered already: no reminder
             asked_delivery = uow.deliveries.get(asked)
@@ -268,32 +272,75 @@ def _digest(
     channel = deps.settings.leads_channel
     if not channel:
         return
-    for slot in digest_due(deps.schedule, deps.settings.team_zone, last_tick=since, now=now).send:
+    schedule, zone = deps.schedule, deps.settings.team_zone
+    for slot in team_post_due(schedule, "digest", zone, last_tick=since, now=now).send:
         with deps.uow() as uow:
-            post_id = uow.team_posts.claim(workspace_id, "digest", slot.local_date, now)
             nudged, active = uow.team_posts.participation(
                 workspace_id, slot.due_at - timedelta(days=7), slot.due_at
             )
-            uow.commit()
-        if post_id is None:
-            continue  # posted already: once a week, whatever happens to the clock
         language = language_of(deps.settings.team_language, None)
         digest = DigestPost(channel, slot.local_date, nudged, active, language)
-        try:
-            message = slack.post_digest(digest)
-        except SendCutOff:  # it may have been posted: never posted twice
-            with deps.uow() as uow:
-                uow.team_posts.mark(post_id, "unknown")
-                uow.commit()
-            sent["digest"] += 1
+        send = partial(slack.post_digest, digest)
+        _team_post(deps, workspace_id, slot, send, now, sent, failures)
+
+
+def _channel_question(
+    deps: Deps,
+    slack: SchedulePoster,
+    workspace_id: int,
+    since: datetime,
+    now: datetime,
+    sent: Counter[str],
+    failures: Counter[str],
+) -> None:
+    """With QUESTION_IN_CHANNEL, the week's question in the team channel too: a member's reply in
+    its thread is their answer (bot.services.questions.answer_by_reply)."""
+    channel, zone = deps.settings.team_channel, deps.settings.team_zone
+    if not (deps.settings.question_in_channel and channel):
+        return
+    library, language = deps.library.current, language_of(deps.settings.team_language, None)
+    for slot in team_post_due(deps.schedule, "question", zone, last_tick=since, now=now).send:
+        question = question_of_week(library, slot.local_date)
+        if question is None:
             continue
-        except SendFailed as failure:  # recorded; the rest of the tick goes on
-            with deps.uow() as uow:
-                uow.team_posts.mark(post_id, "failed", error=failure.code)
-                uow.commit()
-            failures["digest"] += 1
-            continue
+        skill = library.skills.get(question.skill)
+        name = skill.name_in(language) if skill else question.skill
+        post = ChannelQuestionPost(channel, question.localized(language), name, language)
+        send = partial(slack.post_channel_question, post)
+        _team_post(deps, workspace_id, slot, send, now, sent, failures)
+
+
+def _team_post(
+    deps: Deps,
+    workspace_id: int,
+    slot: Slot,
+    send: Callable[[], SentMessage],
+    now: datetime,
+    sent: Counter[str],
+    failures: Counter[str],
+) -> None:
+    """Claim the week's team post of `slot.kind`, send it, mark it: once a week, whatever happens
+    to the clock."""
+    with deps.uow() as uow:
+        post_id = uow.team_posts.claim(workspace_id, slot.kind, slot.local_date, now)
+        uow.commit()
+    if post_id is None:
+        return  # posted already
+    try:
+        message = send()
+    except SendCutOff:  # it may have been posted: never posted twice
         with deps.uow() as uow:
-            uow.team_posts.mark(post_id, "sent", channel_id=message.channel_id, ts=message.ts)
+            uow.team_posts.mark(post_id, "unknown")
             uow.commit()
-        sent["digest"] += 1
+        sent[slot.kind] += 1
+        return
+    except SendFailed as failure:  # recorded; the rest of the tick goes on
+        with deps.uow() as uow:
+            uow.team_posts.mark(post_id, "failed", error=failure.code)
+            uow.commit()
+        failures[slot.kind] += 1
+        return
+    with deps.uow() as uow:
+        uow.team_posts.mark(post_id, "sent", channel_id=message.channel_id, ts=message.ts)
+        uow.commit()
+    sent[slot.kind] += 1

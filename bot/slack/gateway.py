@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
 )
 
 from bot.delivery.outbox import (
+    ChannelQuestionPost,
     DigestPost,
     LessonPost,
     QuestionPost,
@@ -34,7 +35,11 @@ from bot.learning.model import MemberProfile
 from bot.services.own_data import ExportFile
 from bot.settings import Settings
 from bot.slack.blocks.lesson import lesson_message
-from bot.slack.blocks.question import digest_message, question_message
+from bot.slack.blocks.question import (
+    channel_question_message,
+    digest_message,
+    question_message,
+)
 from bot.slack.message import SlackMessage
 
 Sleep = Callable[[float], None]
@@ -186,6 +191,10 @@ class SlackGateway:
         return self._post(
             post.channel, digest_message(t, post.week_ending, post.nudged, post.active)
         )
+
+    def post_channel_question(self, post: ChannelQuestionPost) -> SentMessage:
+        t = translator(post.language)
+        return self._post(post.channel, channel_question_message(t, post.question, post.skill_name))
 
     def replace_message(self, channel: str, ts: str, message: SlackMessage) -> bool:
         """chat.update; False when Slack refuses it (after the retries), logged, not raised."""

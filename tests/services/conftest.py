@@ -15,6 +15,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import StaticPool
 
 from bot.delivery.outbox import (
+    ChannelQuestionPost,
     DigestPost,
     LessonPost,
     QuestionPost,
@@ -73,6 +74,7 @@ class PeopleAndDMs:
 
     questions: list[QuestionPost] = field(default_factory=list)
     digests: list[DigestPost] = field(default_factory=list)
+    channel_questions: list[ChannelQuestionPost] = field(default_factory=list)
     refuse_for: dict[str, str] = field(default_factory=dict)  # channel -> Slack error code
 
     def _sent(self, channel: str) -> SentMessage:
@@ -81,7 +83,9 @@ class PeopleAndDMs:
         code = self.refuse_with or self.refuse_for.get(channel)
         if code:
             raise SendFailed(code)
-        count = len(self.posts) + len(self.questions) + len(self.digests)
+        count = (
+            len(self.posts) + len(self.questions) + len(self.digests) + len(self.channel_questions)
+        )
         return SentMessage(channel_id=f"D{channel[1:]}", ts=f"{count}.000100")
 
     def post_lesson(self, post: LessonPost) -> SentMessage:
@@ -104,6 +108,11 @@ class PeopleAndDMs:
     def send_export(self, export: ExportFile) -> None:
         self._sent(export.slack_user_id)
         self.exports.append(export)
+
+    def post_channel_question(self, post: ChannelQuestionPost) -> SentMessage:
+        sent = self._sent(post.channel)
+        self.channel_questions.append(post)
+        return sent
 
 
 @pytest.fixture

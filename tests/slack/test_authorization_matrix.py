@@ -168,6 +168,19 @@ def _open_modal(bot: Bot, owner: str) -> Any:
     return modal
 
 
+def _answered(bot: Bot, owner: str) -> Any:
+    """The owner's question once answered: it carries "Edit my answer"."""
+    modal = _open_modal(bot, owner)
+    bot.driver.submit_view(owner, modal, {"question_text": {"text": "Four weeks."}})
+    bot.settle()
+    question = bot.slack.dm_messages(owner)[-1]
+    return next(m for m in bot.slack.messages(question.channel) if m.ts == question.ts)
+
+
+def _press_edit(bot: Bot, who: str, answered: Message) -> DriverResponse:
+    return bot.driver.click(who, answered, action_id="question_edit")
+
+
 def _submit(bot: Bot, who: str, modal: Any) -> DriverResponse:
     return bot.driver.submit_view(who, modal, {"question_text": {"text": "Four weeks."}})
 
@@ -220,6 +233,7 @@ def _confirm(bot: Bot, who: str, modal: Any) -> DriverResponse:
 INTERACTIONS = {
     r"^check_answer_\d+$": Interaction(_press_check, lesson_for, _rows(tables.Response)),
     "question_answer": Interaction(_press_answer, _question, _rows(tables.StrategyAnswer)),
+    "question_edit": Interaction(_press_edit, _answered, _rows(tables.StrategyAnswer)),
     "question_modal": Interaction(_submit, _open_modal, _rows(tables.StrategyAnswer)),
     "home.lesson_now": Interaction(
         _home_press("home.lesson_now"), home_of, _rows(tables.Delivery), own=True
@@ -235,7 +249,7 @@ INTERACTIONS = {
 # Modals have no one to answer when someone else submits them: it is logged.
 SUBMITTED = {"question_modal", "settings_modal", FORGET_CALLBACK}
 # Opening a modal stores nothing: the owner's press shows it, and anyone else's is refused.
-OPENS = {"question_answer", "home.settings"}
+OPENS = {"question_answer", "question_edit", "home.settings"}
 # A press that only ever opens the presser's own settings: anyone else pressing it on the owner's
 # Home (a forged click) sees their own, never the owner's.
 OWN = {"home.settings"}
