@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.demo_member import show_home_and_settings
 from bot.demo_week import run_week
 from bot.localbot import LocalBot, local_settings, start_local_bot
 from bot.localslack import FakeClock, LocalSlack, load_workspace, render_message
@@ -133,6 +134,7 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
         _print_transcript(session, shown, out)
         _print_admin(session, admin, out)
         _print_summary(session, out)
+        show_home_and_settings(session, shown, out)
         run_week(session, out, shown, rng)
         print(
             f"\nDemo finished in {time.perf_counter() - started:.1f} s: "

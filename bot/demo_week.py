@@ -59,13 +59,14 @@ def next_monday(now: datetime) -> datetime:
 def run_week(session: Session, out: TextIO, shown: str, rng: random.Random) -> None:
     """Monday to Friday of the week after the demo's rounds; members answer most lessons."""
     from bot.demo import answer_latest
+    from bot.demo_member import answer_weekly_question
 
     deps, slack = session.bot.deps, session.slack
     seen = Seen()
     gateway = RecordingGateway(session, seen)
     monday = next_monday(session.clock.now())
     refresh_roster(deps, gateway, slack.team_id, monday)
-    at = monday
+    at, weekly = monday, list[str]()
     while at < monday + timedelta(days=5):
         session.clock.set(at)
         gateway.now = at
@@ -74,10 +75,14 @@ def run_week(session: Session, out: TextIO, shown: str, rng: random.Random) -> N
         for _at, channel, what in seen.lines[before:]:
             if what.startswith(("lesson", "review")) and rng.random() < ANSWER_RATE:
                 answer_latest(session, _person(session, channel), rng)
+            if what == "question of the week" and _person(session, channel) == shown:
+                weekly = answer_weekly_question(session, shown)  # the same morning
         at += STEP
     session.clock.set(monday + timedelta(days=4, hours=18))  # Friday evening, UTC
     session.settle()
     _print(session, seen, out)
+    if weekly:
+        print("\n" + "\n".join(weekly), file=out)
     before = len(session.slack.ephemerals(shown))
     session.bot.driver.command(shown, "why")
     session.settle()

@@ -32,6 +32,13 @@ def test_the_demo_runs_end_to_end_and_prints_what_people_saw() -> None:
     assert "Thu 25 Mar 09:30 Europe/London" in week
     assert "Thu 25 Mar 09:30 Europe/Athens" not in week
     assert "Week ending 2027-03-26: *10* members received their lessons" in week
+    # A member's own surfaces: the Home tab, the settings modal, and the weekly answer.
+    own = text.split("opens Nudge's Home tab")[1].split("A scheduled week")[0]
+    assert "[ Home ]" in own and "| Your settings |" in own
+    assert "Monday 22 March, 08:00 (Europe/London)" in own  # the saved lesson time, at once
+    assert "Mon 22 Mar 08:00 Europe/London" in week  # and the clock follows it
+    assert "--- the same DM, updated in place ---" in week
+    assert "Thank you: your answer to this week's question is recorded." in " ".join(week.split())
 
 
 def test_the_console_lets_you_be_anyone_and_press_buttons() -> None:

@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from bot.learning.model import StrategyAnswer
 from bot.localslack import FakeClock
 from bot.services.deps import Deps
 from bot.services.lessons import answer_check, request_lesson_now
@@ -45,7 +46,8 @@ def _history(deps: Deps, slack: PeopleAndDMs, clock: FakeClock, user: str) -> in
             )
             assert claimed is not None
             uow.deliveries.mark_sent(claimed.id, f"D{user[1:]}", "1.0001", now)
-        uow.strategy_answers.add(claimed.id, member.id, "question-1", "strategy", GREEK_ANSWER, now)
+        written = StrategyAnswer(claimed.id, GREEK_ANSWER, None, "modal", now, None)
+        uow.strategy_answers.add(claimed.id, member.id, "question-1", "strategy", written)
         uow.members.update(member.workspace_id, user, lesson_time="08:15", language="el")
         uow.commit()
     return member.id
