@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     # The zone whose DIGEST_DAY and LESSON_TIME post the leads' digest, and the language it is in.
     team_zone: str = "UTC"
     team_language: str = "en"
+    # The digest quotes the week's answers without names (and none of a week with fewer than 3).
+    digest_anonymous: bool = False
     # The clock's sending: threads side by side, and chat.postMessage calls a minute at most
     # across the workspace (under Slack's allowance, so that a fan-out meets no 429).
     tick_senders: int = 4

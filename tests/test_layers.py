@@ -87,7 +87,8 @@ def test_the_manifest_promises_only_built_subcommands() -> None:
     built = [" ".join(sub.words) for sub in SUBCOMMANDS if sub.handler is not None]
     assert hinted == built
     assert built == [
-        "help", "now", "why", "pause", "resume", "join", "leave", "admin check", "admin reload"
+        "help", "now", "why", "pause", "resume", "join", "leave", "admin check", "admin reload",
+        "admin stats",
     ]  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from bot.learning.model import Member
 from bot.learning.schedule import MemberCalendar, Missed, Slot, digest_due, due, next_lesson
 from bot.library import Library, Question
 from bot.services.deps import Deps
+from bot.services.digest import claim_digest, digest_language
 from bot.services.lessons import claim_lesson, lesson_post, note_refusal
 from bot.store.repositories import DELIVERED
 
@@ -250,18 +251,14 @@ def _digest(
     if not channel:
         return
     for slot in digest_due(deps.schedule, deps.settings.team_zone, last_tick=since, now=now).send:
-        with deps.uow() as uow:
-            post_id = uow.team_posts.claim(workspace_id, "digest", slot.local_date, now)
-            nudged, active = uow.team_posts.participation(
-                workspace_id, slot.due_at - timedelta(days=7), slot.due_at
-            )
-            uow.commit()
-        if post_id is None:
+        question = question_of_week(deps.library.current, slot.local_date)
+        claimed = claim_digest(deps, workspace_id, slot, question, now)
+        if claimed is None:
             continue  # posted already: once a week, whatever happens to the clock
-        language = language_of(deps.settings.team_language, None)
-        digest = DigestPost(channel, slot.local_date, nudged, active, language)
+        post_id, digest = claimed
+        post = DigestPost(channel, digest, digest_language(deps))
         try:
-            message = slack.post_digest(digest)
+            message = slack.post_digest(post)
         except SendCutOff:  # it may have been posted: never posted twice
             with deps.uow() as uow:
                 uow.team_posts.mark(post_id, "unknown")

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.figures import Figures
 from bot.store.members import Members, Workspaces
 from bot.store.repositories import Cards, Deliveries, Responses
 from bot.store.weekly import StrategyAnswers, TeamPosts
@@ -47,6 +48,7 @@ class UnitOfWork:
     strategy_answers: StrategyAnswers
     team_posts: TeamPosts
     cards: Cards
+    figures: Figures
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -60,6 +62,7 @@ class UnitOfWork:
         self.strategy_answers = StrategyAnswers(self.session)
         self.team_posts = TeamPosts(self.session)
         self.cards = Cards(self.session)
+        self.figures = Figures(self.session)
         return self
 
     def __exit__(

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from bot.i18n import translator
 from bot.library import escape_mrkdwn
+from bot.services.admin_stats import collect_admin_stats
 from bot.services.deps import Deps
 from bot.services.lessons import request_lesson_now
 from bot.services.library_admin import check_library, reload_library
 from bot.services.membership import choose, pause, resume, why
 from bot.services.people import Caller
+from bot.slack.blocks.admin_stats import admin_stats_message
 from bot.slack.blocks.library_report import library_report_message
 from bot.slack.blocks.notice import notice
 from bot.slack.blocks.why import why_text
@@ -56,6 +58,11 @@ def admin_reload(request: Request, args: tuple[str, ...]) -> SlackMessage:
     outcome = reload_library(request.deps, request.slack, request.caller)
     t = translator(outcome.language)
     return library_report_message(t, outcome.report, action="reload", refused=outcome.refused)
+
+
+def admin_stats(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    stats = collect_admin_stats(request.deps, request.slack, request.caller)
+    return admin_stats_message(translator(stats.language), stats.figures)
 
 
 PAUSE_PROBLEMS = {

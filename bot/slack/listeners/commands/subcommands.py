@@ -74,12 +74,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("leave",), Role.MEMBER, "help.line.leave", handlers.leave),
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
+    Subcommand(("admin", "stats"), Role.ADMIN, "help.line.admin_stats", handlers.admin_stats),
     _coming("me"),
     _coming("settings"),
     _coming("export"),
     _coming("forget"),
     _coming("team", role=Role.LEAD),
-    _coming("admin", "stats", role=Role.ADMIN),
 )
 
 
