@@ -38,7 +38,8 @@ class Figures:
     def member_states(self, workspace_id: int, today: date, now: datetime) -> MemberStates:
         member = tables.Member
         paused = (member.paused_until >= today) | (member.away_until > now)
-        state = case((~LEARNS, "left"), (paused, "paused"), else_="active")
+        # Grouped by the label: PostgreSQL does not see two bound copies of the CASE as one.
+        state = case((~LEARNS, "left"), (paused, "paused"), else_="active").label("state")
         rows = self._session.execute(
             select(state, func.count()).where(member.workspace_id == workspace_id).group_by(state)
         )
@@ -55,9 +56,9 @@ class Figures:
             .where(delivery.member_id.in_(ours), in_period, delivery.status.in_(DELIVERED))
         )
         failed = self._session.execute(
-            select(func.coalesce(delivery.error, ""), func.count())
+            select(delivery.error, func.count())
             .where(delivery.member_id.in_(ours), in_period, delivery.status == "failed")
-            .group_by(func.coalesce(delivery.error, ""))
+            .group_by(delivery.error)
         )
         answers = union_all(
             *(
@@ -68,7 +69,7 @@ class Figures:
             )
         ).subquery()
         answered = self._session.scalar(select(func.count()).select_from(answers))
-        return Traffic(delivered or 0, answered or 0, {code: count for code, count in failed})
+        return Traffic(delivered or 0, answered or 0, {code or "": count for code, count in failed})
 
     def written_answers(
         self, workspace_id: int, question_id: str, since: datetime, until: datetime

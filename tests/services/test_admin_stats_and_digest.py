@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.delivery.outbox import DigestPost, SentMessage
 from bot.learning.digest import AreaTrend, blind_spot, quotable
 from bot.learning.model import MemberProfile
 from bot.learning.schedule_settings import Weekday
@@ -203,18 +204,18 @@ def test_overlapping_ticks_post_one_digest(
     run_tick(team, slack, TEAM, FRIDAY_0930 - timedelta(minutes=1))
     # The first tick claims the digest and, while it is sending, a second tick runs.
     during: list[int] = []
-    post_digest = slack.post_digest
 
-    def slow_post(post):  # type: ignore[no-untyped-def]
-        second = threading.Thread(target=run_tick, args=(team, slack, TEAM, FRIDAY_0930))
-        second.start()
-        second.join()
-        during.append(len(slack.digests))
-        return post_digest(post)
+    class SecondTickWhileSending(PeopleAndDMs):
+        def post_digest(self, post: DigestPost) -> SentMessage:
+            second = threading.Thread(target=run_tick, args=(team, self, TEAM, FRIDAY_0930))
+            second.start()
+            second.join()
+            during.append(len(self.digests))
+            return super().post_digest(post)
 
-    slack.post_digest = slow_post  # type: ignore[method-assign]
-    run_tick(team, slack, TEAM, FRIDAY_0930)
-    assert during == [0] and len(slack.digests) == 1
+    overlapping = SecondTickWhileSending(workspace=slack.workspace, channel=slack.channel)
+    run_tick(team, overlapping, TEAM, FRIDAY_0930)
+    assert during == [0] and len(overlapping.digests) == 1
 
 
 def test_admin_stats_count_a_hand_made_week(
