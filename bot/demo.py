@@ -136,6 +136,7 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
         _print_summary(session, out)
         show_home_and_settings(session, shown, out)
         run_week(session, out, shown, rng)
+        _print_stats(session, admin, out)
         print(
             f"\nDemo finished in {time.perf_counter() - started:.1f} s: "
             f"{len(session.slack.calls)} Slack API calls, all to the local Slack at "
@@ -165,6 +166,14 @@ def _print_admin(session: Session, admin: str, out: TextIO) -> None:
     print("> /learn admin reload", file=out)
     for ephemeral in session.slack.ephemerals(admin)[-1:]:
         print(render_message(ephemeral), file=out)
+
+
+def _print_stats(session: Session, admin: str, out: TextIO) -> None:
+    """The admin's view at the end of the week."""
+    session.bot.driver.command(admin, "admin stats")
+    session.settle()
+    print(f"\n> /learn admin stats   ({session.bot.name(admin)})", file=out)
+    print(render_message(session.slack.ephemerals(admin)[-1]), file=out)
 
 
 def _print_summary(session: Session, out: TextIO) -> None:

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # answer (as a reply in their DM's thread is).
     question_in_channel: bool = False
     team_language: str = "en"
+    # The digest quotes the week's answers without names (and none of a week with fewer than 3).
+    digest_anonymous: bool = False
     # The clock's sending: threads side by side, and chat.postMessage calls a minute at most
     # across the workspace (under Slack's allowance, so that a fan-out meets no 429).
     tick_senders: int = 4

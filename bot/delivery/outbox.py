@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal, Protocol
 
+from bot.learning.digest import WeeklyDigest
 from bot.learning.model import Delivery, Member
 from bot.library import LocalizedLesson, LocalizedQuestion
 from bot.store.uow import DatabaseBusy, UnitOfWork
@@ -77,12 +78,10 @@ class ChannelQuestionPost:
 
 @dataclass(frozen=True)
 class DigestPost:
-    """The leads' weekly digest: participation in the week that ends with `week_ending`."""
+    """The leads' weekly digest, in the team's language."""
 
     channel: str
-    week_ending: date
-    nudged: int  # members who received a scheduled lesson
-    active: int  # members who answered a check or a question
+    digest: WeeklyDigest
     language: str
 
 

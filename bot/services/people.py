@@ -100,11 +100,22 @@ class RoleBook:
                 held.add(role)
         return frozenset(held)
 
-    def _group(self, group_id: str, directory: Directory) -> frozenset[str]:
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The user group ids among LEADS and ADMINS."""
+        named = (entry for entries in self._entries.values() for entry in entries)
+        return tuple(dict.fromkeys(entry for entry in named if entry.startswith("S")))
+
+    def refresh(self, directory: Directory) -> None:
+        """Read every group now (the roster refresh does, so that commands find them cached)."""
+        for group_id in self.groups:
+            self._group(group_id, directory, fresh=True)
+
+    def _group(self, group_id: str, directory: Directory, *, fresh: bool = False) -> frozenset[str]:
         now = self._monotonic()
         with self._lock:
             cached = self._groups.get(group_id)
-        if cached and now - cached[0] < GROUP_TTL_SECONDS:
+        if cached and not fresh and now - cached[0] < GROUP_TTL_SECONDS:
             return cached[1]
         users = directory.group_members(group_id)
         if users is None:

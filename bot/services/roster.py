@@ -76,7 +76,9 @@ def _apply(
 
 
 def refresh_roster(deps: Deps, slack: RosterSource, team_id: str, now: datetime) -> RosterRefresh:
-    """The daily refresh: everyone in TEAM_CHANNEL learns, unless they chose otherwise."""
+    """The daily refresh: everyone in TEAM_CHANNEL learns, unless they chose otherwise; the
+    LEADS and ADMINS user groups are read again with it."""
+    deps.roles.refresh(slack)
     in_channel = set(slack.channel_members(deps.settings.team_channel))
     people = [person for person in slack.people() if not person.is_bot]
     counts = {"added": 0, "changed": 0}

@@ -35,6 +35,7 @@ from bot.learning.schedule import MemberCalendar, Missed, Slot, due, next_lesson
 from bot.learning.schedule_settings import TeamSchedule
 from bot.library import Library, Question
 from bot.services.deps import Deps
+from bot.services.digest import claim_digest, digest_language
 from bot.services.lessons import claim_lesson, lesson_post, note_refusal
 from bot.services.people import speaks
 from bot.store.repositories import DELIVERED
@@ -274,14 +275,13 @@ def _digest(
         return
     schedule, zone = deps.schedule, deps.settings.team_zone
     for slot in team_post_due(schedule, "digest", zone, last_tick=since, now=now).send:
-        with deps.uow() as uow:
-            nudged, active = uow.team_posts.participation(
-                workspace_id, slot.due_at - timedelta(days=7), slot.due_at
-            )
-        language = language_of(deps.settings.team_language, None)
-        digest = DigestPost(channel, slot.local_date, nudged, active, language)
-        send = partial(slack.post_digest, digest)
-        _team_post(deps, workspace_id, slot, send, now, sent, failures)
+        question = question_of_week(deps.library.current, slot.local_date)
+        claimed = claim_digest(deps, workspace_id, slot, question, now)
+        if claimed is None:
+            continue  # posted already: once a week, whatever happens to the clock
+        post_id, digest = claimed
+        post = DigestPost(channel, digest, digest_language(deps))
+        _send_team_post(deps, post_id, slot.kind, partial(slack.post_digest, post), sent, failures)
 
 
 def _channel_question(
@@ -326,21 +326,34 @@ def _team_post(
         uow.commit()
     if post_id is None:
         return  # posted already
+    _send_team_post(deps, post_id, slot.kind, send, sent, failures)
+
+
+def _send_team_post(
+    deps: Deps,
+    post_id: int,
+    kind: str,
+    send: Callable[[], SentMessage],
+    sent: Counter[str],
+    failures: Counter[str],
+) -> None:
+    """Send a claimed team post and mark what became of it: a cut-off send counts as sent once
+    (it may have been posted), a refusal is recorded, and the rest of the tick goes on."""
     try:
         message = send()
     except SendCutOff:  # it may have been posted: never posted twice
         with deps.uow() as uow:
             uow.team_posts.mark(post_id, "unknown")
             uow.commit()
-        sent[slot.kind] += 1
+        sent[kind] += 1
         return
     except SendFailed as failure:  # recorded; the rest of the tick goes on
         with deps.uow() as uow:
             uow.team_posts.mark(post_id, "failed", error=failure.code)
             uow.commit()
-        failures[slot.kind] += 1
+        failures[kind] += 1
         return
     with deps.uow() as uow:
         uow.team_posts.mark(post_id, "sent", channel_id=message.channel_id, ts=message.ts)
         uow.commit()
-    sent[slot.kind] += 1
+    sent[kind] += 1

@@ -34,12 +34,9 @@ from bot.i18n import translator
 from bot.learning.model import MemberProfile
 from bot.services.own_data import ExportFile
 from bot.settings import Settings
+from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.lesson import lesson_message
-from bot.slack.blocks.question import (
-    channel_question_message,
-    digest_message,
-    question_message,
-)
+from bot.slack.blocks.question import channel_question_message, question_message
 from bot.slack.message import SlackMessage
 
 Sleep = Callable[[float], None]
@@ -175,7 +172,7 @@ class SlackGateway:
     def group_members(self, group_id: str) -> frozenset[str] | None:
         try:
             return frozenset(self._client.usergroups_users_list(usergroup=group_id)["users"])
-        except SlackApiError:
+        except (SlackApiError, OSError):  # refused, or unreachable (a timeout is an OSError)
             log.warning("usergroups.users.list failed for %s", group_id, exc_info=True)
             return None
 
@@ -187,10 +184,7 @@ class SlackGateway:
         return self._post(post.channel, message)
 
     def post_digest(self, post: DigestPost) -> SentMessage:
-        t = translator(post.language)
-        return self._post(
-            post.channel, digest_message(t, post.week_ending, post.nudged, post.active)
-        )
+        return self._post(post.channel, digest_message(translator(post.language), post.digest))
 
     def post_channel_question(self, post: ChannelQuestionPost) -> SentMessage:
         t = translator(post.language)

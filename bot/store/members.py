@@ -108,6 +108,15 @@ class Workspaces:
         return found
 
 
+# `model.Member.learns` in SQL: the team channel's members and whoever joined by hand, unless they
+# left by hand or their account is gone.
+LEARNS = (
+    (tables.Member.in_channel | (tables.Member.choice == "join"))
+    & (tables.Member.choice.is_(None) | (tables.Member.choice != "leave"))
+    & ~tables.Member.deactivated
+)
+
+
 class Members:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -224,12 +233,7 @@ class Members:
     def due(self, workspace_id: int, now: datetime, limit: int) -> list[model.Member]:
         """Members the clock must look at: something fell due, or it has never looked."""
         member = tables.Member
-        learns = (
-            (member.in_channel | (member.choice == "join"))
-            & (member.choice.is_(None) | (member.choice != "leave"))
-            & ~member.deactivated
-            & member.unreachable.is_(None)
-        )
+        learns = LEARNS & member.unreachable.is_(None)
         rows = self._session.scalars(
             select(member)
             .where(member.workspace_id == workspace_id, learns)

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.figures import Figures
 from bot.store.member_data import MemberData
 from bot.store.members import Members, Workspaces
 from bot.store.repositories import Cards, Deliveries, Responses
@@ -49,6 +50,7 @@ class UnitOfWork:
     team_posts: TeamPosts
     cards: Cards
     member_data: MemberData
+    figures: Figures
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -63,6 +65,7 @@ class UnitOfWork:
         self.team_posts = TeamPosts(self.session)
         self.cards = Cards(self.session)
         self.member_data = MemberData(self.session)
+        self.figures = Figures(self.session)
         return self
 
     def __exit__(

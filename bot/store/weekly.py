@@ -99,6 +99,17 @@ class TeamPosts:
         keys = ["workspace_id", "kind", "local_date"]
         return insert_new(self._session, tables.TeamPost, values, keys)
 
+    def claimed_between(self, workspace_id: int, kind: str, first: date, last: date) -> bool:
+        """Whether a post of `kind` was claimed for a day from `first` to `last` (inclusive)."""
+        post = tables.TeamPost
+        found = select(post.id).where(
+            post.workspace_id == workspace_id,
+            post.kind == kind,
+            post.local_date >= first,
+            post.local_date <= last,
+        )
+        return self._session.scalar(found.limit(1)) is not None
+
     def mark(
         self, post_id: int, status: str, *, channel_id: str = "", ts: str = "", error: str = ""
     ) -> None:

@@ -66,11 +66,14 @@ class PeopleAndDMs:
         return self.workspace[slack_user_id]
 
     groups_fail: bool = False  # Slack cannot be asked about user groups
+    group_reads: list[str] = field(default_factory=list)
+    admin_group: frozenset[str] = frozenset({"U0ADMIN001"})
 
     def group_members(self, group_id: str) -> frozenset[str] | None:
+        self.group_reads.append(group_id)
         if self.groups_fail:
             return None
-        return frozenset({"U0ADMIN001"}) if group_id == ADMIN_GROUP else frozenset()
+        return self.admin_group if group_id == ADMIN_GROUP else frozenset()
 
     questions: list[QuestionPost] = field(default_factory=list)
     digests: list[DigestPost] = field(default_factory=list)

@@ -6,11 +6,11 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.learning.away import UNTIL_CHANGED
-from bot.learning.model import Member
+from bot.learning.model import Member, Role
 from bot.localslack import FakeClock
 from bot.services.deps import Deps
 from bot.services.roster import channel_membership_changed, profile_changed, refresh_roster
-from tests.services.conftest import TEAM, PeopleAndDMs
+from tests.services.conftest import ADMIN_GROUP, TEAM, PeopleAndDMs
 
 
 def _roster(deps: Deps) -> dict[str, Member]:
@@ -89,3 +89,26 @@ def test_joining_the_channel_adds_a_learner_from_their_profile(
 
     channel_membership_changed(deps, slack, TEAM, "U0ADMIN001", False, clock.now())
     assert not _roster(deps)["U0ADMIN001"].learns
+
+
+def test_the_roster_refresh_reads_the_role_groups_so_commands_need_not(
+    deps: Deps, slack: PeopleAndDMs, clock: FakeClock
+) -> None:
+    refresh_roster(deps, slack, TEAM, clock.now())
+    assert slack.group_reads == [ADMIN_GROUP]
+    for _ in range(3):
+        assert Role.ADMIN in deps.roles.roles_of("U0ADMIN001", slack)
+        assert Role.ADMIN not in deps.roles.roles_of("U0CHLOE001", slack)
+    assert slack.group_reads == [ADMIN_GROUP]  # every command answered from the cache
+
+
+def test_the_roster_refresh_takes_a_role_away_and_a_failed_one_keeps_the_last_known(
+    deps: Deps, slack: PeopleAndDMs, clock: FakeClock
+) -> None:
+    refresh_roster(deps, slack, TEAM, clock.now())
+    slack.groups_fail = True
+    refresh_roster(deps, slack, TEAM, clock.now())
+    assert Role.ADMIN in deps.roles.roles_of("U0ADMIN001", slack)  # a passing fault takes nothing
+    slack.groups_fail, slack.admin_group = False, frozenset()
+    refresh_roster(deps, slack, TEAM, clock.now())
+    assert Role.ADMIN not in deps.roles.roles_of("U0ADMIN001", slack)

@@ -116,11 +116,11 @@ def test_a_fortnight_brings_each_member_their_lessons_question_and_reminder_once
         assert [d for d, _ in reminders.get(user, [])] == _expected(
             team, profile.tz, "reminder", START
         )
-    assert [(d.week_ending, d.channel) for d in slack.digests] == [
+    assert [(d.digest.week_ending, d.channel) for d in slack.digests] == [
         (date(2027, 3, 26), "C0LEADS001"),
         (date(2027, 4, 2), "C0LEADS001"),
     ]
-    assert slack.digests[0].nudged == len(ZONES)
+    assert slack.digests[0].digest.nudged == len(ZONES)
 
 
 def test_every_tick_run_twice_sends_nothing_twice(

@@ -7,10 +7,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.localslack import View
+import pytest
+
+from bot.localslack import LocalSlack, View
 from bot.services.roster import refresh_roster
 from bot.slack.gateway import SlackGateway, make_web_client
-from tests.conftest import BOT_START, Bot
+from tests.conftest import BOT_START, Bot, start_bot
 from tests.slack.test_authorization_matrix import home_of
 from tests.slack.test_learn_now_and_answer import lesson_for, wait_answered
 
@@ -256,3 +258,26 @@ def test_learn_me_in_greek(bot: Bot) -> None:
     rows = "\n".join(b["text"]["text"] for b in reply.blocks[1:])
     assert rows.startswith("*Σωστές απαντήσεις ανά θεματική περιοχή*\n")
     assert ": 1 σωστές από 1 απαντήσεις" in rows
+
+
+@pytest.mark.parametrize(
+    ("overrides", "says", "never"),
+    [
+        ({}, "with their authors' names, yours too", "without names"),
+        (
+            {"digest_anonymous": True},
+            "without names, and only in a week with at least 3",
+            "yours too",
+        ),
+        ({"leads_channel": ""}, "no leads' digest: leads see nothing of yours", "weekly digest"),
+    ],
+)
+def test_what_your_lead_can_see_follows_the_digest_settings(
+    slack: LocalSlack, database_url: str, overrides: dict[str, Any], says: str, never: str
+) -> None:
+    bot = start_bot(slack, database_url, **overrides)
+    try:
+        text = " ".join(_open(bot, bot.user("member")).split())
+    finally:
+        bot.close()
+    assert says in text and never not in text

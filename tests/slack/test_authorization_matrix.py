@@ -86,6 +86,9 @@ def test_each_subcommand_answers_each_role_as_its_role_allows(bot: Bot, sub: Sub
         else:
             assert reply.text in _refusals(sub), (role, reply.text)
             assert _stored(bot) == 0
+            # A refusal reveals no figure and no one: no digit, no person's name.
+            assert not re.search(r"\d", reply.text), reply.text
+            assert not any(user.real_name in reply.text for user in bot.slack.workspace.users)
 
 
 def test_another_workspace_gets_no_answer_for_any_subcommand(bot: Bot) -> None:

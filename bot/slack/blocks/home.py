@@ -109,17 +109,30 @@ def skill_sections(t: Translator, title: str, lines: list[str]) -> list[SectionB
     return [_section(text) for text in packed]
 
 
-def _lead_can_see(t: Translator, command: str) -> list[Block]:
-    """What the leads' digest holds of a member today (bot/slack/blocks/question.py,
-    `digest_message`): two team counts, with nobody named. Keep it true when the digest changes."""
-    lines = (t("home.lead_title"), t("home.lead_digest"), t("home.lead_private", command=command))
+def _lead_can_see(t: Translator, command: str, digest: str) -> list[Block]:
+    """What the leads' digest holds of a member (bot/services/digest.py, bot/slack/blocks/
+    digest.py): team counts and team figures per skill area, and the weekly answers, named or
+    not as `digest` says ("named", "anonymous", or "none" without a leads' channel). Keep it true
+    when the digest changes."""
+    if digest == "none":
+        lines = [t("home.lead_title"), t("home.lead_none")]
+    else:
+        lines = [t("home.lead_title"), t("home.lead_digest"), t(f"home.lead_answers_{digest}")]
+        lines.append(t("home.lead_private", command=command))
     return [_section("\n".join(lines))]
 
 
 def home_view(
-    t: Translator, stats: MemberStats, command: str, *, notice: str | None = None
+    t: Translator,
+    stats: MemberStats,
+    command: str,
+    *,
+    notice: str | None = None,
+    digest: str = "named",
 ) -> dict[str, Any]:
-    """`notice` says what became of a button just pressed (a lesson sent, a pause), on top."""
+    """`notice` says what became of a button just pressed (a lesson sent, a pause), on top;
+    `digest` what the leads' digest shows of the member's weekly answers ("named", "anonymous",
+    or "none" when there is no digest)."""
     progress = stats.progress
     blocks: list[Block] = [HeaderBlock(text=t("home.title"))]
     if notice:
@@ -137,7 +150,7 @@ def home_view(
         blocks += [_buttons(t, stats), DividerBlock()]
         lines = [_skill_line(skill, t) for skill in progress.skills]
         blocks += skill_sections(t, t("home.skills_title"), lines)
-    blocks += [DividerBlock(), *_lead_can_see(t, command)]
+    blocks += [DividerBlock(), *_lead_can_see(t, command, digest)]
     blocks.append(
         ContextBlock(elements=[MarkdownTextObject(text=t("home.footer", command=command))])
     )

@@ -1,8 +1,7 @@
-"""The weekly strategy question: its DM (and reminder), the answer modal, the leads' digest."""
+"""The weekly strategy question: its DM (and reminder) and the answer modal."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -147,9 +146,3 @@ def answer_modal(
         close=PlainTextObject(text=t("question.cancel")),
         blocks=blocks,
     ).to_dict()
-
-
-def digest_message(t: Translator, week_ending: date, nudged: int, active: int) -> SlackMessage:
-    text = t("digest.participation", week=week_ending.isoformat(), nudged=nudged, active=active)
-    blocks = [HeaderBlock(text=t("digest.title")), SectionBlock(text=MarkdownTextObject(text=text))]
-    return SlackMessage(text=text, blocks=[b.to_dict() for b in blocks])

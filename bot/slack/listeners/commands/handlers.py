@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from bot.i18n import translator
 from bot.library import escape_mrkdwn
+from bot.services.admin_stats import collect_admin_stats
 from bot.services.deps import Deps
 from bot.services.home import member_stats
 from bot.services.lessons import LessonNow, request_lesson_now
@@ -16,6 +17,7 @@ from bot.services.library_admin import check_library, reload_library
 from bot.services.membership import PauseOutcome, choose, pause, resume, why
 from bot.services.own_data import export_own_data, preview_forget
 from bot.services.people import Caller
+from bot.slack.blocks.admin_stats import admin_stats_message
 from bot.slack.blocks.library_report import library_report_message
 from bot.slack.blocks.me import me_message
 from bot.slack.blocks.notice import notice
@@ -72,6 +74,11 @@ def admin_reload(request: Request, args: tuple[str, ...]) -> SlackMessage:
     outcome = reload_library(request.deps, request.slack, request.caller)
     t = translator(outcome.language)
     return library_report_message(t, outcome.report, action="reload", refused=outcome.refused)
+
+
+def admin_stats(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    stats = collect_admin_stats(request.deps, request.slack, request.caller)
+    return admin_stats_message(translator(stats.language), stats.figures)
 
 
 PAUSE_PROBLEMS = {

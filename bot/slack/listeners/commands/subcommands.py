@@ -79,8 +79,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("forget",), Role.MEMBER, "help.line.forget", handlers.forget),
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
+    Subcommand(("admin", "stats"), Role.ADMIN, "help.line.admin_stats", handlers.admin_stats),
     _coming("team", role=Role.LEAD),
-    _coming("admin", "stats", role=Role.ADMIN),
 )
 
 

@@ -33,8 +33,15 @@ def show_home(
     client: WebClient, context: BoltContext, user_id: str, report: MemberReport, notice: str = ""
 ) -> None:
     """Publish `report`; `notice` says what a button just did."""
-    t = translator(report.person.language)
-    view = home_view(t, report.stats, deps_of(context).settings.slash_command, notice=notice)
+    t, settings = translator(report.person.language), deps_of(context).settings
+    digest = (
+        "none"
+        if not settings.leads_channel
+        else "anonymous"
+        if settings.digest_anonymous
+        else "named"
+    )
+    view = home_view(t, report.stats, settings.slash_command, notice=notice, digest=digest)
     client.views_publish(user_id=user_id, view=view)
 
 
