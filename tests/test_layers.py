@@ -87,15 +87,17 @@ def test_the_manifest_promises_only_built_subcommands() -> None:
     built = [" ".join(sub.words) for sub in SUBCOMMANDS if sub.handler is not None]
     assert hinted == built
     assert built == [
-        "help", "now", "why", "pause", "resume", "join", "leave", "admin check", "admin reload"
+        "help", "now", "why", "pause", "resume", "join", "leave", "admin check", "admin reload",
+        "team", "team csv",
     ]  # fmt: skip
 
 
-def test_web_start_up_imports_neither_alembic_nor_apscheduler() -> None:
-    """Migrations and the scheduler are other commands' business; `web` starts without them."""
+def test_web_start_up_imports_neither_alembic_nor_apscheduler_nor_matplotlib() -> None:
+    """Migrations and the scheduler are other commands' business, and matplotlib only draws a
+    lead's heatmap: `web` starts without them."""
     code = (
-        "import sys, bot.serve, bot.runtime, bot.slack.app; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'apscheduler')))"
+        "import sys, bot.serve, bot.runtime, bot.slack.app; print(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('alembic', 'apscheduler', 'matplotlib')))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from bot.learning import model
@@ -34,6 +34,17 @@ def _member(row: tables.Member) -> model.Member:
         away_until=row.away_until,
         next_due_at=row.next_due_at,
         unreachable=row.unreachable,
+    )
+
+
+def learners() -> ColumnElement[bool]:
+    """The team as `model.Member.learns` says, in SQL: the team channel's members and whoever
+    joined by hand, minus those who left by hand and deactivated accounts."""
+    member = tables.Member
+    return (
+        (member.in_channel | (member.choice == "join"))
+        & (member.choice.is_(None) | (member.choice != "leave"))
+        & ~member.deactivated
     )
 
 
@@ -168,12 +179,7 @@ class Members:
     def due(self, workspace_id: int, now: datetime, limit: int) -> list[model.Member]:
         """Members the clock must look at: something fell due, or it has never looked."""
         member = tables.Member
-        learns = (
-            (member.in_channel | (member.choice == "join"))
-            & (member.choice.is_(None) | (member.choice != "leave"))
-            & ~member.deactivated
-            & member.unreachable.is_(None)
-        )
+        learns = learners() & member.unreachable.is_(None)
         rows = self._session.scalars(
             select(member)
             .where(member.workspace_id == workspace_id, learns)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.members import Members, Workspaces
 from bot.store.repositories import Cards, Deliveries, Responses
+from bot.store.team_report import TeamReports
 from bot.store.weekly import StrategyAnswers, TeamPosts
 
 # How long /healthz waits for SQLite's write lock: a probe answers in a moment, whatever
@@ -47,6 +48,7 @@ class UnitOfWork:
     strategy_answers: StrategyAnswers
     team_posts: TeamPosts
     cards: Cards
+    team_reports: TeamReports
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -60,6 +62,7 @@ class UnitOfWork:
         self.strategy_answers = StrategyAnswers(self.session)
         self.team_posts = TeamPosts(self.session)
         self.cards = Cards(self.session)
+        self.team_reports = TeamReports(self.session)
         return self
 
     def __exit__(

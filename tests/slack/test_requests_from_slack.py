@@ -146,7 +146,7 @@ def test_an_unknown_subcommand_answers_with_the_help_and_does_nothing(bot: Bot, 
 
 @pytest.mark.parametrize(
     ("text", "named"),
-    [("me", "me"), ("settings", "settings"), ("team 4", "team"), ("admin stats", "admin stats")],
+    [("me", "me"), ("settings", "settings"), ("admin stats", "admin stats")],
 )
 def test_a_subcommand_not_built_yet_says_so_in_one_line(bot: Bot, text: str, named: str) -> None:
     reply = bot.ask(bot.user("member"), text)

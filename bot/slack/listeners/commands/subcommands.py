@@ -15,10 +15,10 @@ from bot.services.people import NotPermitted
 from bot.slack.blocks.help import HelpLine, help_message
 from bot.slack.blocks.notice import notice
 from bot.slack.listeners.commands import handlers
-from bot.slack.listeners.commands.handlers import Request
+from bot.slack.listeners.commands.handlers import Reply, Request
 from bot.slack.message import SlackMessage
 
-Handler = Callable[[Request, tuple[str, ...]], SlackMessage]
+Handler = Callable[[Request, tuple[str, ...]], SlackMessage | Reply]
 
 
 def no_arguments(args: tuple[str, ...]) -> bool:
@@ -74,11 +74,26 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("leave",), Role.MEMBER, "help.line.leave", handlers.leave),
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
+    Subcommand(
+        ("team",),
+        Role.LEAD,
+        "help.line.team",
+        handlers.team,
+        grammar="[weeks]",
+        takes=lambda _args: True,
+    ),
+    Subcommand(
+        ("team", "csv"),
+        Role.LEAD,
+        "help.line.team_csv",
+        handlers.team_figures,
+        grammar="[weeks]",
+        takes=lambda _args: True,
+    ),
     _coming("me"),
     _coming("settings"),
     _coming("export"),
     _coming("forget"),
-    _coming("team", role=Role.LEAD),
     _coming("admin", "stats", role=Role.ADMIN),
 )
 
@@ -89,7 +104,7 @@ def find(words: tuple[str, ...]) -> Subcommand | None:
     return max(matches, key=lambda sub: len(sub.words), default=None)
 
 
-def dispatch(request: Request, text: str) -> SlackMessage:
+def dispatch(request: Request, text: str) -> SlackMessage | Reply:
     """Parse what followed the command, run the one handler it names, and say the result."""
     words = tuple(word.lower() for word in text.split())
     sub = find(words) if words else SUBCOMMANDS[0]
