@@ -51,6 +51,7 @@ def heatmap_figure(t: Translator, table: TeamTable) -> Figure:
     """Answers per member (rows, by name) and skill area (columns), a colour bar for the scale,
     the count in every cell and the period in the title."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     members = table.members[:MAX_ROWS]
     values = [[table.cell(member, skill).answers for skill, _ in table.areas] for member in members]
@@ -75,6 +76,8 @@ def heatmap_figure(t: Translator, table: TeamTable) -> Figure:
             colour = "white" if top and count > top * 0.6 else "black"
             axes.text(column, row, str(count), ha="center", va="center", fontsize=7, color=colour)
     legend = figure.colorbar(image, ax=axes, shrink=min(1.0, 12 / max(len(members), 1)) or 1.0)
+    legend.locator = MaxNLocator(integer=True)  # counts: no 0.5 answers on the scale
+    legend.update_ticks()
     legend.set_label(t("team.heatmap_legend"), fontfamily=FONT)
     title = t("team.heatmap_title", **period_days(t, table.periods))
     if len(table.members) > MAX_ROWS:
