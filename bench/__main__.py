@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import acks, fanout, lesson_cost, library_load, startup
+from bench import acks, fanout, lesson_cost, library_load, startup, team_report
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "lesson_cost": lesson_cost.run,
     "startup": startup.run,
     "fanout": fanout.run,
+    "team_report": team_report.run,
 }
 
 

@@ -137,6 +137,7 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
         show_home_and_settings(session, shown, out)
         run_week(session, out, shown, rng)
         _print_stats(session, admin, out)
+        _print_lead(session, out)
         print(
             f"\nDemo finished in {time.perf_counter() - started:.1f} s: "
             f"{len(session.slack.calls)} Slack API calls, all to the local Slack at "
@@ -174,6 +175,19 @@ def _print_stats(session: Session, admin: str, out: TextIO) -> None:
     session.settle()
     print(f"\n> /learn admin stats   ({session.bot.name(admin)})", file=out)
     print(render_message(session.slack.ephemerals(admin)[-1]), file=out)
+
+
+def _print_lead(session: Session, out: TextIO) -> None:
+    """What a lead sees of the team after the week (the heatmap is a file in their DMs)."""
+    lead = next(user.id for user in session.workspace.users if user.lead)
+    _rule(f"What the lead {session.bot.name(lead)} saw", out)
+    session.bot.driver.command(lead, "team")
+    session.settle()
+    print("> /learn team", file=out)
+    for ephemeral in session.slack.ephemerals(lead)[-1:]:
+        print(render_message(ephemeral), file=out)
+    for sent in session.slack.files[-1:]:
+        print(f"\n--- a file in the DMs: {sent.filename} ({sent.length:,} bytes) ---", file=out)
 
 
 def _print_summary(session: Session, out: TextIO) -> None:

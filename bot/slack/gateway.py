@@ -190,6 +190,20 @@ class SlackGateway:
         t = translator(post.language)
         return self._post(post.channel, channel_question_message(t, post.question, post.skill_name))
 
+    def send_file(self, slack_user_id: str, filename: str, title: str, content: bytes) -> str:
+        """Upload a file to the person's DM (files_upload_v2: an upload URL, the bytes, then
+        files.completeUploadExternal, which needs the DM's channel id, not the user id).
+        Slack's error code when it refused (after the retries), logged; "" when sent."""
+        try:
+            channel = self._client.conversations_open(users=slack_user_id)["channel"]["id"]
+            self._client.files_upload_v2(
+                channel=channel, filename=filename, title=title, content=content
+            )
+        except SlackApiError as error:
+            log.warning("sending %s to %s failed", filename, slack_user_id, exc_info=True)
+            return slack_error_code(error)
+        return ""
+
     def replace_message(self, channel: str, ts: str, message: SlackMessage) -> bool:
         """chat.update; False when Slack refuses it (after the retries), logged, not raised."""
         try:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.learning.figures import MemberStates, Traffic
 from bot.store import tables
-from bot.store.members import LEARNS
+from bot.store.members import learners
 from bot.store.repositories import DELIVERED
 
 
@@ -39,7 +39,7 @@ class Figures:
         member = tables.Member
         paused = (member.paused_until >= today) | (member.away_until > now)
         # Grouped by the label: PostgreSQL does not see two bound copies of the CASE as one.
-        state = case((~LEARNS, "left"), (paused, "paused"), else_="active").label("state")
+        state = case((~learners(), "left"), (paused, "paused"), else_="active").label("state")
         rows = self._session.execute(
             select(state, func.count()).where(member.workspace_id == workspace_id).group_by(state)
         )

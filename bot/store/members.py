@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from bot.learning import model
@@ -73,6 +73,17 @@ def _member(row: tables.Member) -> model.Member:
     )
 
 
+def learners() -> ColumnElement[bool]:
+    """The team as `model.Member.learns` says, in SQL: the team channel's members and whoever
+    joined by hand, minus those who left by hand and deactivated accounts."""
+    member = tables.Member
+    return (
+        (member.in_channel | (member.choice == "join"))
+        & (member.choice.is_(None) | (member.choice != "leave"))
+        & ~member.deactivated
+    )
+
+
 class Workspaces:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -110,11 +121,6 @@ class Workspaces:
 
 # `model.Member.learns` in SQL: the team channel's members and whoever joined by hand, unless they
 # left by hand or their account is gone.
-LEARNS = (
-    (tables.Member.in_channel | (tables.Member.choice == "join"))
-    & (tables.Member.choice.is_(None) | (tables.Member.choice != "leave"))
-    & ~tables.Member.deactivated
-)
 
 
 class Members:
@@ -233,7 +239,7 @@ class Members:
     def due(self, workspace_id: int, now: datetime, limit: int) -> list[model.Member]:
         """Members the clock must look at: something fell due, or it has never looked."""
         member = tables.Member
-        learns = LEARNS & member.unreachable.is_(None)
+        learns = learners() & member.unreachable.is_(None)
         rows = self._session.scalars(
             select(member)
             .where(member.workspace_id == workspace_id, learns)

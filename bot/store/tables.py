@@ -127,7 +127,7 @@ class Delivery(Base):
     ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
 
 
 class Response(Base):
@@ -144,7 +144,8 @@ class Response(Base):
     skill: Mapped[str] = mapped_column(String(100))
     choice: Mapped[int] = mapped_column(Integer)
     correct: Mapped[bool] = mapped_column(Boolean)
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The team report reads a period's answers (bot.store.team_report), not the whole history.
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class TeamPost(Base):
@@ -179,7 +180,7 @@ class StrategyAnswer(Base):
     question_id: Mapped[str] = mapped_column(String(200))
     skill: Mapped[str] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     choice: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the menu's index
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     source: Mapped[str] = mapped_column(String(16), default="modal", server_default="modal")

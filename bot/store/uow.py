@@ -18,6 +18,7 @@ from bot.store.figures import Figures
 from bot.store.member_data import MemberData
 from bot.store.members import Members, Workspaces
 from bot.store.repositories import Cards, Deliveries, Responses
+from bot.store.team_report import TeamReports
 from bot.store.weekly import StrategyAnswers, TeamPosts
 
 # How long /healthz waits for SQLite's write lock: a probe answers in a moment, whatever
@@ -51,6 +52,7 @@ class UnitOfWork:
     cards: Cards
     member_data: MemberData
     figures: Figures
+    team_reports: TeamReports
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -66,6 +68,7 @@ class UnitOfWork:
         self.cards = Cards(self.session)
         self.member_data = MemberData(self.session)
         self.figures = Figures(self.session)
+        self.team_reports = TeamReports(self.session)
         return self
 
     def __exit__(

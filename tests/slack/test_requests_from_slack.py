@@ -158,18 +158,6 @@ def test_an_unknown_subcommand_answers_with_the_help_and_does_nothing(bot: Bot, 
     assert bot.slack.dm_messages(member) == [] and _rows(bot) == 0
 
 
-@pytest.mark.parametrize(
-    ("text", "named"),
-    [("team 4", "team")],
-)
-def test_a_subcommand_not_built_yet_says_so_in_one_line(bot: Bot, text: str, named: str) -> None:
-    reply = bot.ask(bot.user("member"), text)
-    assert reply.text == (
-        f"`/learn {named}` is not available yet: it comes in a later version of Nudge."
-    )
-    assert _rows(bot) == 0
-
-
 def test_the_answer_to_slack_does_not_wait_for_the_slack_api(bot: Bot) -> None:
     """The lesson is posted by a lazy listener: while chat.postMessage is held, the command
     has already been answered (if it waited, this request would hang until the hold ends)."""

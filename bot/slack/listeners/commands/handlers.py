@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.i18n import translator
@@ -17,11 +18,14 @@ from bot.services.library_admin import check_library, reload_library
 from bot.services.membership import PauseOutcome, choose, pause, resume, why
 from bot.services.own_data import export_own_data, preview_forget
 from bot.services.people import Caller
+from bot.services.team import TeamOutcome, team_report, team_table
 from bot.slack.blocks.admin_stats import admin_stats_message
 from bot.slack.blocks.library_report import library_report_message
 from bot.slack.blocks.me import me_message
 from bot.slack.blocks.notice import notice
 from bot.slack.blocks.own_data import forget_modal
+from bot.slack.blocks.team import period_days, team_summary_message
+from bot.slack.blocks.team_files import file_name, heatmap_png, team_csv
 from bot.slack.blocks.why import why_text
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners.views.settings_modal import show_settings
@@ -35,6 +39,15 @@ class Request:
     caller: Caller
     command: str  # the slash command as configured, e.g. "/learn"
     trigger_id: str = ""  # what opens a modal for the caller, within 3 seconds
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer, then more work once the person has it (a file to their DMs); `afterwards`
+    returns what to say next, if anything."""
+
+    message: SlackMessage
+    afterwards: Callable[[], SlackMessage | None]
 
 
 def lesson_now(request: Request, args: tuple[str, ...]) -> SlackMessage:
@@ -161,3 +174,42 @@ def forget(request: Request, args: tuple[str, ...]) -> SlackMessage | None:
     if request.slack.open_view(request.trigger_id, modal):
         return None
     return notice(t("forget.not_opened", command=request.command))
+
+
+def team(request: Request, args: tuple[str, ...]) -> SlackMessage | Reply:
+    """The summary at once; the heatmap follows in the lead's DMs."""
+    outcome = team_report(request.deps, request.slack, request.caller, args)
+    t = translator(outcome.language)
+    if outcome.report is None or outcome.table is None:
+        return notice(t("team.bad_weeks", command=request.command))
+    summary = team_summary_message(t, outcome.report, request.command)
+    if not outcome.table.members:
+        return summary
+    return Reply(summary, lambda: _send(request, outcome, "png"))
+
+
+def team_figures(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    outcome = team_table(request.deps, request.slack, request.caller, args)
+    t = translator(outcome.language)
+    if outcome.weeks is None or outcome.table is None:
+        return notice(t("team.bad_weeks", command=request.command))
+    members = len(outcome.table.members)
+    return _send(request, outcome, "csv") or notice(
+        t.plural("team.csv_sent", outcome.weeks, members=members)
+    )
+
+
+def _send(request: Request, outcome: TeamOutcome, kind: str) -> SlackMessage | None:
+    """The heatmap or the CSV to the lead's DMs: None when sent, else a notice saying why not."""
+    assert outcome.table is not None
+    t = translator(outcome.language)
+    render, title = (
+        (heatmap_png, "team.heatmap_file") if kind == "png" else (team_csv, "team.csv_file")
+    )
+    error = request.slack.send_file(
+        request.caller.slack_user_id,
+        file_name(kind, outcome.table),
+        t(title, **period_days(t, outcome.table.periods)),
+        render(t, outcome.table),
+    )
+    return notice(t("team.file_failed", error=error)) if error else None

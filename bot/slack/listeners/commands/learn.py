@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.slack.context import caller_of, deps_of, slack_of
-from bot.slack.listeners.commands.handlers import Request
+from bot.slack.listeners.commands.handlers import Reply, Request
 from bot.slack.listeners.commands.subcommands import dispatch
 from bot.slack.listeners.handover import answer_later
 from bot.slack.listeners.safety import apologise_on_error
@@ -31,9 +31,14 @@ def answer(respond: Respond, body: dict[str, Any], context: BoltContext) -> None
         body["command"],
         str(body.get("trigger_id") or ""),
     )
-    message = dispatch(request, body.get("text") or "")
-    if message is not None:
-        respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+    answered = dispatch(request, body.get("text") or "")
+    if answered is None:  # it answered otherwise (it opened a modal)
+        return
+    message = answered.message if isinstance(answered, Reply) else answered
+    respond(text=message.text, blocks=message.blocks, response_type="ephemeral")
+    more = answered.afterwards() if isinstance(answered, Reply) else None
+    if more is not None:
+        respond(text=more.text, blocks=more.blocks, response_type="ephemeral")
 
 
 def register(app: App, command: str) -> None:

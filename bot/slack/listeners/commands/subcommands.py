@@ -15,11 +15,12 @@ from bot.services.people import NotPermitted
 from bot.slack.blocks.help import HelpLine, help_message
 from bot.slack.blocks.notice import notice
 from bot.slack.listeners.commands import handlers
-from bot.slack.listeners.commands.handlers import Request
+from bot.slack.listeners.commands.handlers import Reply, Request
 from bot.slack.message import SlackMessage
 
-# A handler's answer is said as an ephemeral message; None when it answered otherwise (a modal).
-Handler = Callable[[Request, tuple[str, ...]], SlackMessage | None]
+# A handler's answer is said as an ephemeral message (a Reply adds one more after it); None when
+# it answered otherwise (it opened a modal).
+Handler = Callable[[Request, tuple[str, ...]], SlackMessage | Reply | None]
 
 
 def no_arguments(args: tuple[str, ...]) -> bool:
@@ -30,8 +31,8 @@ def no_arguments(args: tuple[str, ...]) -> bool:
 class Subcommand:
     words: tuple[str, ...]  # what the person types after the command, e.g. ("admin", "reload")
     role: Role
-    help_id: str | None  # catalogue id of the help line; None while not built
-    handler: Handler | None  # None: not built yet, answered with one line saying so
+    help_id: str  # catalogue id of the help line
+    handler: Handler
     grammar: str = ""  # the arguments as help shows them, e.g. "1w|3d|until YYYY-MM-DD"
     takes: Callable[[tuple[str, ...]], bool] = no_arguments
 
@@ -49,13 +50,9 @@ def show_help(
     lines = [
         HelpLine(sub.usage, t(sub.help_id), sub.role)
         for sub in SUBCOMMANDS
-        if sub.help_id is not None and sub.role in person.roles
+        if sub.role in person.roles
     ]
     return help_message(t, request.command, lines, unknown=unknown)
-
-
-def _coming(*words: str, role: Role = Role.MEMBER) -> Subcommand:
-    return Subcommand(words, role, None, None, takes=lambda _args: True)
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
@@ -80,7 +77,22 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
     Subcommand(("admin", "stats"), Role.ADMIN, "help.line.admin_stats", handlers.admin_stats),
-    _coming("team", role=Role.LEAD),
+    Subcommand(
+        ("team",),
+        Role.LEAD,
+        "help.line.team",
+        handlers.team,
+        grammar="[weeks]",
+        takes=lambda _args: True,
+    ),
+    Subcommand(
+        ("team", "csv"),
+        Role.LEAD,
+        "help.line.team_csv",
+        handlers.team_figures,
+        grammar="[weeks]",
+        takes=lambda _args: True,
+    ),
 )
 
 
@@ -90,14 +102,11 @@ def find(words: tuple[str, ...]) -> Subcommand | None:
     return max(matches, key=lambda sub: len(sub.words), default=None)
 
 
-def dispatch(request: Request, text: str) -> SlackMessage | None:
+def dispatch(request: Request, text: str) -> SlackMessage | Reply | None:
     """Parse what followed the command, run the one handler it names, and say the result."""
     words = tuple(word.lower() for word in text.split())
     sub = find(words) if words else SUBCOMMANDS[0]
-    if sub is not None and sub.handler is None:
-        t = translator(identify_caller(request.deps, request.slack, request.caller).language)
-        return notice(t("help.coming", command=f"{request.command} {' '.join(sub.words)}"))
-    if sub is None or sub.handler is None or not sub.takes(words[len(sub.words) :]):
+    if sub is None or not sub.takes(words[len(sub.words) :]):
         return show_help(request, (), unknown=text.strip())
     try:
         return sub.handler(request, words[len(sub.words) :])
