@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.learning.team import TeamTable
+
 # An anonymous digest quotes a week's answers only when at least this many came in: with one or
 # two, anyone who knows who answered could tell whose words are whose.
 ANONYMOUS_MINIMUM = 3
@@ -25,6 +27,7 @@ class AreaTrend:
     name: str  # its name in the digest's language
     this_week: int
     last_week: int
+    right: int = 0  # right answers this week
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class WeeklyDigest:
     withheld: bool  # anonymous, and too few answers to quote
     trend: tuple[AreaTrend, ...]
     blind_spot: AreaTrend | None
+    heatmap: TeamTable | None = None  # the week's member x area table, drawn under the digest
 
 
 def quotable(
@@ -51,10 +55,3 @@ def quotable(
     if len(answers) < ANONYMOUS_MINIMUM:
         return (), bool(answers)  # none at all is nothing withheld
     return tuple(DigestAnswer(None, text) for text in sorted(text for _, text in answers)), False
-
-
-def blind_spot(trend: Sequence[AreaTrend]) -> AreaTrend | None:
-    """The area the team engaged with least this week: fewest check answers; a tie goes to the
-    one with fewer last week, then to the first by id, so that the same figures always name the
-    same area."""
-    return min(trend, key=lambda area: (area.this_week, area.last_week, area.skill), default=None)

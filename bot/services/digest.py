@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.i18n import language_of
-from bot.learning.digest import AreaTrend, WeeklyDigest, blind_spot, quotable
+from bot.learning.digest import AreaTrend, WeeklyDigest, quotable
 from bot.learning.schedule import Slot
+from bot.learning.team import AreaCounts, blind_spot
 from bot.library import Question
 from bot.services.deps import Deps
+from bot.services.team import week_table
 from bot.store.figures import SkillTrend
 from bot.store.uow import UnitOfWork
 
@@ -69,11 +71,18 @@ def weekly_digest(
             skills[skill].name_in(language) if skill in skills else skill,
             row.now,
             row.before,
+            row.right,
         )
         for skill in skills.keys() | by_skill.keys()
         for row in [by_skill.get(skill, SkillTrend(skill, 0, 0))]
     )
     trend = tuple(sorted(areas, key=lambda area: (area.name.casefold(), area.skill)))
+    # An area that has left the library is no blind spot: nothing could be sent in it. The rule
+    # is the team report's (bot.learning.team.blind_spot), over this week's check answers.
+    candidates = [area for area in trend if area.skill in skills]
+    spot = blind_spot(
+        [AreaCounts(a.skill, answers=a.this_week, correct=a.right) for a in candidates]
+    )
     return WeeklyDigest(
         week_ending=week_ending,
         nudged=nudged,
@@ -83,6 +92,6 @@ def weekly_digest(
         answers=answers,
         withheld=withheld,
         trend=trend,
-        # An area that has left the library is no blind spot: nothing could be sent in it.
-        blind_spot=blind_spot([area for area in trend if area.skill in skills]),
+        blind_spot=next((area for area in candidates if area.skill == spot), None),
+        heatmap=week_table(uow, workspace_id, until, deps.library.current, language),
     )

@@ -66,6 +66,14 @@ def _team(
     return TeamOutcome(person.language, weeks, report, table)
 
 
+def week_table(
+    uow: UnitOfWork, workspace_id: int, until: datetime, library: Library, language: str
+) -> TeamTable:
+    """The member x area table of the week that ends at `until`: the heatmap in the leads'
+    weekly digest (the digest's own unit of work)."""
+    return _table(uow, workspace_id, rules.periods(1, until), library, language)
+
+
 def _table(
     uow: UnitOfWork, workspace_id: int, periods: Periods, library: Library, language: str
 ) -> TeamTable:

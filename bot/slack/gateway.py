@@ -37,6 +37,8 @@ from bot.settings import Settings
 from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.lesson import lesson_message
 from bot.slack.blocks.question import channel_question_message, question_message
+from bot.slack.blocks.team import period_days
+from bot.slack.blocks.team_files import file_name, heatmap_png
 from bot.slack.message import SlackMessage
 
 Sleep = Callable[[float], None]
@@ -184,7 +186,23 @@ class SlackGateway:
         return self._post(post.channel, message)
 
     def post_digest(self, post: DigestPost) -> SentMessage:
-        return self._post(post.channel, digest_message(translator(post.language), post.digest))
+        """The digest, then its heatmap as a picture under it. The digest stands without the
+        picture: a refused upload is logged and the digest still counts as sent."""
+        t = translator(post.language)
+        sent = self._post(post.channel, digest_message(t, post.digest))
+        table = post.digest.heatmap
+        if table is not None and table.members:
+            title = t("team.heatmap_file", **period_days(t, table.periods))
+            try:
+                self._client.files_upload_v2(
+                    channel=sent.channel_id,
+                    filename=file_name("png", table),
+                    title=title,
+                    content=heatmap_png(t, table),
+                )
+            except SlackApiError as error:
+                log.warning("the digest's heatmap was refused: %s", slack_error_code(error))
+        return sent
 
     def post_channel_question(self, post: ChannelQuestionPost) -> SentMessage:
         t = translator(post.language)

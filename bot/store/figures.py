@@ -29,6 +29,7 @@ class SkillTrend:
     skill: str
     now: int
     before: int
+    right: int = 0  # right answers this period
 
 
 class Figures:
@@ -88,14 +89,17 @@ class Figures:
     def skill_trend(
         self, workspace_id: int, start: datetime, middle: datetime, until: datetime
     ) -> list[SkillTrend]:
-        """Check answers per skill area in [middle, until) and in [start, middle)."""
+        """Check answers per skill area in [middle, until) and in [start, middle), and the right
+        ones in [middle, until)."""
         member, response = tables.Member, tables.Response
         recent = case((response.answered_at >= middle, literal(1)), else_=literal(0))
+        right = case((response.correct & (response.answered_at >= middle), literal(1)), else_=0)
         rows = self._session.execute(
             select(
                 response.skill,
                 func.sum(recent).cast(Integer),
                 func.sum(literal(1) - recent).cast(Integer),
+                func.sum(right).cast(Integer),
             )
             .join(member, member.id == response.member_id)
             .where(member.workspace_id == workspace_id)
@@ -103,4 +107,7 @@ class Figures:
             .group_by(response.skill)
             .order_by(response.skill)
         )
-        return [SkillTrend(skill, now or 0, before or 0) for skill, now, before in rows]
+        return [
+            SkillTrend(skill, now or 0, before or 0, right or 0)
+            for skill, now, before, right in rows
+        ]

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.delivery.outbox import DigestPost, SentMessage
-from bot.learning.digest import AreaTrend, blind_spot, quotable
+from bot.learning.digest import quotable
 from bot.learning.model import MemberProfile
 from bot.learning.schedule_settings import Weekday
 from bot.localslack import FakeClock
@@ -23,6 +23,7 @@ from bot.services.questions import answer_question
 from bot.services.roster import refresh_roster
 from bot.services.tick import run_tick
 from bot.store import tables
+from bot.store.db import HEAD_REVISION
 from bot.store.uow import Database
 from tests.services.conftest import TEAM, PeopleAndDMs, caller
 
@@ -147,16 +148,6 @@ def test_the_trend_and_blind_spot_match_a_hand_counted_week(
     assert post.digest.active == 2  # two members answered something this week
 
 
-def test_the_blind_spot_tie_rule() -> None:
-    def area(skill: str, now: int, before: int) -> AreaTrend:
-        return AreaTrend(skill, skill, now, before)
-
-    assert blind_spot([]) is None
-    assert blind_spot([area("b", 1, 0), area("a", 1, 0)]) == area("a", 1, 0)  # by id
-    assert blind_spot([area("a", 1, 5), area("b", 1, 2)]) == area("b", 1, 2)  # fewer last week
-    assert blind_spot([area("a", 0, 9), area("b", 1, 0)]) == area("a", 0, 9)  # this week first
-
-
 @pytest.mark.parametrize("count", [0, 1, 2, 3, 5])
 def test_an_anonymous_week_is_quoted_only_from_three_answers(count: int) -> None:
     answers = [(f"Name {n}", f"text {n}") for n in range(count)]
@@ -256,6 +247,6 @@ def test_admin_stats_count_a_hand_made_week(
     assert figures.week.failed == {"channel_not_found": 2, "account_inactive": 1}
     assert (figures.lessons, figures.questions, figures.skills) == (9, 1, 3)
     assert [lesson.checked for lesson in figures.oldest] == [date(2026, 6, 1)] * 5
-    assert (figures.database, figures.revision, figures.head) == ("sqlite", None, "0004")
+    assert (figures.database, figures.revision, figures.head) == ("sqlite", None, HEAD_REVISION)
     with pytest.raises(NotPermitted):
         collect_admin_stats(team, slack, caller("U0TEAM0000"))

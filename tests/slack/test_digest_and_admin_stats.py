@@ -13,6 +13,7 @@ from bot.localslack.render import render_message
 from bot.services.roster import refresh_roster
 from bot.services.tick import run_tick
 from bot.slack.gateway import SlackGateway, make_web_client
+from bot.store.db import HEAD_REVISION
 from tests.conftest import Bot, start_bot
 
 MONDAY = datetime(2027, 3, 22, tzinfo=UTC)
@@ -75,6 +76,10 @@ def test_an_attributed_digest_names_each_answer(bot: Bot) -> None:
     for index, user in enumerate(ANSWERING[:2]):
         assert f"*{bot.name(user)}*\nFour weeks, plan {index}." in shown
     assert "Blind spot:" in shown and "this week (last week)" in shown
+    # Under the digest, the week's member x area heatmap as a picture in the same channel.
+    (picture,) = [f for f in bot.slack.files if f.channel_id == bot.deps.settings.leads_channel]
+    assert picture.completed and picture.filename.endswith(".png")
+    assert picture.content is not None and picture.content.startswith(b"\x89PNG")
 
 
 def test_admin_stats_over_slack(bot: Bot) -> None:
@@ -85,4 +90,4 @@ def test_admin_stats_over_slack(bot: Bot) -> None:
     assert "NUDGE AT A GLANCE" in shown
     assert "*Members:* 10 learning, 0 paused or away, 0 not learning" in shown
     assert "*Library:* 9 lessons, 1 question, 3 skill areas" in shown
-    assert "schema 0004 (this code needs 0004)" in shown
+    assert f"schema {HEAD_REVISION} (this code needs {HEAD_REVISION})" in shown

@@ -106,6 +106,7 @@ def test_a_menu_answer_keeps_its_choice_and_why_and_can_be_edited(chooser: Bot) 
     bot.settle()
 
     assert _stored(bot) == [("Revenue: we miss by 4%.", 1, "modal", False)]
+    assert bot.slack.home(member) is not None  # the Home tab is refreshed after the answer
     thanked = _now(bot, question)
     assert "Thank you: your answer to this week's question is recorded." in _said(thanked)
     assert "Edit my answer" in _said(thanked) and '"question_answer"' not in _said(thanked)

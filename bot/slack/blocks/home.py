@@ -109,16 +109,26 @@ def skill_sections(t: Translator, title: str, lines: list[str]) -> list[SectionB
     return [_section(text) for text in packed]
 
 
+# What the weekly digest shows of a member's weekly answers, by the digest's settings.
+LEAD_ANSWERS = {
+    "named": "home.lead_answers_named",
+    "anonymous": "home.lead_answers_anonymous",
+    "none": "home.lead_answers_none",
+}
+
+
 def _lead_can_see(t: Translator, command: str, digest: str) -> list[Block]:
-    """What the leads' digest holds of a member (bot/services/digest.py, bot/slack/blocks/
-    digest.py): team counts and team figures per skill area, and the weekly answers, named or
-    not as `digest` says ("named", "anonymous", or "none" without a leads' channel). Keep it true
-    when the digest changes."""
-    if digest == "none":
-        lines = [t("home.lead_title"), t("home.lead_none")]
-    else:
-        lines = [t("home.lead_title"), t("home.lead_digest"), t(f"home.lead_answers_{digest}")]
-        lines.append(t("home.lead_private", command=command))
+    """What leads can see of a member: their figures per skill area, by name, in `/learn team`,
+    its CSV and the heatmap under the weekly digest (bot/services/team.py, digest.py); their
+    weekly answers as `digest` says ("named", "anonymous", or "none" without a leads' channel).
+    Keep it true when those change."""
+    answers = t(LEAD_ANSWERS[digest])
+    lines = (
+        t("home.lead_title"),
+        t("home.lead_figures"),
+        answers,
+        t("home.lead_private", command=command),
+    )
     return [_section("\n".join(lines))]
 
 

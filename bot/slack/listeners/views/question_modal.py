@@ -23,6 +23,7 @@ from bot.slack.blocks.question import (
     answered_message,
 )
 from bot.slack.context import caller_of, deps_of, slack_of
+from bot.slack.listeners.events.app_home import publish_home
 from bot.slack.listeners.handover import refresh_later
 from bot.slack.listeners.safety import apologise_quietly, caller_language
 
@@ -74,6 +75,8 @@ def record(
         deps, slack_of(context), caller, delivery_id, choice, text, editing=editing
     )
     say_answered(client, context, done)
+    if done.status in ("recorded", "edited"):  # the Home tab is refreshed after each answer
+        publish_home(user_id=caller.slack_user_id, client=client, context=context)
 
 
 def say_answered(client: WebClient, context: BoltContext, done: QuestionAnswered) -> None:
