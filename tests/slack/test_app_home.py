@@ -263,13 +263,13 @@ def test_learn_me_in_greek(bot: Bot) -> None:
 @pytest.mark.parametrize(
     ("overrides", "says", "never"),
     [
-        ({}, "with their authors' names, yours too", "without names"),
+        ({}, "in the weekly digest with your name", "without your name"),
         (
             {"digest_anonymous": True},
-            "without names, and only in a week with at least 3",
-            "yours too",
+            "without your name, and only in a week with at least 3",
+            "digest with your name",
         ),
-        ({"leads_channel": ""}, "no leads' digest: leads see nothing of yours", "weekly digest"),
+        ({"leads_channel": ""}, "no weekly digest here, so your answers", "digest with your name"),
     ],
 )
 def test_what_your_lead_can_see_follows_the_digest_settings(
