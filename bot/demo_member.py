@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 NEW_LESSON_TIME = "08:00"
 WEEKLY_ANSWER = (
-    "Instagram and LinkedIn: our customer survey in May named both, and web analytics shows "
-    "them sending the visits that convert. TikTok we try only on evidence."
+    "On LinkedIn we sound like a press release and on Instagram like a friend. Last week's Reel "
+    "caption slipped into agency jargon; I would open it with the customer's own words."
 )
 
 

@@ -117,5 +117,7 @@ def _print(session: Session, seen: Seen, out: TextIO) -> None:
         local = at.astimezone(ZoneInfo(zone)).strftime("%a %d %b %H:%M")
         print(f"{local + ' ' + zone:<38}{name:<20}{what}", file=out)
     leads = session.bot.deps.settings.leads_channel
-    for message in session.slack.messages(leads)[-1:]:
+    for message in session.slack.messages(leads)[:1]:  # the digest; its heatmap follows as a file
         print(f"\n--- in the leads' channel ---\n{render_message(message)}", file=out)
+    for picture in [f for f in session.slack.files if f.channel_id == leads][-1:]:
+        print(f"\n--- and a picture: {picture.filename} ({picture.length:,} bytes) ---", file=out)

@@ -32,6 +32,7 @@ def test_the_demo_runs_end_to_end_and_prints_what_people_saw() -> None:
     assert "Thu 25 Mar 09:30 Europe/London" in week
     assert "Thu 25 Mar 09:30 Europe/Athens" not in week
     assert "Week ending Friday 26 March: *10* members received their lessons" in week
+    assert "Blind spot:" in week and "--- and a picture: nudge-team-2027-03-26.png" in week
     # A member's own surfaces: the Home tab, the settings modal, and the weekly answer.
     own = text.split("opens Nudge's Home tab")[1].split("A scheduled week")[0]
     assert "[ Home ]" in own and "| Your settings |" in own
