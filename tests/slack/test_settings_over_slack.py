@@ -8,10 +8,17 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import holidays
+import pytest
 from sqlalchemy import select
 
+from bot.i18n import translator
+from bot.learning.model import MemberSettings
+from bot.learning.schedule_settings import TeamSchedule
 from bot.localslack import View
+from bot.localslack.blockkit import check_view
 from bot.services.roster import refresh_roster
+from bot.slack.blocks.settings import settings_modal
 from bot.slack.gateway import SlackGateway, make_web_client
 from bot.store import tables
 from tests.conftest import Bot
@@ -238,3 +245,22 @@ def test_someone_elses_modal_changes_nothing(bot: Bot) -> None:
     assert (response.status, response.body) == (200, "")
     bot.settle()
     assert settings_rows(bot) == 0
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+def test_the_settings_modal_fits_slack_with_forty_long_skill_areas(language: str) -> None:
+    """Every option within Slack's limits (a skill name can be 150 characters; an option shows
+    75), with 40 areas of interest already chosen and a country list at its longest."""
+    skills = [(f"area-{n:02d}", f"Skill area {n:02d} " + "ε" * 140) for n in range(40)]
+    chosen = MemberSettings(interests=frozenset(skill for skill, _ in skills))
+    view = settings_modal(
+        translator(language),
+        owner="U0CHLOE001",
+        current=chosen,
+        team=TeamSchedule(),
+        slack_language="el",
+        zone_country="GR",
+        countries=sorted(holidays.list_supported_countries())[:99],
+        skills=skills,
+    )
+    assert check_view(view) == []
