@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -54,6 +54,11 @@ class MemberSettings:
             lessons_per_week=self.lessons_per_week,
             holiday_rule=self.holiday_country,
         )
+
+
+# What a member can set for themselves (the `members` columns of migration 0004), in the order
+# the Settings modal shows them: the export's "settings", and the modal's fields.
+SETTING_NAMES: tuple[str, ...] = tuple(f.name for f in fields(MemberSettings))
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,11 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from bot.delivery.outbox import SendFailed
+from bot.learning.model import SETTING_NAMES
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, recognize
 
 EXPORT_FORMAT = "nudge-export/1"
-# The `members` columns a member sets for themselves (migration 0004): the export's "settings";
-# the rest of their row is the "profile".
-SETTINGS = (
-    "lesson_time",
-    "working_days",
-    "lessons_per_week",
-    "language",
-    "holiday_country",
-    "interests",
-)
 
 
 @dataclass(frozen=True)
@@ -65,8 +56,8 @@ def export_document(
         "format": EXPORT_FORMAT,
         "exported_at": now.isoformat(),
         "workspace": team_id,
-        "profile": {key: value for key, value in member.items() if key not in SETTINGS},
-        "settings": {key: member[key] for key in SETTINGS},
+        "profile": {key: value for key, value in member.items() if key not in SETTING_NAMES},
+        "settings": {key: member[key] for key in SETTING_NAMES},
         **{table: found for table, found in rows.items() if table != "members"},
     }
 

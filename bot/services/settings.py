@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from bot.i18n import language_of
 from bot.learning.calendars import country_of_zone, holiday_countries
-from bot.learning.model import MemberSettings
+from bot.learning.model import SETTING_NAMES, MemberSettings
 from bot.learning.schedule_settings import AUTO, TeamSchedule, Weekday, parse_lesson_time
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, enrol, recognize, speaks
@@ -39,14 +39,7 @@ EU = frozenset(
     | {"IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
 )
 COUNTRIES_MAX = 99
-FIELDS = (
-    "lesson_time",
-    "working_days",
-    "lessons_per_week",
-    "language",
-    "holiday_country",
-    "interests",
-)
+FIELDS = SETTING_NAMES  # the modal's fields, in order
 
 
 def _auto(value: object) -> bool:
