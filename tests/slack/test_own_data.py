@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.i18n import translator
-from bot.localslack import Message, View
+from bot.localslack import LocalSlack, Message, View
 from bot.services.roster import refresh_roster
 from bot.slack.blocks.own_data import FORGET_CALLBACK
 from bot.slack.blocks.question import ANSWER_ACTION
 from bot.slack.gateway import SlackGateway, make_web_client
 from bot.store import tables
-from tests.conftest import Bot
+from tests.conftest import Bot, start_bot
 from tests.slack.test_learn_now_and_answer import lesson_for, wait_answered
 from tests.slack.test_schedule_over_slack import MONDAY_0000, MONDAY_1000_LONDON, _tick
 from tests.traces import as_exported, traces
@@ -116,6 +116,10 @@ def test_export_then_forget_leaves_nothing_of_the_member(bot: Bot) -> None:
     assert told.text == t("forget.done")
     said = told.blocks[0]["text"]["text"]
     assert t.plural("data.responses", 1) in said and t.plural("data.strategy_answers", 1) in said
+    home = bot.slack.home(greek)  # shown again as on a first day, and nothing stored for it
+    assert home is not None and t("home.first_lessons") in json.dumps(
+        home.blocks, ensure_ascii=False
+    )
 
 
 def test_after_forget_the_member_is_new_to_nudge(bot: Bot) -> None:
@@ -152,3 +156,34 @@ def test_leave_and_join_confirm_in_the_members_language(bot: Bot) -> None:
         user = bot.user(role)
         assert bot.ask(user, "leave").text == t("roster.left", command="/learn")
         assert bot.ask(user, "join").text == t("roster.joined", command="/learn")
+
+
+def test_a_confirmed_forget_while_nudge_is_busy_says_so_and_deletes_nothing(
+    slack: LocalSlack, database_url: str
+) -> None:
+    bot = start_bot(slack, database_url, work_threads=1, work_queue=3)
+    try:
+        learners = bot.learners()[:4]
+        owner = learners[3]
+        wait_answered(bot, _pressed(bot, owner))
+        member_id = _member_id(bot, owner)
+        assert member_id is not None
+        before = traces(bot.deps.db.engine, owner, member_id)
+        modal = open_forget(bot, owner)
+        with bot.slack.hold("chat.postMessage") as held:
+            bot.driver.command(learners[0], "now")
+            held.wait_until_waiting()
+            bot.driver.command(learners[1], "now")
+            bot.driver.command(learners[2], "now")  # the one thread is stuck, the queue full
+
+            confirmed = bot.driver.submit_view(owner, modal, {})
+
+            assert confirmed.status == 200
+            (shown,) = bot.slack.views(owner)  # the confirmation, replaced in place
+            said = json.dumps(shown.blocks, ensure_ascii=False)
+            assert translator("en")("error.busy") in said or translator("el")("error.busy") in said
+        bot.settle()
+        assert traces(bot.deps.db.engine, owner, member_id) == before  # nothing was deleted
+        assert before["responses"] and before["deliveries"]
+    finally:
+        bot.close()

@@ -51,6 +51,17 @@ def forget_modal(t: Translator, counts: dict[str, int], owner: str, command: str
     ).to_dict()
 
 
+def forget_busy_modal(t: Translator) -> dict[str, Any]:
+    """In place of the confirmation when Nudge is too busy to take it: nothing was deleted."""
+    return View(
+        type="modal",
+        callback_id=FORGET_CALLBACK,
+        title=t("forget.title"),
+        close=t("forget.cancel"),
+        blocks=[SectionBlock(text=MarkdownTextObject(text=t("error.busy")))],
+    ).to_dict()
+
+
 def forgotten_message(t: Translator, counts: dict[str, int], command: str) -> SlackMessage:
     text = "\n".join(
         (t("forget.done"), data_lines(t, counts), t("forget.done_after", command=command))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
@@ -54,3 +55,15 @@ def save_later(
         ack()
     else:
         ack(response_action="errors", errors={block_id: translator(language)("error.busy")})
+
+
+def confirm_later(
+    ack: Ack, context: BoltContext, work: Callable[[], None], busy: Callable[[str], dict[str, Any]]
+) -> None:
+    """For a confirmation modal with nothing to type in: it closes once the work is queued; when
+    the queue is full it shows `busy(language)` in its place, so that nothing is lost without the
+    person knowing (Slack accepts field errors only under an input block)."""
+    if queues_of(context).work.offer(work):
+        ack()
+    else:
+        ack(response_action="update", view=busy(caller_language(context)))
