@@ -301,7 +301,9 @@ def run() -> str:
                 _spread([statistics.fmean(o.weakest) for o in outcomes]),
                 _spread([statistics.fmean(o.areas) for o in outcomes], ".1f"),
                 str(min(min(o.areas) for o in outcomes)),
+                _spread([sum(o.recalls) / len(o.recall) for o in outcomes], ".1f"),
                 _spread([o.delivered for o in outcomes], ".0f"),
+                _spread([o.reviews / o.delivered for o in outcomes], ".2f"),
             ]
         )
     mean = {
@@ -331,7 +333,8 @@ def run() -> str:
         f"bench/learning.py's docstring. Recall is the probability of recalling a lesson on a "
         f"final test a week after the last lesson, averaged per member over the lessons they saw, "
         f"then over the team; the blind spot is the area every member starts weak in, and a member "
-        f"who never reached it recalls 0 of it. Took {took:.0f} s.\n\n"
+        f"who never reached it recalls 0 of it. Lessons remembered: the expected number a member "
+        f"would recall on that test (the sum of their recall probabilities). Took {took:.0f} s.\n\n"
         + table(
             [
                 "policy",
@@ -339,7 +342,9 @@ def run() -> str:
                 "recall, blind spot",
                 "areas reached",
                 "fewest areas",
+                "lessons remembered",
                 "lessons delivered",
+                "share of reviews",
             ],
             rows,
         )
