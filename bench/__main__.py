@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import acks, fanout, lesson_cost, library_load, startup, team_report
+from bench import acks, fanout, learning, lesson_cost, library_load, startup, team_report
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "startup": startup.run,
     "fanout": fanout.run,
     "team_report": team_report.run,
+    "learning": learning.run,
 }
 
 
