@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from bot.learning.recall import Recall
 from bot.learning.team import TeamTable
 
 # An anonymous digest quotes a week's answers only when at least this many came in: with one or
@@ -28,6 +29,9 @@ class AreaTrend:
     this_week: int
     last_week: int
     right: int = 0  # right answers this week
+    remembered: Recall = field(
+        default_factory=Recall
+    )  # the team's cards in the area at the digest's time
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.learning.model import History, SkillEngagement
+from bot.learning.recall import Recall
 from bot.learning.schedule import NextReason
 
 
@@ -74,3 +75,5 @@ class MemberStats:
     tz: str
     upcoming: NextReason | None  # the next scheduled lesson, as `/learn why` explains it
     holiday: str  # the public holiday that moved it, if one did
+    # (area name, what the member would likely still get right today), by name: areas with cards
+    remembered: tuple[tuple[str, Recall], ...] = ()

@@ -38,6 +38,9 @@ class StoredCard:
     fsrs_card: str  # fsrs's own JSON (`Card.to_json`), read back with `Card.from_json`
     due: datetime  # aware UTC: when the lesson should come back
     last_review: datetime  # aware UTC: the answer that set `due`
+    stability: (
+        float | None
+    )  # fsrs's, in days: how slowly the lesson is forgotten (`bot.learning.recall`)
 
 
 def review(card: StoredCard | None, correct: bool, now: datetime) -> StoredCard:
@@ -55,4 +58,4 @@ def review(card: StoredCard | None, correct: bool, now: datetime) -> StoredCard:
     reviewed, _log = SCHEDULER.review_card(
         current, Rating.Good if correct else Rating.Again, review_datetime=at
     )
-    return StoredCard(reviewed.to_json(), reviewed.due.astimezone(UTC), at)
+    return StoredCard(reviewed.to_json(), reviewed.due.astimezone(UTC), at, reviewed.stability)

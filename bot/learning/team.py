@@ -5,8 +5,10 @@ Plain counts in, plain answers out; the store computes the counts with GROUP BY 
 
 Tie rules (so that the same counts always name the same area, and a lead can check it by hand
 from the numbers the report shows):
-- the blind spot is the area with the fewest answers; on a tie, the one with fewer right answers;
-  then the first skill id in alphabetical order;
+- the blind spot weighs engagement by memory (`blind_spot`): the area with the fewest remembered
+  answers, its answers in the period times the share of its checks the team still remembers today
+  (`bot.learning.recall`); on a tie, fewer answers, then fewer right answers, then the first skill
+  id in alphabetical order;
 - the strongest area is, among the others, the one with the most right answers; on a tie, the one
   with more answers; then the first skill id in alphabetical order. An area with no right answer
   is never the strongest;
@@ -15,10 +17,12 @@ from the numbers the report shows):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
+
+from bot.learning.recall import Recall
 
 DEFAULT_WEEKS = 4
 MAX_WEEKS = 52
@@ -121,10 +125,31 @@ def with_every_area(areas: Iterable[AreaCounts], skills: Iterable[str]) -> list[
     return [counted[skill] for skill in sorted(counted)]
 
 
-def blind_spot(areas: Sequence[AreaCounts]) -> str | None:
+def remembered_answers(area: AreaCounts, recall: Recall | None) -> float:
+    """The area's answers in the period times the share of its checks the team still remembers
+    today: many answers to checks since forgotten count for little, as do few answers well
+    remembered. An area without a card has nothing remembered (0)."""
+    share = recall.share if recall is not None else None
+    return area.answers * (share or 0.0)
+
+
+def blind_spot(areas: Sequence[AreaCounts], remembered: Mapping[str, Recall]) -> str | None:
+    """The team's blind spot, for `/learn team` and the leads' digest: the area with the fewest
+    remembered answers (`remembered_answers`), so that both how little the team practised an area
+    and how much of it has faded count. Ties: fewer answers, then fewer right answers, then the
+    skill id. None when the period has no answer at all. `remembered`: the team's cards per
+    area today (`bot.learning.recall.by_area`), whenever they were answered."""
     if not any(area.answers for area in areas):
         return None
-    return min(areas, key=lambda area: (area.answers, area.correct, area.skill)).skill
+    return min(
+        areas,
+        key=lambda area: (
+            remembered_answers(area, remembered.get(area.skill)),
+            area.answers,
+            area.correct,
+            area.skill,
+        ),
+    ).skill
 
 
 def strongest(areas: Sequence[AreaCounts], blind: str | None) -> str | None:
@@ -177,6 +202,7 @@ def next_focus(answered: Sequence[LessonRate], lessons: Sequence[tuple[int, str]
 class AreaLine:
     name: str  # in the lead's language
     counts: AreaCounts
+    recall: Recall = field(default_factory=Recall)  # the team's cards in the area today
 
 
 @dataclass(frozen=True)

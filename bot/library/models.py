@@ -194,6 +194,11 @@ class Library:
     lessons: dict[str, Lesson]
     questions: dict[str, Question]
 
+    @property
+    def skill_of(self) -> dict[str, str]:
+        """Every lesson's skill area, by lesson id."""
+        return {lesson.id: lesson.skill for lesson in self.lessons.values()}
+
     def lessons_in(self, skill: str) -> list[Lesson]:
         """A skill's lessons in teaching order: foundations first, then by id for stability."""
         return sorted(

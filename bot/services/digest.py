@@ -1,7 +1,7 @@
 """What the leads' weekly digest says: participation, the week's question and its answers
-(attributed, or anonymous under DIGEST_ANONYMOUS), the skill trend against last week, the blind
-spot. The clock posts it (bot.services.tick); this builds it from the database in the team's
-language (TEAM_LANGUAGE)."""
+(attributed, or anonymous under DIGEST_ANONYMOUS), the skill trend against last week, what the
+team still remembers per area, the blind spot. The clock posts it (bot.services.tick); this
+builds it from the database in the team's language (TEAM_LANGUAGE)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 
 from bot.i18n import language_of
 from bot.learning.digest import AreaTrend, WeeklyDigest, quotable
+from bot.learning.recall import Recall
 from bot.learning.schedule import Slot
 from bot.learning.team import AreaCounts, blind_spot
 from bot.library import Question
 from bot.services.deps import Deps
-from bot.services.team import week_table
+from bot.services.team import team_remembered, week_table
 from bot.store.figures import SkillTrend
 from bot.store.uow import UnitOfWork
 
@@ -63,6 +64,7 @@ def weekly_digest(
         anonymous=deps.settings.digest_anonymous,
     )
     skills = deps.library.current.skills
+    remembered = team_remembered(uow, workspace_id, deps.library.current, until)
     counted = uow.figures.skill_trend(workspace_id, since - WEEK, since, until)
     by_skill = {row.skill: row for row in counted}
     areas = (
@@ -72,6 +74,7 @@ def weekly_digest(
             row.now,
             row.before,
             row.right,
+            remembered.get(skill, Recall()),
         )
         for skill in skills.keys() | by_skill.keys()
         for row in [by_skill.get(skill, SkillTrend(skill, 0, 0))]
@@ -81,7 +84,8 @@ def weekly_digest(
     # is the team report's (bot.learning.team.blind_spot), over this week's check answers.
     candidates = [area for area in trend if area.skill in skills]
     spot = blind_spot(
-        [AreaCounts(a.skill, answers=a.this_week, correct=a.right) for a in candidates]
+        [AreaCounts(a.skill, answers=a.this_week, correct=a.right) for a in candidates],
+        remembered,
     )
     return WeeklyDigest(
         week_ending=week_ending,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 from bot.i18n import language_of
 from bot.learning.model import History, Member
 from bot.learning.progress import MemberStats, progress_of
+from bot.learning.recall import by_area
 from bot.learning.schedule import week_start_of
 from bot.learning.streak import streak
 from bot.services.deps import Deps
@@ -52,6 +53,8 @@ def member_stats(deps: Deps, slack: Directory, caller: Caller) -> MemberReport:
         member = person.member
         history = uow.deliveries.history(member.id) if member else History()
         counted = _counts(deps, uow, member, now, library.lessons) if member else (0, 0, 0)
+        recalled = uow.recalls.member_lessons(member.id, now) if member else []
+    remembered = by_area(recalled, library.skill_of)
     # The next lesson exactly as `/learn why` tells it, whatever rules decide it.
     upcoming = why(deps, slack, caller)
     names = {skill: text.name_in(person.language) for skill, text in library.skills.items()}
@@ -68,6 +71,12 @@ def member_stats(deps: Deps, slack: Directory, caller: Caller) -> MemberReport:
         tz=upcoming.tz,
         upcoming=upcoming.next,
         holiday=upcoming.holiday,
+        remembered=tuple(
+            sorted(
+                ((names.get(skill, skill), recall) for skill, recall in remembered.items()),
+                key=lambda area: area[0],
+            )
+        ),
     )
     return MemberReport(person, stats)
 

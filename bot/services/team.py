@@ -1,7 +1,8 @@
 """`/learn team [weeks]` and `/learn team csv [weeks]`: how the team is learning, for its leads.
 
 One unit of work reads every figure with aggregate queries (`bot.store.team_report`); the rules
-that pick the blind spot, the strongest area and the next focus are `bot.learning.team`'s.
+that pick the blind spot, the strongest area and the next focus are `bot.learning.team`'s. What
+the team still remembers is summed per lesson by the database (`bot.store.recall`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime
 
 from bot.learning import team as rules
 from bot.learning.model import Role
+from bot.learning.recall import Recall, by_area
 from bot.learning.team import (
     AreaLine,
     Periods,
@@ -74,6 +76,14 @@ def week_table(
     return _table(uow, workspace_id, rules.periods(1, until), library, language)
 
 
+def team_remembered(
+    uow: UnitOfWork, workspace_id: int, library: Library, now: datetime
+) -> dict[str, Recall]:
+    """Per skill area of the library: the team's cards and what it still remembers at `now`,
+    summed by the database per lesson (`bot.store.recall`), then per area."""
+    return by_area(uow.recalls.team_lessons(workspace_id, now), library.skill_of)
+
+
 def _table(
     uow: UnitOfWork, workspace_id: int, periods: Periods, library: Library, language: str
 ) -> TeamTable:
@@ -99,8 +109,9 @@ def _report(
     now: datetime,
 ) -> TeamReport:
     reports, weeks = uow.team_reports, periods.weeks
+    remembered = team_remembered(uow, workspace_id, library, now)
     areas = rules.with_every_area(reports.areas(workspace_id, periods), library.skills)
-    blind = rules.blind_spot(areas)
+    blind = rules.blind_spot(areas, remembered)
     strongest = rules.strongest(areas, blind)
     active = reports.active_weeks(workspace_id, periods)
     most, fewest = rules.most_and_fewest(reports.questions(workspace_id, periods.now))
@@ -114,7 +125,14 @@ def _report(
         members=members,
         participation=rules.participation(sum(active[weeks:]), members, weeks),
         participation_before=rules.participation(sum(active[:weeks]), members, weeks),
-        areas=[AreaLine(_area_name(library, area.skill, language), area) for area in areas],
+        areas=[
+            AreaLine(
+                _area_name(library, area.skill, language),
+                area,
+                remembered.get(area.skill, Recall()),
+            )
+            for area in areas
+        ],
         blind_spot=_area_name(library, blind, language) if blind else None,
         strongest=_area_name(library, strongest, language) if strongest else None,
         quiet=reports.quiet(workspace_id, now - rules.QUIET_FOR),

@@ -318,12 +318,21 @@ class Cards:
         row = self._session.scalar(
             select(tables.Card).filter_by(member_id=member_id, lesson_id=lesson_id)
         )
-        return None if row is None else StoredCard(row.fsrs_card, row.due, row.last_review)
+        return (
+            None
+            if row is None
+            else StoredCard(row.fsrs_card, row.due, row.last_review, row.stability)
+        )
 
     def save(self, member_id: int, lesson_id: str, card: StoredCard) -> None:
         """Insert or replace the member's card for the lesson. An upsert, so that two answers to
         the same lesson racing (a lesson and its review, say) never fail: the later write wins."""
-        values = {"fsrs_card": card.fsrs_card, "due": card.due, "last_review": card.last_review}
+        values = {
+            "fsrs_card": card.fsrs_card,
+            "due": card.due,
+            "last_review": card.last_review,
+            "stability": card.stability,
+        }
         statement = (
             _dialect(self._session)
             .insert(tables.Card)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -205,3 +206,6 @@ class Card(Base):
     # Copied out of the JSON so that the database can find due cards.
     due: Mapped[datetime] = mapped_column(UTCDateTime())
     last_review: Mapped[datetime] = mapped_column(UTCDateTime())
+    # fsrs's stability in days, copied out of the JSON so that the database can sum recall
+    # (`bot.store.recall`). None only if a card was stored without one, which fsrs never reviews.
+    stability: Mapped[float | None] = mapped_column(Float(), nullable=True)

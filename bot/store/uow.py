@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.store.figures import Figures
 from bot.store.member_data import MemberData
 from bot.store.members import Members, Workspaces
+from bot.store.recall import Recalls
 from bot.store.repositories import Cards, Deliveries, Responses
 from bot.store.team_report import TeamReports
 from bot.store.weekly import StrategyAnswers, TeamPosts
@@ -50,6 +51,7 @@ class UnitOfWork:
     strategy_answers: StrategyAnswers
     team_posts: TeamPosts
     cards: Cards
+    recalls: Recalls
     member_data: MemberData
     figures: Figures
     team_reports: TeamReports
@@ -66,6 +68,7 @@ class UnitOfWork:
         self.strategy_answers = StrategyAnswers(self.session)
         self.team_posts = TeamPosts(self.session)
         self.cards = Cards(self.session)
+        self.recalls = Recalls(self.session)
         self.member_data = MemberData(self.session)
         self.figures = Figures(self.session)
         self.team_reports = TeamReports(self.session)

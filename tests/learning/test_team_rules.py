@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.learning.recall import Recall
 from bot.learning.team import (
     AreaCounts,
     LessonRate,
@@ -23,11 +24,11 @@ from bot.learning.team import (
 
 def test_the_blind_spot_has_the_fewest_answers_then_fewest_right_then_the_first_id() -> None:
     areas = [AreaCounts("b", answers=3, correct=1), AreaCounts("a", answers=3, correct=1)]
-    assert blind_spot(areas) == "a"  # a full tie: the first id
+    assert blind_spot(areas, {}) == "a"  # a full tie: the first id
     areas.append(AreaCounts("c", answers=3, correct=0))
-    assert blind_spot(areas) == "c"  # fewer right answers breaks the tie on answers
+    assert blind_spot(areas, {}) == "c"  # fewer right answers breaks the tie on answers
     areas.append(AreaCounts("d", answers=2, correct=2))
-    assert blind_spot(areas) == "d"
+    assert blind_spot(areas, {}) == "d"
 
 
 def test_the_strongest_has_the_most_right_answers_then_most_answers_then_the_first_id() -> None:
@@ -37,13 +38,13 @@ def test_the_strongest_has_the_most_right_answers_then_most_answers_then_the_fir
         AreaCounts("a", answers=4, correct=3),
         AreaCounts("c", answers=5, correct=3),
     ]
-    assert strongest(areas, blind_spot(areas)) == "c"
+    assert strongest(areas, blind_spot(areas, {})) == "c"
     assert strongest(areas[:3], "z") == "a"  # a full tie: the first id
     assert strongest([AreaCounts("a", answers=2)], None) is None  # no right answer, no strength
 
 
 def test_a_period_without_answers_has_no_blind_spot() -> None:
-    assert blind_spot([AreaCounts("a"), AreaCounts("b")]) is None
+    assert blind_spot([AreaCounts("a"), AreaCounts("b")], {}) is None
 
 
 def test_the_period_and_the_one_before_meet_and_have_the_same_length() -> None:
@@ -84,3 +85,19 @@ def test_most_and_fewest_answered_questions() -> None:
     assert (most, fewest) == (questions[1], questions[0])  # the tie at 1: the first id, q2
     assert most_and_fewest(questions[:1]) == (questions[0], None)
     assert most_and_fewest([]) == (None, None)
+
+
+def test_the_blind_spot_weighs_answers_by_the_share_still_remembered() -> None:
+    areas = [AreaCounts("a", answers=10, correct=9), AreaCounts("b", answers=4, correct=1)]
+    remembered = {"a": Recall(10, 3.0), "b": Recall(4, 4.0)}
+    # a: 10 answers x 30% remembered = 3; b: 4 x 100% = 4. The most answered area is the blind
+    # spot, because most of it is forgotten.
+    assert blind_spot(areas, remembered) == "a"
+    assert blind_spot(areas, {"a": Recall(10, 5.0), "b": Recall(4, 4.0)}) == "b"
+    # an area without a card remembers nothing: 0, whatever its answers
+    assert blind_spot(areas, {"b": Recall(4, 0.5)}) == "a"
+    # a tie on remembered answers (4 x 50% = 2 x 100%): fewer answers, then fewer right, then id
+    tied = [AreaCounts("a", answers=4, correct=1), AreaCounts("b", answers=2, correct=2)]
+    assert blind_spot(tied, {"a": Recall(2, 1.0), "b": Recall(1, 1.0)}) == "b"
+    same = [AreaCounts("b", answers=2, correct=1), AreaCounts("a", answers=2, correct=1)]
+    assert blind_spot(same, {"a": Recall(1, 1.0), "b": Recall(1, 1.0)}) == "a"

@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.delivery.outbox import DigestPost, SentMessage
+from bot.i18n import translator
 from bot.learning.digest import quotable
 from bot.learning.model import MemberProfile
+from bot.learning.reviews import review
 from bot.learning.schedule_settings import Weekday
 from bot.localslack import FakeClock
 from bot.services.admin_stats import collect_admin_stats
@@ -22,6 +24,8 @@ from bot.services.people import NotPermitted
 from bot.services.questions import answer_question
 from bot.services.roster import refresh_roster
 from bot.services.tick import run_tick
+from bot.slack.blocks.digest import digest_message
+from bot.slack.blocks.team import percent
 from bot.store import tables
 from bot.store.db import HEAD_REVISION
 from bot.store.uow import Database
@@ -251,3 +255,37 @@ def test_admin_stats_count_a_hand_made_week(
     assert (figures.database, figures.revision, figures.head) == ("sqlite", None, HEAD_REVISION)
     with pytest.raises(NotPermitted):
         collect_admin_stats(team, slack, caller("U0TEAM0000"))
+
+
+def test_the_digest_says_what_the_team_still_remembers_and_weighs_the_blind_spot_by_it(
+    deps: Deps, slack: PeopleAndDMs, clock: FakeClock
+) -> None:
+    team = _team(deps, slack, 2)
+    refresh_roster(team, slack, TEAM, MONDAY - timedelta(days=7))
+    # One right answer in each area this week: a tie on answers and right answers, which the old
+    # rule gave to the first id, alpha. Beta's card was last reviewed 300 days before the digest,
+    # the others' the day before: weighed by memory, beta is the blind spot.
+    for user, skill, reviewed in [
+        ("U0TEAM0000", "alpha", FRIDAY_0930 - timedelta(days=1)),
+        ("U0TEAM0001", "beta", FRIDAY_0930 - timedelta(days=300)),
+        ("U0TEAM0000", "gamma", FRIDAY_0930 - timedelta(days=1)),
+    ]:
+        _check_answer(team, user, skill, TUESDAY_NOON)
+        with team.uow() as uow:
+            uow.cards.save(_member_id(team, user), f"{skill}-1", review(None, True, reviewed))
+            uow.commit()
+    run_tick(team, slack, TEAM, FRIDAY_0930 - timedelta(minutes=1))
+    run_tick(team, slack, TEAM, FRIDAY_0930)
+    (post,) = slack.digests
+    remembered = {area.skill: area.remembered for area in post.digest.trend}
+    assert remembered["alpha"].cards == remembered["gamma"].cards == 1
+    beta = remembered["beta"].share
+    assert beta is not None and 0 < beta < 0.9  # fsrs's curve 300 days after a first review
+    assert post.digest.blind_spot is not None and post.digest.blind_spot.skill == "beta"
+    message = digest_message(translator("en"), post.digest)
+    shown = [block["text"]["text"] for block in message.blocks if block["type"] == "section"]
+    assert (
+        f":brain: The team still remembers {percent(remembered['alpha'].share or 0)} of "
+        f"*Alpha skills* checks, {percent(beta)} of *Beta skills* checks, "
+        f"{percent(remembered['gamma'].share or 0)} of *Gamma skills* checks." in shown
+    )

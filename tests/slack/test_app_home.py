@@ -4,6 +4,7 @@ their own lessons; `/learn me` says the same in one ephemeral message."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -258,6 +259,32 @@ def test_learn_me_in_greek(bot: Bot) -> None:
     rows = "\n".join(b["text"]["text"] for b in reply.blocks[1:])
     assert rows.startswith("*Σωστές απαντήσεις ανά θεματική περιοχή*\n")
     assert ": 1 σωστές από 1 απαντήσεις" in rows
+    assert "*Τι θα απαντούσατε πιθανότατα σωστά σήμερα*\n" in rows
+    assert "Πιθανότατα θα απαντούσατε σωστά σήμερα 1 από τον 1 έλεγχό σας στο *" in rows
+    assert "όταν δεν οφείλεται επανάληψη, ένα νέο μάθημα έρχεται από την ενότητα όπου" in (
+        bot.ask(greek, "why").text
+    )
+
+
+def test_learn_me_says_what_the_member_would_likely_still_get_right_today(bot: Bot) -> None:
+    member = bot.user("member")
+    message = lesson_for(bot, member)
+    bot.driver.click(member, message, index=2)  # the right one, answered just now
+    wait_answered(bot, message)
+    reply = bot.ask(member, "me")
+    rows = "\n".join(b["text"]["text"] for b in reply.blocks[1:])
+    assert "*What you'd likely still get right today*\n" in rows
+    assert re.search(r"\nYou'd likely still get 1 of your 1 \*[^*]+\* check right today\.", rows)
+    # `/learn why` names the rule that chose that first lesson.
+    assert (
+        bot.ask(member, "why")
+        .text.splitlines()[0]
+        .endswith(
+            "came from your least-practised skill area: with no review due, a new lesson comes from "
+            "the area where you have answered the fewest checks (the areas you chose as interests "
+            "count half)."
+        )
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from bot.i18n import Translator
 from bot.learning.digest import AreaTrend, WeeklyDigest
 from bot.library import escape_mrkdwn
 from bot.library.limits import SECTION_MAX
+from bot.slack.blocks.team import remembered_text
 from bot.slack.message import SlackMessage
 
 # One section per answer; the rest are counted, to stay well inside Slack's 50 blocks.
@@ -69,6 +70,9 @@ def digest_message(t: Translator, digest: WeeklyDigest) -> SlackMessage:
             for area in digest.trend
         ]
         blocks.append(_section("\n".join([t("digest.trend"), *lines])))
+    remembered = remembered_text(t, ((area.name, area.remembered) for area in digest.trend))
+    if remembered is not None:
+        blocks.append(_section(remembered))
     spot = digest.blind_spot
     if spot is not None:
         blocks.append(

@@ -40,4 +40,15 @@ def me_message(t: Translator, stats: MemberStats, command: str) -> SlackMessage:
             for skill in practised
         ]
         blocks += skill_sections(t, t("me.skills_title"), per_skill)
+    if stats.remembered:
+        still = [
+            t.plural(
+                "me.remembered",
+                recall.cards,
+                skill=escape_mrkdwn(name),
+                right=recall.likely_right,
+            )
+            for name, recall in stats.remembered
+        ]
+        blocks += skill_sections(t, t("me.remembered_title"), still)
     return SlackMessage(text=head, blocks=[block.to_dict() for block in blocks])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from slack_sdk.models.blocks import (
@@ -13,6 +14,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import Translator
+from bot.learning.recall import Recall
 from bot.learning.team import Periods, QuestionLine, TeamReport, trend
 from bot.library import escape_mrkdwn
 from bot.library.limits import SECTION_MAX
@@ -57,6 +59,17 @@ def _areas(t: Translator, report: TeamReport) -> str:
     return "\n".join([f"*{t('team.areas')}*", *lines])[:SECTION_MAX]
 
 
+def remembered_text(t: Translator, areas: Iterable[tuple[str, Recall]]) -> str | None:
+    """ "The team still remembers 72% of paid-social checks, 41% of analytics": the areas with
+    cards, as given; None when there is none."""
+    parts = [
+        t("remembered.area", percent=percent(share), area=escape_mrkdwn(name))
+        for name, recall in areas
+        if (share := recall.share) is not None
+    ]
+    return t("remembered.team", areas=", ".join(parts))[:SECTION_MAX] if parts else None
+
+
 def _spots(t: Translator, report: TeamReport) -> str:
     if report.blind_spot is None:
         return t("team.no_answers")
@@ -97,6 +110,7 @@ def team_summary_message(t: Translator, report: TeamReport, command: str) -> Sla
     texts = [
         f"*{title}*\n{_participation(t, report)}",
         _areas(t, report),
+        *filter(None, [remembered_text(t, ((a.name, a.recall) for a in report.areas))]),
         _spots(t, report),
         _quiet(t, report),
         _questions(t, report),
