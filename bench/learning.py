@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from bench.common import CONTENT, log, prose, ratio, table
 from bot.learning.calendars import is_public_holiday
@@ -281,6 +282,9 @@ def _spread(values: Sequence[float], digits: str = ".3f") -> str:
     return f"{statistics.fmean(values):{digits}} ± {deviation:{digits}}"
 
 
+NOTES = Path(__file__).resolve().parent / "learning_notes.md"
+
+
 def run() -> str:
     began = time.perf_counter()
     library = shipped_library()
@@ -354,5 +358,8 @@ def run() -> str:
         f"Aim (Nudge's rule at least 1.3x round-robin's recall in the blind spot, every member "
         f"reaching all {area_count} areas): {'holds' if aim else 'does not hold'}.\n"
     )
+    # What the numbers mean, and the rule changes tried: written once, kept with the code so
+    # that a whole `make bench` run, which rewrites RESULTS.md, keeps it.
+    section = section.rstrip("\n") + "\n\n" + NOTES.read_text("utf-8")
     print(section)  # `python -m bench learning` writes no file: the table is the output
     return section
