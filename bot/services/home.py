@@ -42,6 +42,16 @@ def language_of_caller(deps: Deps, caller: Caller) -> str:
 class MemberReport:
     person: Person
     stats: MemberStats
+    # What the leads' weekly digest shows of the member's weekly answers: "named", "anonymous",
+    # or "none" where there is no digest (no LEADS_CHANNEL).
+    digest_shows: str
+
+
+def _digest_shows(deps: Deps) -> str:
+    settings = deps.settings
+    if not settings.leads_channel:
+        return "none"
+    return "anonymous" if settings.digest_anonymous else "named"
 
 
 def member_stats(deps: Deps, slack: Directory, caller: Caller) -> MemberReport:
@@ -78,7 +88,7 @@ def member_stats(deps: Deps, slack: Directory, caller: Caller) -> MemberReport:
             )
         ),
     )
-    return MemberReport(person, stats)
+    return MemberReport(person, stats, _digest_shows(deps))
 
 
 def _counts(

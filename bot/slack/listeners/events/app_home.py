@@ -33,15 +33,8 @@ def show_home(
     client: WebClient, context: BoltContext, user_id: str, report: MemberReport, notice: str = ""
 ) -> None:
     """Publish `report`; `notice` says what a button just did."""
-    t, settings = translator(report.person.language), deps_of(context).settings
-    digest = (
-        "none"
-        if not settings.leads_channel
-        else "anonymous"
-        if settings.digest_anonymous
-        else "named"
-    )
-    view = home_view(t, report.stats, settings.slash_command, notice=notice, digest=digest)
+    t, command = translator(report.person.language), deps_of(context).settings.slash_command
+    view = home_view(t, report.stats, command, notice=notice, digest=report.digest_shows)
     client.views_publish(user_id=user_id, view=view)
 
 
