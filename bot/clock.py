@@ -1,23 +1,29 @@
-"""`python -m bot clock` and `tick`: the scheduler process, and one pass of it by hand.
+"""`python -m bot clock`, `tick` and `worker`: the scheduler process, one pass of it by hand, and
+the senders.
 
 APScheduler only triggers; it keeps nothing that matters (memory job store, UTC, one run at a
 time, missed runs coalesced). The schedule is in the database, so a restarted clock, a second clock
-or a `tick` run by hand finds the same work, and the claims keep every message to one.
+or a `tick` run by hand finds the same work, and the claims keep every message to one. What the
+clock plans waits in the database for a sender: the clock itself (CLOCK_SENDS), any number of
+`worker` processes, and the worker inside `run` (bot.services.sending).
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+import time
 from datetime import datetime
 from typing import Any
 
 from bot.runtime import build_deps
 from bot.services.deps import Deps
 from bot.services.roster import refresh_roster
+from bot.services.sending import work
 from bot.services.tick import run_tick
 from bot.settings import Settings
-from bot.slack.gateway import SlackGateway, make_web_client
-from bot.slack.pace import Pace
+from bot.slack.workspaces import Workspaces
 
 log = logging.getLogger("bot.clock")
 
@@ -30,14 +36,25 @@ class Clock:
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        client = make_web_client(deps.settings)
-        self.slack = SlackGateway(client, pace=Pace(deps.settings.posts_per_minute).wait)
-        self.team_id = str(client.auth_test()["team_id"])
+        workspaces = Workspaces(deps.settings)
+        self.team_id = workspaces.home_team()
+        slack = workspaces.gateway(self.team_id)
+        assert slack is not None  # the home team always has its token
+        self.slack = slack
 
-    def tick(self, now: datetime | None = None) -> str:
-        senders = self.deps.settings.tick_senders
-        at = now or self.deps.clock()
-        report = run_tick(self.deps, self.slack, self.team_id, at, senders=senders)
+    def tick(self, now: datetime | None = None, *, send: bool | None = None) -> str:
+        """A pass at `now`; it sends what it plans when `send` says so (CLOCK_SENDS if None)."""
+        settings, at = self.deps.settings, now or self.deps.clock()
+        sends = settings.clock_sends if send is None else send
+        report = run_tick(
+            self.deps,
+            self.slack,
+            self.team_id,
+            at,
+            senders=settings.tick_senders,
+            send=sends,
+            sleep=time.sleep,
+        )
         line = report.line()
         log.info("tick: %s", line)
         return line
@@ -66,12 +83,22 @@ def _scheduler(blocking: bool) -> Any:
 
 
 def start_beside(deps: Deps) -> Any:
-    """`run`: the clock in a background thread of the serving process."""
+    """`run`: the clock and one worker in background threads of the serving process."""
     clock = Clock(deps)
     clock.refresh_roster()
     scheduler = _scheduler(blocking=False)
     clock.schedule_on(scheduler)
     scheduler.start()
+    posters = Workspaces(deps.settings).gateway
+    poll = deps.settings.worker_poll
+    sender = threading.Thread(
+        target=work,
+        args=(deps, posters, threading.Event()),
+        kwargs={"poll": poll, "sleep": time.sleep},
+        name="nudge-worker",
+        daemon=True,  # a message in flight at exit is resolved as any cut-off send is
+    )
+    sender.start()
     return scheduler
 
 
@@ -95,5 +122,21 @@ def tick(settings: Settings, at: datetime | None) -> int:
         known = bool(workspace_id is not None and uow.members.roster(workspace_id))
     if not known:
         clock.refresh_roster(at)
-    print(f"tick at {(at or clock.deps.clock()).isoformat()}: {clock.tick(at)}")
+    # A whole pass, sent too, whatever CLOCK_SENDS says: `tick` exits when it is done.
+    print(f"tick at {(at or clock.deps.clock()).isoformat()}: {clock.tick(at, send=True)}")
+    return 0
+
+
+def worker(settings: Settings) -> int:
+    """Send what the clock planned, one message at a time, until SIGTERM or SIGINT: the message
+    in flight is finished first, then the process exits 0. Any number may run at once."""
+    deps = build_deps(settings)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    posters = Workspaces(settings).gateway
+    log.info("Nudge worker started")
+    sent = work(deps, posters, stop, poll=settings.worker_poll, sleep=time.sleep)
+    log.info("Nudge worker stopped after %s messages", sent)
+    deps.db.dispose()
     return 0

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     # On-demand lessons a member may ask for in an hour (`/learn now`): a friendly limit.
     now_per_hour: int = 10
     posts_per_minute: int = 600
+    # Whether the clock sends what it plans (with TICK_SENDERS threads); false when `worker`
+    # processes send it all (README, "Workers").
+    clock_sends: bool = True
+    # Seconds a worker waits before it looks at an empty queue again.
+    worker_poll: float = 1.0
 
     @field_validator("leads", "admins", mode="before")
     @classmethod

@@ -278,10 +278,12 @@ def test_tick_sends_what_fell_due_at_the_time_given(
     assert main(["tick", "--at", "2027-03-22T07:45:00Z"]) == 0  # again: nothing twice
 
     assert capsys.readouterr().out.splitlines() == [
-        "tick at 2027-03-22T00:00:00+00:00: sent nothing; 0 missed, 0 failed, 10 members looked at",
-        "tick at 2027-03-22T07:45:00+00:00: sent 3 lesson, 3 question; 0 missed, 0 failed, "
-        "3 members looked at",
-        "tick at 2027-03-22T07:45:00+00:00: sent nothing; 0 missed, 0 failed, 0 members looked at",
+        "tick at 2027-03-22T00:00:00+00:00: planned 0, sent nothing; 0 missed, 0 failed, "
+        "10 members looked at",
+        "tick at 2027-03-22T07:45:00+00:00: planned 6, sent 3 lesson, 3 question; 0 missed, "
+        "0 failed, 3 members looked at",
+        "tick at 2027-03-22T07:45:00+00:00: planned 0, sent nothing; 0 missed, 0 failed, "
+        "0 members looked at",
     ]
     greek = {"U0ANNA0001", "U0DIMI0001", "U0ELENI001"}
     posts = slack.calls_to("chat.postMessage")

@@ -76,10 +76,13 @@ class RetryAfterHandler(RateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-def make_web_client(settings: Settings, *, sleep: Sleep = time.sleep) -> WebClient:
+def make_web_client(
+    settings: Settings, *, sleep: Sleep = time.sleep, token: str | None = None
+) -> WebClient:
     """The app's client. Bolt copies base_url and retry handlers into every per-request client,
     so SLACK_API_URL alone decides where every call goes. A `sleep` other than time.sleep (the
-    tests') also takes the wait out of the 5xx and connection retries."""
+    tests') also takes the wait out of the 5xx and connection retries. `token`: a workspace's
+    (bot.slack.workspaces), else SLACK_BOT_TOKEN."""
     retries = settings.slack_max_retries
     backoff = (
         BackoffRetryIntervalCalculator()
@@ -87,7 +90,7 @@ def make_web_client(settings: Settings, *, sleep: Sleep = time.sleep) -> WebClie
         else FixedValueRetryIntervalCalculator(fixed_internal=0)
     )
     return WebClient(
-        token=settings.slack_bot_token or None,
+        token=token or settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,
         retry_handlers=[
@@ -127,22 +130,15 @@ def profile_of(user: dict[str, Any]) -> MemberProfile:
     )
 
 
-def _now() -> None:
-    """No pace: post at once (a person is waiting for the answer)."""
-
-
 class SlackGateway:
     """The Slack that use cases talk to (see `bot.services.lessons.SlackPort` and
     `bot.services.roster.RosterSource`), on one request's WebClient."""
 
-    def __init__(
-        self, client: WebClient, *, sleep: Sleep = time.sleep, pace: Callable[[], None] = _now
-    ) -> None:
-        """`pace` is waited on before every post (the clock's `Pace.wait`); the default posts at
-        once."""
+    def __init__(self, client: WebClient, *, sleep: Sleep = time.sleep) -> None:
+        """Posts go at once: the clock's and workers' pace is the workspace's, kept in the database
+        (bot.services.sending)."""
         self._client = client
         self._sleep = sleep
-        self._pace = pace
 
     def profile(self, slack_user_id: str) -> MemberProfile:
         """users.info with the locale, so that Nudge speaks the member's language."""
@@ -234,7 +230,6 @@ class SlackGateway:
         return True
 
     def _post(self, channel: str, message: SlackMessage) -> SentMessage:
-        self._pace()
         try:
             response = self._client.chat_postMessage(
                 channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False
