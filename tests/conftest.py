@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'nudge.db'}"
         return
+    with postgres_schema() as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL of TEST_DATABASE_URL's database whose connections use a schema of their own, dropped
+    when the block ends (so that tests running side by side never meet)."""
     base = os.environ["TEST_DATABASE_URL"]
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import Engine, Integer, MetaData, String, Table, Text, or_, select
 
-
 # Tables with no column that could name a person (a workspace's send pace: a number per workspace).
 NAMES_NOBODY = {"send_pace"}
 
