@@ -132,8 +132,16 @@ def worker(settings: Settings) -> int:
     in flight is finished first, then the process exits 0. Any number may run at once."""
     deps = build_deps(settings)
     stop = threading.Event()
+
+    def finish(signum: int, _frame: object) -> None:
+        log.info(
+            "%s: the message in flight is finished, then the worker stops",
+            signal.Signals(signum).name,
+        )
+        stop.set()
+
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, finish)
     posters = Workspaces(settings).gateway
     log.info("Nudge worker started")
     sent = work(deps, posters, stop, poll=settings.worker_poll, sleep=time.sleep)
