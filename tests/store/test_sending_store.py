@@ -38,11 +38,11 @@ def _team(database: Database, team_id: str, people: int) -> tuple[int, list[int]
     return workspace_id, ids
 
 
-def _queue(uow: UnitOfWork, member_id: int, *, queued: bool = True) -> int:
+def _queue(uow: UnitOfWork, member_id: int, *, day: date | None = DAY, queued: bool = True) -> int:
     claimed = uow.deliveries.claim(
         member_id,
         kind="lesson",
-        local_date=DAY,
+        local_date=day,
         lesson_id="alpha-1",
         skill="alpha",
         locale="en",
@@ -87,18 +87,8 @@ def test_a_claim_sent_at_once_is_never_in_the_queue(database: Database) -> None:
         workspace_id = uow.workspaces.ensure("T0ACME001", NOW)
         member = uow.members.find(workspace_id, "U00100000")
         assert member is not None
-        sending_now = uow.deliveries.claim(
-            member.id,
-            kind="lesson",
-            local_date=None,
-            lesson_id="beta-1",
-            skill="beta",
-            locale="en",
-            answer_index=0,
-            now=NOW,
-        )
+        _queue(uow, member.id, day=None, queued=False)  # /learn now: claimed, sent at once
         uow.commit()
-    assert sending_now is not None
     assert _take_all(database) == queued
 
 
