@@ -14,6 +14,7 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -82,24 +83,30 @@ def _scheduler(blocking: bool) -> Any:
     return kind(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
 
 
-def start_beside(deps: Deps) -> Any:
-    """`run`: the clock and one worker in background threads of the serving process."""
+def start_beside(deps: Deps) -> Callable[[], None]:
+    """`run`: the clock and one worker in background threads of the serving process; what stops
+    them (the worker finishes its message in flight first)."""
     clock = Clock(deps)
     clock.refresh_roster()
     scheduler = _scheduler(blocking=False)
     clock.schedule_on(scheduler)
     scheduler.start()
-    posters = Workspaces(deps.settings).gateway
-    poll = deps.settings.worker_poll
+    stop = threading.Event()
     sender = threading.Thread(
         target=work,
-        args=(deps, posters, threading.Event()),
-        kwargs={"poll": poll, "sleep": time.sleep},
+        args=(deps, Workspaces(deps.settings).gateway, stop),
+        kwargs={"poll": deps.settings.worker_poll, "sleep": time.sleep},
         name="nudge-worker",
-        daemon=True,  # a message in flight at exit is resolved as any cut-off send is
+        daemon=True,
     )
     sender.start()
-    return scheduler
+
+    def stop_both() -> None:
+        scheduler.shutdown()
+        stop.set()
+        sender.join()
+
+    return stop_both
 
 
 def clock(settings: Settings) -> int:

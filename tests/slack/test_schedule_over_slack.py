@@ -179,6 +179,12 @@ def test_two_tick_processes_at_the_same_instant_send_each_message_once(
     both = [tick("2027-03-22T07:45:00Z") for _ in range(2)]
     assert [process.wait(timeout=60) for process in both] == [0, 0]
 
-    posted = sorted(call.args["channel"] for call in slack.calls_to("chat.postMessage") if call.ok)
+    # By person: the first post goes to the user id, the next to the DM that it opened.
+    person = {slack.dm_channel_id(user.id): user.id for user in slack.workspace.users}
+    posted = sorted(
+        person.get(call.args["channel"], call.args["channel"])
+        for call in slack.calls_to("chat.postMessage")
+        if call.ok
+    )
     greek = ["U0ANNA0001", "U0DIMI0001", "U0ELENI001"]
     assert posted == sorted(greek * 2)  # a lesson and the week's question each, once
