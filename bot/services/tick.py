@@ -130,7 +130,7 @@ def run_tick(
             uow.workspaces.set_last_tick(workspace_id, now)
         uow.commit()
     if stale:
-        log.warning("%s deliveries were cut off after their claim: counted as sent", stale)
+        log.warning("%s deliveries were cut off mid-send: counted as sent", stale)
     since = now if last is None else last  # the very first tick sends nothing from the past
 
     def plan(member: Member) -> tuple[int, int]:
