@@ -10,6 +10,7 @@ library of the moment.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,8 @@ from bot.services.lessons import ClaimedLesson, lesson_post, note_refusal
 from bot.services.people import speaks
 from bot.store.sending import Taken
 from bot.store.weekly import WEEK_BEFORE
+
+log = logging.getLogger("bot.sending")
 
 # The poster for a Slack team: its gateway, with that workspace's token (bot.slack.workspaces);
 # None when the deployment has no token for the team.
@@ -102,7 +105,14 @@ def work(deps: Deps, posters: Posters, stop: threading.Event, *, poll: float, sl
     message in flight is always finished. How many were sent."""
     count = 0
     while not stop.is_set():
-        if send_next(deps, posters, deps.clock(), sleep=sleep) is None:
+        try:
+            sent = send_next(deps, posters, deps.clock(), sleep=sleep)
+        except Exception:
+            # The database or Slack out of reach: a claim this left taken resolves as any send
+            # cut off does, and the worker looks again after `poll` rather than dying.
+            log.exception("a send went wrong; the worker goes on")
+            sent = None
+        if sent is None:
             stop.wait(poll)
         else:
             count += 1
