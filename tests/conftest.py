@@ -67,6 +67,13 @@ def postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
+def recipient(slack: LocalSlack, channel: str) -> str:
+    """The person a post went to: a DM is posted to by user id first, then by the DM's channel
+    id once Nudge knows it (which comes first between two posts sent side by side may vary)."""
+    people = {slack.dm_channel_id(user.id): user.id for user in slack.workspace.users}
+    return people.get(channel, channel)
+
+
 @pytest.fixture(scope="session")
 def workspace() -> Workspace:
     return load_workspace(SEED)

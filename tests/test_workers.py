@@ -25,7 +25,7 @@ from bot.services.tick import STALE_CLAIM
 from bot.store import tables
 from bot.store.db import make_engine, upgrade
 from bot.store.uow import Database
-from tests.conftest import TEST_LIBRARY, postgres_schema
+from tests.conftest import TEST_LIBRARY, postgres_schema, recipient
 
 TUESDAY = datetime(2027, 3, 23, 7, 30, tzinfo=UTC)  # 09:30 in Athens
 NEEDS_POSTGRES = (
@@ -67,12 +67,8 @@ def _posted(slack: LocalSlack) -> list[ApiCall]:
 
 
 def _received(slack: LocalSlack) -> Counter[str]:
-    """Messages posted, by the person they went to (by user id, or by their DM once Nudge knows
-    it)."""
-    person = {slack.dm_channel_id(user.id): user.id for user in slack.workspace.users}
-    return Counter(
-        person.get(call.args["channel"], call.args["channel"]) for call in _posted(slack)
-    )
+    """Messages posted, by the person they went to."""
+    return Counter(recipient(slack, call.args["channel"]) for call in _posted(slack))
 
 
 def _statuses(url: str) -> Counter[str]:
