@@ -158,6 +158,16 @@ class LocalSlack:
         return f"{self.url}{AUTHORIZE_PATH}"
 
     @property
+    def oauth_redirect_url(self) -> str:
+        """The app's Redirect URL, as set on its OAuth & Permissions page: where the install
+        page sends the browser back with a code when the app's link names no redirect_uri."""
+        return self._tenants.redirect_url
+
+    @oauth_redirect_url.setter
+    def oauth_redirect_url(self, url: str) -> None:
+        self._tenants.redirect_url = url
+
+    @property
     def installed(self) -> bool:
         """False after :meth:`uninstall`, until an install through OAuth."""
         with self._state.lock:

@@ -45,6 +45,9 @@ class Tenants:
         self._lock = threading.Lock()
         self._all = [first]
         self._codes: dict[str, Grant] = {}
+        #: The app's Redirect URL (OAuth & Permissions page): where the install page sends the
+        #: browser when the app's link names none.
+        self.redirect_url = ""
 
     @property
     def first(self) -> Tenant:

@@ -166,7 +166,7 @@ class Transport:
         the app's ``redirect_uri`` with the app's ``state``, as Slack redirects the browser."""
         asked = {k: v[0] for k, v in parse_qs(query).items()}
         tenant = self._tenants.by_team(asked.get("team", "")) or self._tenants.first
-        redirect = asked.get("redirect_uri", "")
+        redirect = asked.get("redirect_uri") or self._tenants.redirect_url
         if asked.get("client_id") != CLIENT_ID or not redirect.startswith("http"):
             return _Response(400, b"invalid client_id or redirect_uri", _TEXT)
         ws = tenant.state.workspace

@@ -1,0 +1,94 @@
+"""Nudge installed in many workspaces by OAuth: /slack/install -> Slack's install page ->
+/slack/oauth_redirect stores the workspace's token (slack_sdk's SQLAlchemy installation store, on
+Nudge's database), and each workspace's requests are answered with its own token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.localslack import LocalSlack, SlackDriver, load_workspace
+from bot.localslack.workspace import second_seed_path
+from bot.slack.installs import BOTS, Tokens
+from tests.conftest import SIGNING_SECRET, Bot
+from tests.slack.installs import get, install, start_oauth_bot
+
+MARIA = "U1MARIA001"  # the bakery's owner
+
+
+@pytest.fixture
+def bakery(slack: LocalSlack) -> LocalSlack:
+    return slack.add_workspace(load_workspace(second_seed_path()))
+
+
+@pytest.fixture
+def oauth_bot(slack: LocalSlack, bakery: LocalSlack, database_url: str) -> Iterator[Bot]:
+    running = start_oauth_bot(slack, database_url)
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def driver_for(bot: Bot, local: LocalSlack) -> SlackDriver:
+    assert bot.server is not None
+    return SlackDriver(bot.server.events_url, SIGNING_SECRET, local)
+
+
+def test_install_stores_the_workspaces_token_and_its_requests_use_it(
+    oauth_bot: Bot, slack: LocalSlack, bakery: LocalSlack
+) -> None:
+    tokens = Tokens(oauth_bot.deps.settings, oauth_bot.deps.db.engine)
+    assert tokens.teams() == []
+    done = install(oauth_bot, bakery)
+    assert done.status == 200, done.body
+    assert tokens.teams() == [bakery.team_id]
+    assert tokens.token_for(bakery.team_id) == bakery.bot_token
+    assert tokens.token_for(slack.team_id) is None
+    with oauth_bot.deps.db.engine.connect() as connection:
+        installed_by = connection.execute(select(BOTS.c.team_id, BOTS.c.bot_user_id)).all()
+    assert installed_by == [(bakery.team_id, bakery.bot_user_id)]
+
+    response = driver_for(oauth_bot, bakery).command(MARIA, "help")
+    assert (response.status, response.body) == (200, "")
+    oauth_bot.settle()
+    assert bakery.ephemerals(MARIA), "the bakery's owner got no answer"
+    assert not [c for c in slack.calls if c.method != "auth.test"]
+
+
+def test_a_workspace_that_did_not_install_is_not_answered(
+    oauth_bot: Bot, slack: LocalSlack, bakery: LocalSlack
+) -> None:
+    install(oauth_bot, bakery)
+    anna = "U0ANNA0001"
+    response = driver_for(oauth_bot, slack).command(anna, "help")
+    oauth_bot.settle()
+    assert response.status == 200
+    [told] = slack.ephemerals(anna)
+    assert "not installed" in told.text and "δεν είναι εγκατεστημένο" in told.text
+    assert [c.method for c in slack.calls] == ["response_url"]  # no Web API call: no token
+    with oauth_bot.deps.uow() as uow:
+        assert uow.workspaces.find(slack.team_id) is None
+
+
+def test_the_redirect_without_the_install_pages_state_is_refused(
+    oauth_bot: Bot, bakery: LocalSlack
+) -> None:
+    assert oauth_bot.server is not None
+    base = f"http://127.0.0.1:{oauth_bot.server.port}"
+    forged = get(f"{base}/slack/oauth_redirect?code=anything&state=forged")
+    assert forged.status == 400
+    assert Tokens(oauth_bot.deps.settings, oauth_bot.deps.db.engine).teams() == []
+    assert not bakery.calls_to("oauth.v2.access")
+
+
+def test_single_workspace_mode_serves_slack_bot_tokens_workspace(bot: Bot) -> None:
+    tokens = Tokens(bot.deps.settings, bot.deps.db.engine)
+    assert tokens.teams() == [bot.slack.team_id]
+    assert tokens.token_for(bot.slack.team_id) == bot.slack.bot_token
+    assert tokens.token_for("T0SOMEONE1") is None
+    assert bot.server is not None
+    base = f"http://127.0.0.1:{bot.server.port}"
+    assert get(f"{base}/slack/install").status == 404  # no OAuth without SLACK_CLIENT_ID
