@@ -48,6 +48,9 @@ class Clock:
     def tick(self, now: datetime | None = None) -> str:
         senders = self.deps.settings.tick_senders
         at = now or self.deps.clock()
+        if self.deps.settings.many_workspaces:
+            # A workspace installed, or set up, since the daily read: its roster now.
+            self.refresh_roster(at, only_unknown=True)
         lines = []
         for team_id in self.tokens.teams():
             if (slack := self.slack_for(team_id)) is None:
@@ -63,9 +66,11 @@ class Clock:
 
     def refresh_roster(self, now: datetime | None = None, *, only_unknown: bool = False) -> None:
         """Every workspace's roster (`only_unknown`: only those Nudge knows nobody of yet)."""
-        if not self.deps.settings.team_channel:
-            log.warning("TEAM_CHANNEL is not set: nobody gets scheduled lessons")
-            return
+        if not (self.deps.settings.team_channel or self.deps.settings.many_workspaces):
+            log.warning(
+                "TEAM_CHANNEL is not set: nobody gets scheduled lessons until an admin "
+                "names the team channel (`/learn admin setup`)"
+            )
         at = now or self.deps.clock()
         for team_id in self.tokens.teams():
             if only_unknown and self._knows_someone(team_id):

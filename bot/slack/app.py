@@ -86,9 +86,7 @@ def build_app(
         signing_secret=settings.slack_signing_secret,
         # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token
         # found in the installation store by its workspace.
-        oauth_settings=oauth_settings(settings, deps.db.engine)
-        if settings.many_workspaces
-        else None,
+        oauth_settings=oauth_settings(deps) if settings.many_workspaces else None,
         # A request from a workspace with no install: its person's language is not known yet.
         user_facing_authorize_error_message="\n".join(
             translator(language)("error.not_installed") for language in LANGUAGES

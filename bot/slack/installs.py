@@ -13,10 +13,13 @@ import threading
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, select
 
+from bot.services.deps import Deps
+from bot.services.team_setup import first_admin
 from bot.settings import Settings
 from bot.slack.gateway import make_web_client
 from bot.store.tables import Base
@@ -39,13 +42,28 @@ def authorization_url(settings: Settings) -> str:
     return settings.slack_api_url.removesuffix("api/") + "oauth/v2/authorize"
 
 
-def oauth_settings(settings: Settings, engine: Engine) -> OAuthSettings:
+class _Installations(SQLAlchemyInstallationStore):
+    """The installation store, which also makes the installing person the workspace's first
+    admin (until one is named in the setup modal)."""
+
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(deps.settings.slack_client_id, deps.db.engine)
+        self._deps = deps
+
+    def save(self, installation: Installation) -> None:
+        super().save(installation)
+        if installation.team_id:
+            first_admin(self._deps, installation.team_id, installation.user_id, self._deps.clock())
+
+
+def oauth_settings(deps: Deps) -> OAuthSettings:
     """Bolt's OAuth flow (/slack/install, /slack/oauth_redirect) on Nudge's database."""
+    settings, engine = deps.settings, deps.db.engine
     return OAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret,
         scopes=settings.slack_scopes,
-        installation_store=SQLAlchemyInstallationStore(settings.slack_client_id, engine),
+        installation_store=_Installations(deps),
         installation_store_bot_only=True,
         state_store=SQLAlchemyOAuthStateStore(STATE_SECONDS, engine),
         authorization_url=authorization_url(settings),
