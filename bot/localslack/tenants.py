@@ -36,6 +36,7 @@ class Grant:
     tenant: Tenant
     user_id: str
     redirect_uri: str
+    scope: str  # what the app asked for, granted whole
 
 
 class Tenants:
@@ -82,11 +83,11 @@ class Tenants:
                     return tenant
         return None
 
-    def issue_code(self, tenant: Tenant, user_id: str, redirect_uri: str) -> str:
+    def issue_code(self, tenant: Tenant, user_id: str, redirect_uri: str, scope: str) -> str:
         """A code for oauth.v2.access, as Slack's authorize page hands one to the redirect URL."""
         code = f"{tenant.team_id}.{secrets.token_hex(16)}"
         with self._lock:
-            self._codes[code] = Grant(tenant, user_id, redirect_uri)
+            self._codes[code] = Grant(tenant, user_id, redirect_uri, scope)
         return code
 
     def redeem(self, code: str) -> Grant | None:

@@ -95,10 +95,11 @@ class Transport:
         installing person put in the arguments, and True for a code redeemed by the app's
         credentials); a call nobody's token names is answered, and recorded, by the first."""
         if method in CLIENT_METHODS:
-            args.pop("authed_user", None)  # only a redeemed code says who installed
+            args.pop("authed_user", None)  # only a redeemed code says who installed, and what
+            args.pop("scope", None)
             grant = self._tenants.redeem(str(args.get("code") or "")) if app else None
             if grant is not None and app == f"{CLIENT_ID}:{CLIENT_SECRET}":
-                args["authed_user"] = grant.user_id
+                args["authed_user"], args["scope"] = grant.user_id, grant.scope
                 return grant.tenant, True
             return self._tenants.first, False
         return (self._tenants.by_token(token) if token else None) or self._tenants.first, False
@@ -171,7 +172,7 @@ class Transport:
             return _Response(400, b"invalid client_id or redirect_uri", _TEXT)
         ws = tenant.state.workspace
         user = asked.get("user") or next((u.id for u in ws.users if u.admin), ws.users[0].id)
-        code = self._tenants.issue_code(tenant, user, redirect)
+        code = self._tenants.issue_code(tenant, user, redirect, asked.get("scope", ""))
         sep = "&" if "?" in redirect else "?"
         location = f"{redirect}{sep}{urlencode({'code': code, 'state': asked.get('state', '')})}"
         return _Response(302, b"", _TEXT, location=location)

@@ -93,7 +93,12 @@ def test_oauth_exchanges_a_code_for_the_approving_workspaces_token(
     assert wrong.value.response["error"] == "invalid_client_id"
     # the refused attempt spent the code, as Slack's codes are single-use
     status, location = authorize(
-        slack, client_id=slack.client_id, state="s-2", redirect_uri=REDIRECT, team=bakery.team_id
+        slack,
+        client_id=slack.client_id,
+        scope="chat:write,commands",
+        state="s-2",
+        redirect_uri=REDIRECT,
+        team=bakery.team_id,
     )
     code = parse_qs(urlsplit(location).query)["code"][0]
     granted = anonymous.oauth_v2_access(
@@ -102,6 +107,7 @@ def test_oauth_exchanges_a_code_for_the_approving_workspaces_token(
     assert granted["access_token"] == bakery.bot_token
     assert granted["team"]["id"] == bakery.team_id
     assert granted["authed_user"]["id"] == "U1MARIA001"  # the bakery's admin approved
+    assert granted["scope"] == "chat:write,commands"  # what the app asked for
     with pytest.raises(SlackApiError) as again:
         anonymous.oauth_v2_access(
             client_id=slack.client_id, client_secret=slack.client_secret, code=code

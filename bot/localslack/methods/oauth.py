@@ -1,7 +1,8 @@
 """oauth.v2.access: the code an install's redirect carries, exchanged for the workspace's bot token.
 
 The transport checks the app's credentials and redeems the code before this runs (see
-:mod:`bot.localslack.tenants`), so ``state`` is the workspace that approved the install.
+:mod:`bot.localslack.tenants`), so ``state`` is the workspace that approved the install, and the
+arguments carry who approved it and the scopes the app asked for (all granted).
 """
 
 from __future__ import annotations
@@ -11,22 +12,6 @@ from typing import Any
 from bot.localslack.methods.args import Args
 from bot.localslack.state import SlackState
 
-#: What the local Slack grants to every install (the scopes manifest.yml asks for).
-GRANTED_SCOPES = ",".join(
-    (
-        "chat:write",
-        "commands",
-        "im:write",
-        "im:history",
-        "channels:history",
-        "users:read",
-        "channels:read",
-        "groups:read",
-        "usergroups:read",
-        "files:write",
-    )
-)
-
 
 def v2_access(state: SlackState, args: Args) -> dict[str, Any]:
     ws = state.workspace
@@ -35,7 +20,7 @@ def v2_access(state: SlackState, args: Args) -> dict[str, Any]:
         "ok": True,
         "app_id": ws.bot.app_id,
         "authed_user": {"id": str(args.get("authed_user") or "")},
-        "scope": GRANTED_SCOPES,
+        "scope": str(args.get("scope") or ""),  # what the install page was asked for
         "token_type": "bot",
         "access_token": ws.bot.token,
         "bot_user_id": ws.bot.user_id,

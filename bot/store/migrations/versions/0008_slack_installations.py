@@ -21,20 +21,13 @@ depends_on = None
 
 
 def _bot_columns() -> list[sa.Column[object]]:
+    """The columns slack_bots and slack_installations share (the bot's half of an install)."""
     return [
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("client_id", sa.String(32), nullable=False),
         sa.Column("app_id", sa.String(32), nullable=False),
         sa.Column("enterprise_id", sa.String(32), nullable=True),
         sa.Column("enterprise_name", sa.String(200), nullable=True),
-    ]
-
-
-def upgrade() -> None:
-    op.create_table(
-        "slack_installations",
-        *_bot_columns(),
-        sa.Column("enterprise_url", sa.String(200), nullable=True),
         sa.Column("team_id", sa.String(32), nullable=True),
         sa.Column("team_name", sa.String(200), nullable=True),
         sa.Column("bot_token", sa.String(200), nullable=True),
@@ -43,6 +36,16 @@ def upgrade() -> None:
         sa.Column("bot_scopes", sa.String(1000), nullable=True),
         sa.Column("bot_refresh_token", sa.String(200), nullable=True),
         sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
+        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
+        sa.Column("installed_at", sa.DateTime(), nullable=False),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "slack_installations",
+        *_bot_columns(),
+        sa.Column("enterprise_url", sa.String(200), nullable=True),
         sa.Column("user_id", sa.String(32), nullable=False),
         sa.Column("user_token", sa.String(200), nullable=True),
         sa.Column("user_scopes", sa.String(1000), nullable=True),
@@ -52,9 +55,7 @@ def upgrade() -> None:
         sa.Column("incoming_webhook_channel", sa.String(200), nullable=True),
         sa.Column("incoming_webhook_channel_id", sa.String(200), nullable=True),
         sa.Column("incoming_webhook_configuration_url", sa.String(200), nullable=True),
-        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
         sa.Column("token_type", sa.String(32), nullable=True),
-        sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_slack_installations"),
     )
     op.create_index(
@@ -65,16 +66,6 @@ def upgrade() -> None:
     op.create_table(
         "slack_bots",
         *_bot_columns(),
-        sa.Column("team_id", sa.String(32), nullable=True),
-        sa.Column("team_name", sa.String(200), nullable=True),
-        sa.Column("bot_token", sa.String(200), nullable=True),
-        sa.Column("bot_id", sa.String(32), nullable=True),
-        sa.Column("bot_user_id", sa.String(32), nullable=True),
-        sa.Column("bot_scopes", sa.String(1000), nullable=True),
-        sa.Column("bot_refresh_token", sa.String(200), nullable=True),
-        sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
-        sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
-        sa.Column("installed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_slack_bots"),
     )
     op.create_index(
