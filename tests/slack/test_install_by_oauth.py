@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.clock import Clock
 from bot.localslack import LocalSlack, SlackDriver, load_workspace
 from bot.localslack.workspace import second_seed_path
+from bot.settings import ConfigError, Settings
 from bot.slack.installs import BOTS, Tokens
 from tests.conftest import SIGNING_SECRET, Bot
 from tests.slack.installs import get, install, start_oauth_bot
@@ -164,3 +165,17 @@ def test_the_clock_serves_each_workspace_with_its_token_until_it_uninstalls(
     assert not any(bakery.team_id in line for line in lines)
     refused = [c for c in bakery.calls if c.response.get("error") == "token_revoked"]
     assert refused == []  # the clock did not even try the revoked token
+
+
+def test_oauth_settings_are_checked_at_start_with_one_line() -> None:
+    with pytest.raises(ConfigError, match="SLACK_CLIENT_SECRET is not set"):
+        Settings(_env_file=None, slack_client_id="1.2", slack_signing_secret="s").require_slack()
+    both = Settings(
+        _env_file=None,
+        slack_client_id="1.2",
+        slack_client_secret="c",
+        slack_signing_secret="s",
+        slack_app_token="xapp-1",
+    )
+    with pytest.raises(ConfigError, match="unset SLACK_APP_TOKEN"):
+        both.require_slack()
