@@ -215,6 +215,9 @@ def save_setup(
         return SetupSaved("invalid", checked.problems)
     stored = checked.form.stored()
     scoped = in_workspace(deps, caller.team_id)
+    for name in ("leads", "admins"):  # the modal names people: the user groups named stay
+        groups = [e for e in getattr(scoped.settings, name) if _GROUP.match(e)]
+        stored[name] = list(dict.fromkeys([*getattr(checked.form, name), *groups]))
     with deps.uow() as uow:
         person = recognize(uow, slack, scoped.roles, caller)
         require(person, Role.ADMIN)

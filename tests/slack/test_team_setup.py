@@ -133,3 +133,21 @@ def test_a_forged_submission_by_a_member_stores_nothing(bot: Bot) -> None:
     bot.driver.submit_view(CHLOE, modal, chosen(admins=[CHLOE]))
     bot.settle()
     assert stored(bot) is None
+
+
+def test_user_groups_named_in_the_environment_stay_when_the_modal_names_people(
+    slack: Any, database_url: str
+) -> None:
+    from tests.conftest import start_bot
+
+    grouped = start_bot(slack, database_url, leads=["S0LEADS001"])
+    try:
+        modal = open_setup(grouped, BEN)
+        leads = {b["block_id"]: b["element"] for b in modal.blocks if b["type"] == "input"}
+        assert "initial_users" not in leads["leads"]  # a group is not a person to pick
+        grouped.driver.submit_view(BEN, modal, chosen(leads=[CHLOE]))
+        grouped.settle()
+        saved = stored(grouped)
+        assert saved is not None and saved["leads"] == [CHLOE, "S0LEADS001"]
+    finally:
+        grouped.close()
