@@ -78,7 +78,10 @@ def submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 @apologise_quietly
 def record(context: BoltContext, values: dict[str, object]) -> None:
     saved = save_setup(deps_of(context), slack_of(context), caller_of(context), values)
-    log.info("workspace settings %s", saved.status)
+    if saved.status == "saved":
+        log.info("workspace settings saved")
+    else:  # the modal has closed: nobody to answer, as for another's settings modal
+        log.warning("workspace settings not saved: %s", saved.status)
 
 
 def register(app: App) -> None:
