@@ -6,6 +6,7 @@ the real `python -m bot web`, the one check that the entry point, logging and wa
 
 from __future__ import annotations
 
+import json
 import re
 import selectors
 import shutil
@@ -480,6 +481,9 @@ def test_web_starts_degraded_while_slack_does_not_answer(tmp_path: Path, refusin
         with pytest.raises(urllib.error.HTTPError) as unhealthy:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
         assert unhealthy.value.code == 503
-        assert unhealthy.value.read() == b"degraded: Slack does not answer\n"
+        report = json.loads(unhealthy.value.read())
+        assert report["status"] == "degraded: Slack does not answer"
+        assert report["slack"] == {"state": "degraded: Slack does not answer"}
+        assert report["database"] == {"state": "ok", "backend": "sqlite"}
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
