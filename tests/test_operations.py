@@ -15,7 +15,9 @@ from pathlib import Path
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.localslack import LocalSlack, SlackDriver
-from tests.conftest import REPO, SIGNING_SECRET, TEST_LIBRARY
+from bot.settings import Settings
+from tests.conftest import REPO, SIGNING_SECRET
+from tests.test_cli import operator_env
 
 
 def _json_lines(process: subprocess.Popen[str], until: str, timeout: float = 30) -> list[dict]:
@@ -34,24 +36,26 @@ def _json_lines(process: subprocess.Popen[str], until: str, timeout: float = 30)
     raise AssertionError(f"the process never logged {until!r}: {lines}")
 
 
-def test_web_logs_json_lines_with_each_request(tmp_path: Path, slack: LocalSlack) -> None:
-    """From start-up on, every line is JSON; a request is one line with its fields."""
-    env = {
-        "PYTHONPATH": str(REPO),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
-        "CONTENT_DIR": str(TEST_LIBRARY),
-        "PORT": "0",
-        "LOG_FORMAT": "json",
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "web"],
+def _slack_env(slack: LocalSlack) -> dict[str, str]:
+    return {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url}
+
+
+def _bot(tmp_path: Path, command: str, **settings: str) -> subprocess.Popen[str]:
+    """`python -m bot <command>` logging JSON lines, as the Procfile runs it."""
+    env = operator_env(tmp_path, LOG_FORMAT="json", **settings)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", command],
         cwd=tmp_path,
         env=env,
         stderr=subprocess.PIPE,
         text=True,
+    )
+
+
+def test_web_logs_json_lines_with_each_request(tmp_path: Path, slack: LocalSlack) -> None:
+    """From start-up on, every line is JSON; a request is one line with its fields."""
+    process = _bot(
+        tmp_path, "web", PORT="0", SLACK_SIGNING_SECRET=SIGNING_SECRET, **_slack_env(slack)
     )
     try:
         started = _json_lines(process, "Nudge is listening on port")
@@ -86,22 +90,9 @@ def test_the_clock_serves_its_metrics_on_metrics_port(tmp_path: Path, slack: Loc
     with socket.socket() as probe:  # a free port, given back for the clock to take
         probe.bind(("127.0.0.1", 0))
         metrics_port = probe.getsockname()[1]
-    env = {
-        "PYTHONPATH": str(REPO),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'clock.db'}",
-        "CONTENT_DIR": str(TEST_LIBRARY),
-        "LOG_FORMAT": "json",
-        "METRICS_PORT": str(metrics_port),
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_API_URL": slack.api_url,
-        "TEAM_CHANNEL": slack.workspace.settings.team_channel,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "clock"],
-        cwd=tmp_path,
-        env=env,
-        stderr=subprocess.PIPE,
-        text=True,
+    team = slack.workspace.settings.team_channel
+    process = _bot(
+        tmp_path, "clock", METRICS_PORT=str(metrics_port), TEAM_CHANNEL=team, **_slack_env(slack)
     )
     try:
         _json_lines(process, "Nudge clock started")
@@ -123,3 +114,12 @@ def test_the_clock_serves_its_metrics_on_metrics_port(tmp_path: Path, slack: Loc
     )
     assert samples[users] == 1
     assert ("nudge_tick_seconds_count", ()) in samples  # its ticks are measured here too
+
+
+def test_every_setting_has_a_row_in_the_readme_configuration_table() -> None:
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("\n## Configuration\n")[1].split("\n## ")[0]
+    missing = [
+        name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in table
+    ]
+    assert missing == [], "add these to README.md's configuration table"
