@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from types import TracebackType
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -93,7 +93,9 @@ class UnitOfWork:
 
 @dataclass(frozen=True)
 class Probe:
-    problem: str | None  # None when the database takes requests' writes
+    # What keeps a request's unit of work from the database right now, in a few words ("does
+    # not answer", "is locked"), or None.
+    problem: str | None
     revision: str | None  # the schema's Alembic revision (None: unknown, or an empty database)
 
 
@@ -119,20 +121,13 @@ class Database:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
 
-    def problem(self) -> str | None:
-        """What keeps a request's unit of work from the database right now, in a few words ("does
-        not answer", "is locked"), or None."""
-        return self.probe().problem
-
     def probe(self) -> Probe:
-        """One round trip: whether the database takes a request's writes now (waiting
-        HEALTH_WAIT_MS at most for a lock), and the schema revision it is at."""
+        """Whether the database takes a request's writes now (waiting HEALTH_WAIT_MS at most for
+        a lock), and the schema revision it is at: one connection, two or three statements."""
         try:
             with self.engine.connect() as connection:
                 if connection.dialect.name == "sqlite":
                     _take_the_write_lock(connection)
-                elif connection.execute(text("SELECT 1")).scalar() != 1:
-                    return Probe("does not answer", None)
                 return Probe(None, revision_of(connection))
         except SQLAlchemyError as failed:
             return Probe("is locked" if _is_busy(failed) else "does not answer", None)
