@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from bot.localslack import LocalSlack
+from bot.store.db import HEAD_REVISION
 from tests.conftest import Bot, start_bot
 from tests.slack.test_learn_now_and_answer import buttons, lesson_for
 
@@ -149,6 +150,9 @@ def test_healthz_says_unavailable_when_the_database_does_not_answer(
         running.deps.db.dispose()
         database.unlink()
         database.mkdir()  # a directory where the database file was: no connection opens
-        assert _health(running) == (503, "unavailable: the database does not answer")
+        status, report = health_report(running)
+        assert (status, report["status"]) == (503, "unavailable: the database does not answer")
+        assert report["database"] == {"state": "unreachable", "backend": "sqlite"}
+        assert report["schema"] == {"state": "unknown", "current": None, "expected": HEAD_REVISION}
     finally:
         running.close()
