@@ -208,32 +208,32 @@ def least_engaged(team: Team) -> Policy:
     return choose
 
 
-def reviews_in_library_order(team: Team) -> Policy:
+def _most_overdue_review_else(team: Team, new: Policy) -> Policy:
+    """A due review first, the most overdue (as `Cards.due` lists them); else `new`'s lesson."""
+
     def choose(learner: Learner, now: datetime) -> str:
         due = learner.due_reviews(now, team.library)
         if due:
             learner.reviews_chosen.append(due[0].lesson_id)
             return due[0].lesson_id
+        return new(learner, now)
+
+    return choose
+
+
+def reviews_in_library_order(team: Team) -> Policy:
+    def next_unseen(learner: Learner, now: datetime) -> str:
         seen = {event.lesson_id for event in learner.events}
         unseen = [lesson.id for lesson in team.library if lesson.id not in seen]
         return unseen[0] if unseen else team.library[len(learner.events) % len(team.library)].id
 
-    return choose
+    return _most_overdue_review_else(team, next_unseen)
 
 
 def nudge_before(team: Team) -> Policy:
-    """The rule as shipped until 2026-12-01: any due review first, the most overdue."""
-
-    def choose(learner: Learner, now: datetime) -> str:
-        due = learner.due_reviews(now, team.library)
-        if due:
-            learner.reviews_chosen.append(due[0].lesson_id)
-            return due[0].lesson_id
-        choice = choose_next_lesson(team.library, History.of(learner.events), seed=learner.name)
-        assert choice is not None
-        return choice.lesson_id
-
-    return choose
+    """The rule as shipped until 2026-12-01: any due review first, the most overdue, else the
+    least-engaged area."""
+    return _most_overdue_review_else(team, least_engaged(team))
 
 
 def nudge(team: Team) -> Policy:

@@ -2,11 +2,12 @@
 
 One workspace, 1,000 team members, 12 skill areas, and 1,000,000 lesson deliveries each with its
 answer (70% right), spread evenly over 200 weeks that end now, so that a member answered about
-five times a week. Every member has an fsrs card for each of the 84 lessons they answered, 84,000
-cards in all, last reviewed at their last answer to it: stability log-normal around 20 days after
-a right answer (median 20, from about 3 to 140), about a day after a wrong one, and due at the
-interval desired retention 0.85 gives. The rows go in by bulk insert (`executemany` on SQLite,
-`COPY` on PostgreSQL).
+five times a week. Every member has an fsrs card for each of the 84 lessons (12 areas of 7), as a
+member who has met the whole library has: 84,000 cards, each last reviewed at a random time in the
+17 weeks before now (about how often a member's answers come back to a lesson), right 70% of the
+time; stability log-normal around 20 days after a right answer (median 20, 95% from about 3 to
+140), a day after a wrong one; due at the interval desired retention 0.85 gives. The rows go in
+by bulk insert (`executemany` on SQLite, `COPY` on PostgreSQL).
 
 Side by side, in the same database and the same run, each the best and the median of 15 rounds after
 a warm-up, taking turns within each round:
@@ -15,10 +16,10 @@ a warm-up, taking turns within each round:
   time), and one GROUP BY of the same figures `TeamReports.areas` computes;
 - `TeamReports.areas`, the report's per-area query: lessons, answers and right answers in the
   period and in the one before it, for the team as it is today;
-- a third floor, the plain GROUP BY over the team's cards (count and sum of stability per lesson),
-  and `Recalls.team_lessons`, what the team still remembers: fsrs's forgetting curve summed per lesson
-  by the database over every card of the team (`bot.store.recall`), and the sums per area in
-  Python (`bot.learning.recall.by_area`, a row per lesson, never a row per card);
+- a third floor, the plain GROUP BY over the team's cards (count and sum of stability per
+  lesson), and `Recalls.team_lessons`, what the team still remembers: fsrs's forgetting curve
+  summed per lesson by the database over every card of the team (`bot.store.recall`), then per
+  area in Python (`bot.learning.recall.by_area`: a row per lesson, never a row per card);
 - every query `/learn team` runs (`areas`, `active_weeks`, `quiet`, `questions`, `lesson_rates`,
   `members`, `member_areas`, `team_lessons`), the whole report's reads in one unit of work.
 """
@@ -54,6 +55,7 @@ RIGHT_STABILITY = 20.0  # days, the median after a right answer
 STABILITY_SPREAD = 1.0  # the log-normal's sigma: about 3 to 140 days for 95% of cards
 WRONG_STABILITY = 1.0  # days after a wrong answer
 RETENTION = 0.85  # bot.learning.reviews' desired retention, which sets the due date
+CARD_SPAN = timedelta(weeks=17)
 
 # The same figures as TeamReports.areas, written by hand: lessons, answers and right answers per
 # area in the period (p) and the one before (b), for the team as it is today.
@@ -115,25 +117,29 @@ def _lesson(index: int) -> tuple[str, str]:
 
 
 def _cards() -> Iterator[tuple[object, ...]]:
-    """Each member's card for every lesson they answered, as their last answer to it left it."""
+    """A card for every member and every lesson of the 12 areas, last reviewed within the 17 weeks
+    before now (the member's answers return to a lesson about that often), right 70% of the
+    time."""
     rng = random.Random(0)
-    start, step = NOW - SPAN, SPAN / RESPONSES
-    last: dict[tuple[int, str], int] = {}
-    for index in range(RESPONSES):  # the last answer wins, as in the store
-        last[(index % MEMBERS + 1, _lesson(index)[1])] = index
-    for number, ((member, lesson), index) in enumerate(sorted(last.items()), start=1):
-        reviewed = start + step * (index + 1)
-        right = index % 10 < 7
-        stability = (
-            RIGHT_STABILITY * math.exp(rng.gauss(0, STABILITY_SPREAD)) if right else WRONG_STABILITY
-        )
-        interval = max(1.0, stability / FACTOR * (RETENTION ** (1 / DECAY) - 1))
-        due = reviewed + timedelta(days=round(interval))
-        fsrs_card = (
-            f'{{"card_id": {number}, "state": 2, "step": null, "stability": {stability:.4f}, '
-            f'"difficulty": 5.0, "due": "{due.isoformat()}", "last_review": "{reviewed.isoformat()}"}}'
-        )
-        yield (number, member, lesson, fsrs_card, _naive(due), _naive(reviewed), stability)
+    lessons = sorted({_lesson(index)[1] for index in range(SKILLS * 7)})
+    number = 0
+    for member in range(1, MEMBERS + 1):
+        for lesson in lessons:
+            number += 1
+            reviewed = NOW - CARD_SPAN * rng.random()
+            stability = (
+                RIGHT_STABILITY * math.exp(rng.gauss(0, STABILITY_SPREAD))
+                if rng.random() < 0.7
+                else WRONG_STABILITY
+            )
+            interval = max(1.0, stability / FACTOR * (RETENTION ** (1 / DECAY) - 1))
+            due = reviewed + timedelta(days=round(interval))
+            fsrs_card = (
+                f'{{"card_id": {number}, "state": 2, "step": null, "stability": {stability:.4f}, '
+                f'"difficulty": 5.0, "due": "{due.isoformat()}", '
+                f'"last_review": "{reviewed.isoformat()}"}}'
+            )
+            yield (number, member, lesson, fsrs_card, _naive(due), _naive(reviewed), stability)
 
 
 def _rows() -> Iterator[tuple[tuple[object, ...], tuple[object, ...]]]:

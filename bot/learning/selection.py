@@ -2,7 +2,7 @@
 
 Until a member has met every skill area of the library once (the first round), a new lesson from
 an area they have never met comes before any review: with one lesson a working day, reviews
-first left members after twelve weeks with only 8 of 13 areas met on average, some with 4
+first left members after twelve weeks with only 8 of 13 areas met on average, some with 3
 (bench/RESULTS.md, "Learning"). After that a due review comes first (see `bot.learning.reviews`):
 what a member got wrong falls due sooner than what they got right, so it returns sooner, and
 reviewing what was learned before adding more is what keeps it.
