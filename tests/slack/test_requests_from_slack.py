@@ -7,7 +7,6 @@ import hmac
 import json
 import logging
 import time
-import urllib.request
 from urllib.parse import urlencode
 
 import pytest
@@ -171,11 +170,6 @@ def test_the_answer_to_slack_does_not_wait_for_the_slack_api(bot: Bot) -> None:
         assert bot.slack.dm_messages(member) == []
     bot.settle()
     assert len(bot.slack.dm_messages(member)) == 1
-
-
-def test_health_check_answers_ok(bot: Bot) -> None:
-    with urllib.request.urlopen(f"http://127.0.0.1:{bot.server.port}/healthz", timeout=5) as r:
-        assert (r.status, r.read()) == (200, b"ok\n")
 
 
 def test_every_slack_call_went_to_slack_api_url(bot: Bot) -> None:
