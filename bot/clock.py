@@ -11,6 +11,8 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from prometheus_client import start_http_server
+
 from bot.runtime import build_deps
 from bot.services.deps import Deps
 from bot.services.roster import refresh_roster
@@ -118,6 +120,9 @@ def start_beside(deps: Deps) -> Any:
 def clock(settings: Settings) -> int:
     """Exactly one per deployment (two are safe, but do each other's work)."""
     clock = Clock(build_deps(settings))
+    if settings.metrics_port:  # `web` serves /metrics itself; the clock's ticks are here
+        start_http_server(settings.metrics_port)
+        log.info("metrics on port %s (GET /metrics)", settings.metrics_port)
     clock.refresh_roster()
     scheduler = _scheduler(blocking=True)
     clock.schedule_on(scheduler)

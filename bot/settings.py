@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     # On-demand lessons a member may ask for in an hour (`/learn now`): a friendly limit.
     now_per_hour: int = 10
     posts_per_minute: int = 600
+    # The log: "text" lines for a person, or "json" (one object a line) for a log pipeline.
+    log_format: str = "text"
+    log_level: str = "INFO"
+    # The clock's own /metrics port (its ticks and deliveries); 0: none. `web` serves on PORT.
+    metrics_port: int = 0
 
     @field_validator("leads", "admins", "slack_scopes", mode="before")
     @classmethod

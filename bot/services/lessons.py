@@ -80,6 +80,7 @@ def claim_lesson(
         catalog(library, refused),
         uow.deliveries.history(member.id),
         due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
+        now=now,
         seed=member.slack_user_id,
         interests=member.settings.interests,
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from bot import observe
 from bot.delivery.outbox import (
     ChannelQuestionPost,
     DigestPost,
@@ -26,6 +27,7 @@ from bot.delivery.outbox import (
     SendCutOff,
     SendFailed,
     SentMessage,
+    observed,
     send_claimed,
 )
 from bot.i18n import language_of
@@ -106,6 +108,7 @@ def next_due(team: TeamSchedule, member: Member, now: datetime) -> datetime:
     return following.due_at if following else now + RECHECK
 
 
+@observe.timed_tick
 def run_tick(
     deps: Deps, slack: SchedulePoster, team_id: str, now: datetime, *, senders: int = 1
 ) -> TickReport:
@@ -283,7 +286,8 @@ def _digest(
             continue  # posted already: once a week, whatever happens to the clock
         post_id, digest = claimed
         post = DigestPost(channel, digest, digest_language(deps))
-        _send_team_post(deps, post_id, slot.kind, partial(slack.post_digest, post), sent, failures)
+        send = observed(partial(slack.post_digest, post), "digest", channel, workspace_id)
+        _send_team_post(deps, post_id, slot.kind, send, sent, failures)
 
 
 def _channel_question(
@@ -308,7 +312,9 @@ def _channel_question(
         skill = library.skills.get(question.skill)
         name = skill.name_in(language) if skill else question.skill
         post = ChannelQuestionPost(channel, question.localized(language), name, language)
-        send = partial(slack.post_channel_question, post)
+        send = observed(
+            partial(slack.post_channel_question, post), "team_question", channel, workspace_id
+        )
         _team_post(deps, workspace_id, slot, send, now, sent, failures)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -13,13 +14,15 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 
 from bot.i18n import LANGUAGES, translator
 from bot.services.deps import Deps
+from bot.services.health import check_health
 from bot.settings import Settings
 from bot.slack.context import Queues, provide
 from bot.slack.gateway import Sleep, make_web_client
 from bot.slack.installs import oauth_settings
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
-from bot.slack.web import Health, always_healthy
+from bot.slack.observed import ObservedApp
+from bot.slack.web import Health, HealthReport
 from bot.slack.work import WorkQueue
 
 log = logging.getLogger("bot.slack")
@@ -54,18 +57,23 @@ def make_queues(settings: Settings) -> Queues:
     )
 
 
-def health_of(deps: Deps, queues: Queues, *, also: Health = always_healthy) -> Health:
-    """What /healthz reports: the database answers, the work queue takes requests, and `also`
-    (Slack answers, for `web`)."""
+def health_of(
+    deps: Deps, queues: Queues, *, also: Callable[[], str | None] = lambda: None
+) -> Health:
+    """What /healthz reports: `also` (Slack answers, for `web`), the database and its schema,
+    the lesson library, and whether the work queue takes requests."""
 
-    def health() -> str | None:
-        if (problem := also()) is not None:
-            return problem
-        if (database := deps.db.problem()) is not None:
-            return f"unavailable: the database {database}"
-        if queues.work.full:
-            return "busy: the work queue is full"
-        return None
+    def health() -> HealthReport:
+        slack = also()
+        checked = check_health(deps)
+        full = queues.work.full
+        details = {
+            **checked.details,
+            "work_queue": {"state": "full" if full else "ok"},
+            "slack": {"state": "ok" if slack is None else slack},
+        }
+        busy = "busy: the work queue is full" if full else None
+        return HealthReport(slack or checked.problem or busy, details)
 
     return health
 
@@ -81,7 +89,7 @@ def build_app(
     tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not)."""
     settings = deps.settings
     settings.require_slack()
-    app = App(
+    app = ObservedApp(
         client=make_web_client(settings, sleep=sleep),
         signing_secret=settings.slack_signing_secret,
         # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token

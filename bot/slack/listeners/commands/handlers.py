@@ -146,7 +146,7 @@ def admin_setup(request: Request, args: tuple[str, ...]) -> None:
 
 
 def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
-    answer = why(request.deps, request.slack, request.caller)
+    answer = why(request.deps, request.slack, request.caller, team=True)
     text = why_text(
         translator(answer.language),
         request.command,
@@ -157,6 +157,8 @@ def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
         last_review=answer.last_review,
         upcoming=answer.next,
         holiday=answer.holiday,
+        last_new_area=answer.last_new_area,
+        blind_spot=answer.blind_spot,
     )
     return notice(text)
 
