@@ -18,7 +18,8 @@ from bot.services.deps import Deps
 from bot.services.roster import refresh_roster
 from bot.services.tick import run_tick
 from bot.settings import Settings
-from bot.slack.gateway import SlackGateway, make_web_client
+from bot.slack.gateway import SlackGateway
+from bot.slack.installs import Tokens
 from bot.slack.pace import Pace
 
 log = logging.getLogger("bot.clock")
@@ -28,30 +29,69 @@ ROSTER_HOUR_UTC = 4
 
 
 class Clock:
-    """The jobs, on one WebClient, for the one workspace this deployment serves."""
+    """The jobs, for every workspace this deployment serves: SLACK_BOT_TOKEN's one, or each one
+    installed by OAuth, on a WebClient with that workspace's own token (`Tokens`). A workspace
+    that uninstalled the app has no token left, so it is no longer served."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        client = make_web_client(deps.settings)
-        self.slack = SlackGateway(client, pace=Pace(deps.settings.posts_per_minute).wait)
-        self.team_id = str(client.auth_test()["team_id"])
+        self.tokens = Tokens(deps.settings, deps.db.engine)
+        # Each workspace has its own chat.postMessage allowance, so each has its own pace.
+        self._paces: dict[str, Pace] = {}
+
+    def slack_for(self, team_id: str) -> SlackGateway | None:
+        """The workspace's Slack, or None when it is not installed (any more)."""
+        client = self.tokens.client_for(team_id)
+        if client is None:
+            return None
+        pace = self._paces.setdefault(team_id, Pace(self.deps.settings.posts_per_minute))
+        return SlackGateway(client, pace=pace.wait)
 
     def tick(self, now: datetime | None = None) -> str:
         senders = self.deps.settings.tick_senders
         at = now or self.deps.clock()
-        report = run_tick(self.deps, self.slack, self.team_id, at, senders=senders)
-        line = report.line()
+        if self.deps.settings.many_workspaces:
+            # A workspace installed, or set up, since the daily read: its roster now.
+            self.refresh_roster(at, only_unknown=True)
+        lines = []
+        for team_id in self.tokens.teams():
+            if (slack := self.slack_for(team_id)) is None:
+                continue  # uninstalled since the list was read
+            report = run_tick(self.deps, slack, team_id, at, senders=senders)
+            lines.append((team_id, report.line()))
+        if len(lines) == 1:
+            line = lines[0][1]
+        else:
+            line = "; ".join(f"{team}: {done}" for team, done in lines) or "no workspace installed"
         log.info("tick: %s", line)
         return line
 
-    def refresh_roster(self, now: datetime | None = None) -> None:
-        if not self.deps.settings.team_channel:
-            log.warning("TEAM_CHANNEL is not set: nobody gets scheduled lessons")
-            return
-        done = refresh_roster(self.deps, self.slack, self.team_id, now or self.deps.clock())
-        log.info(
-            "roster: %s added, %s changed, %s learners", done.added, done.changed, done.learners
-        )
+    def refresh_roster(self, now: datetime | None = None, *, only_unknown: bool = False) -> None:
+        """Every workspace's roster (`only_unknown`: only those Nudge knows nobody of yet)."""
+        if not (self.deps.settings.team_channel or self.deps.settings.many_workspaces):
+            log.warning(
+                "TEAM_CHANNEL is not set: nobody gets scheduled lessons until an admin "
+                "names the team channel (`/learn admin setup`)"
+            )
+        at = now or self.deps.clock()
+        for team_id in self.tokens.teams():
+            if only_unknown and self._knows_someone(team_id):
+                continue
+            if (slack := self.slack_for(team_id)) is None:
+                continue
+            done = refresh_roster(self.deps, slack, team_id, at)
+            log.info(
+                "roster of %s: %s added, %s changed, %s learners",
+                team_id,
+                done.added,
+                done.changed,
+                done.learners,
+            )
+
+    def _knows_someone(self, team_id: str) -> bool:
+        with self.deps.uow() as uow:
+            workspace_id = uow.workspaces.find(team_id)
+            return bool(workspace_id is not None and uow.members.roster(workspace_id))
 
     def schedule_on(self, scheduler: Any) -> None:
         """Every minute a tick; every day the roster."""
@@ -95,10 +135,6 @@ def tick(settings: Settings, at: datetime | None) -> int:
     """One pass as if it were `at`, then exit: for operators, tests and simulations. The roster
     is read first when Nudge knows nobody yet (the clock reads it every day)."""
     clock = Clock(build_deps(settings))
-    with clock.deps.uow() as uow:
-        workspace_id = uow.workspaces.find(clock.team_id)
-        known = bool(workspace_id is not None and uow.members.roster(workspace_id))
-    if not known:
-        clock.refresh_roster(at)
+    clock.refresh_roster(at, only_unknown=True)
     print(f"tick at {(at or clock.deps.clock()).isoformat()}: {clock.tick(at)}")
     return 0

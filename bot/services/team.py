@@ -25,6 +25,7 @@ from bot.learning.team import (
 from bot.library import Library
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, recognize, require
+from bot.services.team_setup import in_workspace
 from bot.store.uow import UnitOfWork
 
 
@@ -50,6 +51,7 @@ def _team(
     deps: Deps, slack: Directory, caller: Caller, args: tuple[str, ...], *, summary: bool
 ) -> TeamOutcome:
     library = deps.library.current
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         require(person, Role.LEAD)

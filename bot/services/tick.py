@@ -40,6 +40,7 @@ from bot.services.deps import Deps
 from bot.services.digest import claim_digest, digest_language
 from bot.services.lessons import claim_lesson, lesson_post, note_refusal
 from bot.services.people import speaks
+from bot.services.team_setup import in_workspace
 from bot.store.repositories import DELIVERED
 from bot.store.weekly import WEEK_BEFORE
 
@@ -113,6 +114,7 @@ def run_tick(
 ) -> TickReport:
     """`senders` threads serve members side by side (the clock uses several, so that a large
     team's 09:30 is served at the pace Slack allows rather than one round trip at a time)."""
+    deps = in_workspace(deps, team_id)
     sent: Counter[str] = Counter()
     failures = Counter[str]()
     with deps.uow() as uow:

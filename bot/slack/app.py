@@ -12,12 +12,13 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
-from bot.i18n import translator
+from bot.i18n import LANGUAGES, translator
 from bot.services.deps import Deps
 from bot.services.health import check_health
 from bot.settings import Settings
 from bot.slack.context import Queues, provide
 from bot.slack.gateway import Sleep, make_web_client
+from bot.slack.installs import oauth_settings
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
 from bot.slack.observed import ObservedApp
@@ -87,10 +88,17 @@ def build_app(
     """`queues` run the work behind acknowledged requests; pass them to wait on them (demo,
     tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not)."""
     settings = deps.settings
-    settings.require("slack_bot_token", "slack_signing_secret")
+    settings.require_slack()
     app = ObservedApp(
         client=make_web_client(settings, sleep=sleep),
         signing_secret=settings.slack_signing_secret,
+        # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token
+        # found in the installation store by its workspace.
+        oauth_settings=oauth_settings(deps) if settings.many_workspaces else None,
+        # A request from a workspace with no install: its person's language is not known yet.
+        user_facing_authorize_error_message="\n".join(
+            translator(language)("error.not_installed") for language in LANGUAGES
+        ),
         # Listeners acknowledge on the request's own thread and hand their work to the queues, so
         # an acknowledgement never waits for a thread that is busy with Slack or the database.
         process_before_response=True,
@@ -100,6 +108,10 @@ def build_app(
         logger=log,
     )
     app.use(provide(deps, queues or make_queues(settings)))
+    if settings.many_workspaces:
+        # app_uninstalled and tokens_revoked delete the workspace's tokens from the installation
+        # store, after which the clock no longer serves it (bot.slack.installs.Tokens).
+        app.enable_token_revocation_listeners()
     app.error(answer_failure)
     register_listeners(app, settings.slash_command)
     return app

@@ -123,7 +123,8 @@ def make_web_client(settings: Settings, *, sleep: Sleep = time.sleep) -> WebClie
         else FixedValueRetryIntervalCalculator(fixed_internal=0)
     )
     return WebClient(
-        token=settings.slack_bot_token or None,
+        # With installs by OAuth each request's client gets its workspace's token from Bolt.
+        token=None if settings.many_workspaces else settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,
         retry_handlers=[

@@ -106,7 +106,9 @@ ADMINS = (
     "`/learn admin reload` load the lesson library again, keeping the old one if the new one has "
     "errors\n"
     "`/learn admin stats` members, deliveries, answers, failures, the library and the version at a "
-    "glance"
+    "glance\n"
+    "`/learn admin setup` the team channel, leads channel, leads, admins and team defaults of this "
+    "workspace"
 )
 INTRO = "Nudge teaches in short lessons, each with a one-click check. Here is what you can do:"
 

@@ -73,6 +73,61 @@ ANSWER = (
     "Last week's Reel caption slipped into agency jargon — I'd open with the customer's \"own\" words."
 )
 
+# slack_sdk's installation store rows (migration 0008): a bot, and one whose token rotates.
+_BOT: Row = {
+    "id": 1,
+    "client_id": "1234567890.1234567890",
+    "app_id": "A0NUDGE001",
+    "enterprise_id": None,
+    "enterprise_name": None,
+    "team_id": "T0ACME0001",
+    "team_name": "Acme Social",
+    "bot_token": "xoxb-test-token",
+    "bot_id": "B0NUDGE00",
+    "bot_user_id": "U0NUDGE00",
+    "bot_scopes": "chat:write,commands",
+    "bot_refresh_token": None,
+    "bot_token_expires_at": None,
+    "is_enterprise_install": False,
+    "installed_at": _at(4, 12, 0),
+}
+_ROTATED_BOT: Row = {
+    **_BOT,
+    "id": 2,
+    "enterprise_id": "E0GRID0001",
+    "enterprise_name": "Grid",
+    "team_id": "T0BAKERY01",
+    "team_name": "Olive Bakery",
+    "bot_token": "xoxe.xoxb-rotated",
+    "bot_refresh_token": "xoxe-1-refresh",
+    "bot_token_expires_at": _at(5, 0, 0),
+    "installed_at": _at(4, 13, 0),
+}
+_NO_USER_TOKEN: Row = dict.fromkeys(
+    (
+        "enterprise_url",
+        "user_token",
+        "user_scopes",
+        "user_refresh_token",
+        "user_token_expires_at",
+        "incoming_webhook_url",
+        "incoming_webhook_channel",
+        "incoming_webhook_channel_id",
+        "incoming_webhook_configuration_url",
+    )
+)
+_USER_TOKEN: Row = {
+    "enterprise_url": "https://grid.enterprise.slack.com/",
+    "user_token": "xoxp-user",
+    "user_scopes": "identify",
+    "user_refresh_token": "xoxe-1-user-refresh",
+    "user_token_expires_at": _at(5, 0, 0),
+    "incoming_webhook_url": "https://hooks.example.com/services/T/B/X",
+    "incoming_webhook_channel": "#owners",
+    "incoming_webhook_channel_id": "C1OWNERS01",
+    "incoming_webhook_configuration_url": "https://olive-bakery.example.com/x",
+}
+
 DATA: dict[str, Revision] = {
     "0001": Revision(
         rows={
@@ -291,5 +346,18 @@ DATA: dict[str, Revision] = {
     "0006": Revision(
         columns={"cards": {"stability": _stability}},
         becomes={"cards": {"stability": _stability}},
+    ),
+    "0008": Revision(
+        rows={
+            "slack_bots": [_BOT, _ROTATED_BOT],
+            "slack_installations": [
+                {**_BOT, **_NO_USER_TOKEN, "user_id": "U0BEN00001", "token_type": "bot"},
+                {**_ROTATED_BOT, **_USER_TOKEN, "user_id": "U1MARIA001", "token_type": "bot"},
+            ],
+            "slack_oauth_states": [{"id": 1, "state": "s-1", "expire_at": _at(4, 12, 10)}],
+        },
+        # What an admin set in `/learn admin setup`; NULL in the rows before it: the environment's.
+        columns={"workspaces": {"settings": '{"admins": ["U0BEN00001"]}'}},
+        becomes={"workspaces": {"settings": None}},
     ),
 }

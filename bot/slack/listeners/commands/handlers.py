@@ -29,6 +29,7 @@ from bot.slack.blocks.team_files import file_name, heatmap_png, team_csv
 from bot.slack.blocks.why import why_text
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners.views.settings_modal import show_settings
+from bot.slack.listeners.views.setup_modal import show_setup
 from bot.slack.message import SlackMessage
 
 
@@ -137,6 +138,11 @@ def leave(request: Request, args: tuple[str, ...]) -> SlackMessage:
 def settings(request: Request, args: tuple[str, ...]) -> None:
     """The answer is the modal itself: no message."""
     show_settings(request.deps, request.slack, request.caller, request.trigger_id)
+
+
+def admin_setup(request: Request, args: tuple[str, ...]) -> None:
+    """The answer is the modal itself: no message."""
+    show_setup(request.deps, request.slack, request.caller, request.trigger_id)
 
 
 def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
