@@ -23,14 +23,19 @@ draw comes from one `random.Random(seed)`, so a run repeats exactly.
 
 Every member gets lessons on the real schedule (`bot.learning.schedule.next_lesson`, Monday to
 Friday at 09:30, 5 a week, each member's public holidays off in their own zone) and answers at once;
-the policies choose through the real code: fsrs cards by `bot.learning.reviews.review`, due reviews
+the policies choose through the real code: fsrs cards by `bot.learning.reviews.review`, due cards
 listed as `Cards.due` lists them (due by now, oldest first), and `choose_next_lesson`:
 
 1. round-robin: the library in its order, the same lesson of the day for everyone, wrapping round;
 2. random: any lesson of the library, uniformly;
 3. least-engaged: `choose_next_lesson` without reviews;
-4. fsrs reviews, then the library in order: a due review first, else the next unseen lesson;
-5. Nudge's rule: `choose_next_lesson` with the due reviews, as `claim_lesson` calls it.
+4. fsrs reviews, then the library in order: the most overdue review first, else the next unseen
+   lesson;
+5. Nudge's rule until 2026-12-01, kept as the "before" of the rule change: the most overdue due
+   review first, else `choose_next_lesson` without reviews (the least-engaged area);
+6. Nudge's rule: `choose_next_lesson` with the due cards, as `claim_lesson` calls it: an area never
+   met first until every area was met once, then the most retrievable due review, then the
+   least-engaged area.
 
 The final test is a week after the team's last lesson: each member's recall of every lesson they saw.
 """
@@ -49,7 +54,7 @@ from pathlib import Path
 from bench.common import CONTENT, log, prose, ratio, table
 from bot.learning.calendars import is_public_holiday
 from bot.learning.model import CatalogLesson, History, LessonEvent
-from bot.learning.reviews import StoredCard, review
+from bot.learning.reviews import DueCard, StoredCard, review
 from bot.learning.schedule import MemberCalendar, next_lesson
 from bot.learning.schedule_settings import TeamSchedule
 from bot.learning.selection import choose_next_lesson
@@ -69,6 +74,8 @@ ZONES = ("Europe/Athens", "Europe/London", "America/New_York", "Europe/Berlin", 
 TEAM, WEEKS, SEEDS = 30, 12, 10
 
 Policy = Callable[["Learner", datetime], str]
+BEFORE = "Nudge before: most overdue review, then least-engaged"
+NUDGE = "Nudge: new areas first, most retrievable review, least-engaged"
 
 
 @dataclass
@@ -96,11 +103,15 @@ class Learner:
         days = (at - memory.read_at).total_seconds() / 86_400
         return math.exp(-days / memory.stability)
 
-    def due_reviews(self, now: datetime, library: Sequence[CatalogLesson]) -> list[str]:
+    def due_reviews(self, now: datetime, library: Sequence[CatalogLesson]) -> list[DueCard]:
         """As the store's `Cards.due` answers: cards due by now among the library's, oldest first."""
         known = {lesson.id for lesson in library}
-        due = [(card.due, id_) for id_, card in self.cards.items() if card.due <= now]
-        return [id_ for _, id_ in sorted(due) if id_ in known]
+        due = [
+            DueCard(id_, card.due, card.last_review, card.stability)
+            for id_, card in self.cards.items()
+            if card.due <= now and id_ in known
+        ]
+        return sorted(due, key=lambda card: (card.due, card.lesson_id))
 
 
 @dataclass(frozen=True)
@@ -197,17 +208,32 @@ def least_engaged(team: Team) -> Policy:
     return choose
 
 
-def reviews_in_library_order(team: Team) -> Policy:
+def _most_overdue_review_else(team: Team, new: Policy) -> Policy:
+    """A due review first, the most overdue (as `Cards.due` lists them); else `new`'s lesson."""
+
     def choose(learner: Learner, now: datetime) -> str:
         due = learner.due_reviews(now, team.library)
         if due:
-            learner.reviews_chosen.append(due[0])
-            return due[0]
+            learner.reviews_chosen.append(due[0].lesson_id)
+            return due[0].lesson_id
+        return new(learner, now)
+
+    return choose
+
+
+def reviews_in_library_order(team: Team) -> Policy:
+    def next_unseen(learner: Learner, now: datetime) -> str:
         seen = {event.lesson_id for event in learner.events}
         unseen = [lesson.id for lesson in team.library if lesson.id not in seen]
         return unseen[0] if unseen else team.library[len(learner.events) % len(team.library)].id
 
-    return choose
+    return _most_overdue_review_else(team, next_unseen)
+
+
+def nudge_before(team: Team) -> Policy:
+    """The rule as shipped until 2026-12-01: any due review first, the most overdue, else the
+    least-engaged area."""
+    return _most_overdue_review_else(team, least_engaged(team))
 
 
 def nudge(team: Team) -> Policy:
@@ -216,6 +242,7 @@ def nudge(team: Team) -> Policy:
             team.library,
             History.of(learner.events),
             due_reviews=learner.due_reviews(now, team.library),
+            now=now,
             seed=learner.name,
         )
         assert choice is not None
@@ -231,7 +258,8 @@ POLICIES: dict[str, Callable[[Team, random.Random], Policy]] = {
     "random": at_random,
     "least-engaged, no reviews": lambda team, rng: least_engaged(team),
     "fsrs reviews, library order": lambda team, rng: reviews_in_library_order(team),
-    "Nudge: fsrs reviews, then least-engaged": lambda team, rng: nudge(team),
+    BEFORE: lambda team, rng: nudge_before(team),
+    NUDGE: lambda team, rng: nudge(team),
 }
 
 
@@ -317,10 +345,8 @@ def run() -> str:
         )
         for name, outcomes in per_policy.items()
     }
-    ours, base = mean["Nudge: fsrs reviews, then least-engaged"], mean["round-robin"]
-    nudge_min_areas = min(
-        min(o.areas) for o in per_policy["Nudge: fsrs reviews, then least-engaged"]
-    )
+    ours, base, before = mean[NUDGE], mean["round-robin"], mean[BEFORE]
+    nudge_min_areas = min(min(o.areas) for o in per_policy[NUDGE])
     aim = ours[1] >= 1.3 * base[1] and nudge_min_areas == area_count
     print(f"simulation took {took:.1f} s; aim {'holds' if aim else 'does not hold'}")
     ratios = table(
@@ -328,6 +354,8 @@ def run() -> str:
         [
             ["mean final recall", ratio(ours[0], base[0])],
             ["final recall in the team's blind spot", ratio(ours[1], base[1])],
+            ["mean final recall, before the change", ratio(before[0], base[0])],
+            ["blind spot, before the change", ratio(before[1], base[1])],
         ],
     )
     section = prose(

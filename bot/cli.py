@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.library import LibraryInvalid
+from bot.logs import configure_from
 from bot.settings import ConfigError, Settings
 from bot.store.db import SchemaOutOfDate
 
@@ -49,16 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _configure_logging()
     try:
+        configure_from(Settings())
         return _dispatch(args)
     except (ConfigError, SchemaOutOfDate) as problem:
         print(f"nudge: {problem}", file=sys.stderr)

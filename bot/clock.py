@@ -18,13 +18,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from prometheus_client import start_http_server
+
 from bot.runtime import build_deps
 from bot.services.deps import Deps
 from bot.services.roster import refresh_roster
 from bot.services.sending import work
 from bot.services.tick import run_tick
 from bot.settings import Settings
-from bot.slack.workspaces import Workspaces
+from bot.slack.gateway import SlackGateway
+from bot.slack.installs import Tokens
 
 log = logging.getLogger("bot.clock")
 
@@ -33,41 +36,75 @@ ROSTER_HOUR_UTC = 4
 
 
 class Clock:
-    """The jobs, on one WebClient, for the one workspace this deployment serves."""
+    """The jobs, for every workspace this deployment serves: SLACK_BOT_TOKEN's one, or each one
+    installed by OAuth, on a WebClient with that workspace's own token (`Tokens`). A workspace
+    that uninstalled the app has no token left, so it is no longer served."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        workspaces = Workspaces(deps.settings)
-        self.team_id = workspaces.home_team()
-        slack = workspaces.gateway(self.team_id)
-        assert slack is not None  # the home team always has its token
-        self.slack = slack
+        self.tokens = Tokens(deps.settings, deps.db.engine)
+
+    def slack_for(self, team_id: str) -> SlackGateway | None:
+        """The workspace's Slack, or None when it is not installed (any more). Its pace is the
+        workspace's, in the database, shared by every sender (bot.services.sending)."""
+        client = self.tokens.client_for(team_id)
+        return None if client is None else SlackGateway(client)
 
     def tick(self, now: datetime | None = None, *, send: bool | None = None) -> str:
-        """A pass at `now`; it sends what it plans when `send` says so (CLOCK_SENDS if None)."""
+        """A pass at `now` over every workspace; each sends what it plans when `send` says so
+        (CLOCK_SENDS if None)."""
         settings, at = self.deps.settings, now or self.deps.clock()
         sends = settings.clock_sends if send is None else send
-        report = run_tick(
-            self.deps,
-            self.slack,
-            self.team_id,
-            at,
-            senders=settings.tick_senders,
-            send=sends,
-            sleep=time.sleep,
-        )
-        line = report.line()
+        if settings.many_workspaces:
+            # A workspace installed, or set up, since the daily read: its roster now.
+            self.refresh_roster(at, only_unknown=True)
+        lines = []
+        for team_id in self.tokens.teams():
+            if (slack := self.slack_for(team_id)) is None:
+                continue  # uninstalled since the list was read
+            report = run_tick(
+                self.deps,
+                slack,
+                team_id,
+                at,
+                senders=settings.tick_senders,
+                send=sends,
+                sleep=time.sleep,
+            )
+            lines.append((team_id, report.line()))
+        if len(lines) == 1:
+            line = lines[0][1]
+        else:
+            line = "; ".join(f"{team}: {done}" for team, done in lines) or "no workspace installed"
         log.info("tick: %s", line)
         return line
 
-    def refresh_roster(self, now: datetime | None = None) -> None:
-        if not self.deps.settings.team_channel:
-            log.warning("TEAM_CHANNEL is not set: nobody gets scheduled lessons")
-            return
-        done = refresh_roster(self.deps, self.slack, self.team_id, now or self.deps.clock())
-        log.info(
-            "roster: %s added, %s changed, %s learners", done.added, done.changed, done.learners
-        )
+    def refresh_roster(self, now: datetime | None = None, *, only_unknown: bool = False) -> None:
+        """Every workspace's roster (`only_unknown`: only those Nudge knows nobody of yet)."""
+        if not (self.deps.settings.team_channel or self.deps.settings.many_workspaces):
+            log.warning(
+                "TEAM_CHANNEL is not set: nobody gets scheduled lessons until an admin "
+                "names the team channel (`/learn admin setup`)"
+            )
+        at = now or self.deps.clock()
+        for team_id in self.tokens.teams():
+            if only_unknown and self._knows_someone(team_id):
+                continue
+            if (slack := self.slack_for(team_id)) is None:
+                continue
+            done = refresh_roster(self.deps, slack, team_id, at)
+            log.info(
+                "roster of %s: %s added, %s changed, %s learners",
+                team_id,
+                done.added,
+                done.changed,
+                done.learners,
+            )
+
+    def _knows_someone(self, team_id: str) -> bool:
+        with self.deps.uow() as uow:
+            workspace_id = uow.workspaces.find(team_id)
+            return bool(workspace_id is not None and uow.members.roster(workspace_id))
 
     def schedule_on(self, scheduler: Any) -> None:
         """Every minute a tick; every day the roster."""
@@ -94,7 +131,7 @@ def start_beside(deps: Deps) -> Callable[[], None]:
     stop = threading.Event()
     sender = threading.Thread(
         target=work,
-        args=(deps, Workspaces(deps.settings).gateway, stop),
+        args=(deps, clock.slack_for, stop),
         kwargs={"poll": deps.settings.worker_poll, "sleep": time.sleep},
         name="nudge-worker",
         daemon=True,
@@ -112,6 +149,9 @@ def start_beside(deps: Deps) -> Callable[[], None]:
 def clock(settings: Settings) -> int:
     """Exactly one per deployment (two are safe, but do each other's work)."""
     clock = Clock(build_deps(settings))
+    if settings.metrics_port:  # `web` serves /metrics itself; the clock's ticks are here
+        start_http_server(settings.metrics_port)
+        log.info("metrics on port %s (GET /metrics)", settings.metrics_port)
     clock.refresh_roster()
     scheduler = _scheduler(blocking=True)
     clock.schedule_on(scheduler)
@@ -124,11 +164,7 @@ def tick(settings: Settings, at: datetime | None) -> int:
     """One pass as if it were `at`, then exit: for operators, tests and simulations. The roster
     is read first when Nudge knows nobody yet (the clock reads it every day)."""
     clock = Clock(build_deps(settings))
-    with clock.deps.uow() as uow:
-        workspace_id = uow.workspaces.find(clock.team_id)
-        known = bool(workspace_id is not None and uow.members.roster(workspace_id))
-    if not known:
-        clock.refresh_roster(at)
+    clock.refresh_roster(at, only_unknown=True)
     # A whole pass, sent too, whatever CLOCK_SENDS says: `tick` exits when it is done.
     print(f"tick at {(at or clock.deps.clock()).isoformat()}: {clock.tick(at, send=True)}")
     return 0
@@ -149,7 +185,7 @@ def worker(settings: Settings) -> int:
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, finish)
-    posters = Workspaces(settings).gateway
+    posters = Clock(deps).slack_for
     log.info("Nudge worker started")
     sent = work(deps, posters, stop, poll=settings.worker_poll, sleep=time.sleep)
     log.info("Nudge worker stopped after %s messages", sent)

@@ -53,13 +53,19 @@ class Session:
 
 
 def start_session(
-    seed: Path, content_dir: Path = Path("content"), *, rate_limits: bool = True
+    seed: Path,
+    content_dir: Path = Path("content"),
+    *,
+    rate_limits: bool = True,
+    signing_secret: str | None = None,
 ) -> Session:
+    """`signing_secret`: the one the local Slack signs with (a fresh random one by default)."""
     workspace = load_workspace(seed)
     slack = LocalSlack(workspace, rate_limits=rate_limits).start()
     tmp = tempfile.TemporaryDirectory(prefix="nudge-demo-")
     database = f"sqlite:///{Path(tmp.name) / 'demo.db'}"
-    settings = local_settings(slack, database, content_dir, secrets.token_hex(16))
+    secret = signing_secret or secrets.token_hex(16)
+    settings = local_settings(slack, database, content_dir, secret)
     clock = FakeClock(DEMO_START)
     return Session(slack, start_local_bot(slack, settings, clock=clock.now), workspace, tmp, clock)
 
@@ -109,35 +115,8 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
     started = time.perf_counter()
     # The week answers faster than any person could: Slack's per-minute tiers would only slow it.
     session = start_session(seed, rate_limits=False)
-    rng = random.Random(2026)
     try:
-        learners = session.bot.learners()
-        admin = next(user.id for user in session.workspace.users if user.admin)
-        # Show an English speaker's DMs; the Greek speakers' lessons arrive in Greek.
-        shown = next(
-            (
-                u
-                for u in learners
-                if session.slack.user(u).locale.startswith("en")
-                and not (session.slack.user(u).lead or session.slack.user(u).admin)
-            ),
-            learners[0],
-        )
-        session.bot.driver.command(shown, "help")
-        session.settle()
-        for _round in range(rounds):
-            for user_id in learners:
-                ask_for_lesson(session, user_id)
-                answer_latest(session, user_id, rng)
-        session.bot.driver.command(admin, "admin reload")
-        session.settle()
-        _print_transcript(session, shown, out)
-        _print_admin(session, admin, out)
-        _print_summary(session, out)
-        show_home_and_settings(session, shown, out)
-        run_week(session, out, shown, rng)
-        _print_stats(session, admin, out)
-        _print_lead(session, out)
+        play(session, rounds=rounds, out=out)
         print(
             f"\nDemo finished in {time.perf_counter() - started:.1f} s: "
             f"{len(session.slack.calls)} Slack API calls, all to the local Slack at "
@@ -147,6 +126,39 @@ def run_demo(seed: Path, *, rounds: int = 3, out: TextIO = sys.stdout) -> int:
         return 0
     finally:
         session.close()
+
+
+def play(session: Session, *, rounds: int, out: TextIO) -> None:
+    """The demo's script on a started session: the rounds of lessons, what people saw, a
+    scheduled week, the admin's and the lead's views."""
+    rng = random.Random(2026)
+    learners = session.bot.learners()
+    admin = next(user.id for user in session.workspace.users if user.admin)
+    # Show an English speaker's DMs; the Greek speakers' lessons arrive in Greek.
+    shown = next(
+        (
+            u
+            for u in learners
+            if session.slack.user(u).locale.startswith("en")
+            and not (session.slack.user(u).lead or session.slack.user(u).admin)
+        ),
+        learners[0],
+    )
+    session.bot.driver.command(shown, "help")
+    session.settle()
+    for _round in range(rounds):
+        for user_id in learners:
+            ask_for_lesson(session, user_id)
+            answer_latest(session, user_id, rng)
+    session.bot.driver.command(admin, "admin reload")
+    session.settle()
+    _print_transcript(session, shown, out)
+    _print_admin(session, admin, out)
+    _print_summary(session, out)
+    show_home_and_settings(session, shown, out)
+    run_week(session, out, shown, rng)
+    _print_stats(session, admin, out)
+    _print_lead(session, out)
 
 
 def _rule(title: str, out: TextIO) -> None:

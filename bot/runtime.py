@@ -21,7 +21,7 @@ def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     return Deps(
         settings=settings,
         db=Database(engine),
-        library=LibraryHolder(settings.content_dir, clock().date()),
+        library=LibraryHolder(settings.content_dir, clock().date(), clock=clock),
         roles=RoleBook(settings.leads, settings.admins),
         schedule=schedule,
         clock=clock,

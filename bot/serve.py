@@ -53,6 +53,10 @@ class SlackWatch:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._answered = threading.Event()
+        if settings.many_workspaces:
+            # No token of its own to check: each workspace's is checked as its requests come.
+            self._answered.set()
+            return
         try:
             check_slack(settings)
             self._answered.set()
@@ -166,7 +170,7 @@ def _reason(error: Exception) -> str:
 
 def web(settings: Settings) -> int:
     """HTTP serving with waitress; run several of these behind a load balancer to scale."""
-    settings.require("slack_bot_token", "slack_signing_secret")
+    settings.require_slack()
     watch = SlackWatch(settings)
     deps = build_deps(settings)
     queues = make_queues(settings)
@@ -174,7 +178,10 @@ def web(settings: Settings) -> int:
     app = build_app(deps, queues, verify_token=watch.answered)
     health = health_of(deps, queues, also=watch.health)
     server = WebServer(app, port=settings.port, health=health)
-    log.info("Nudge is listening on port %s (POST /slack/events, GET /healthz)", server.port)
+    installs = ", GET /slack/install" if settings.many_workspaces else ""
+    log.info(
+        "Nudge is listening on port %s (POST /slack/events%s, GET /healthz)", server.port, installs
+    )
     until_told_to_stop(server.start, server.stop, queues)
     return 0
 
@@ -200,8 +207,9 @@ def until_told_to_stop(
 def run(settings: Settings) -> int:
     """One process for a small team, with the clock and one worker beside the app: Socket Mode
     when SLACK_APP_TOKEN is set, else HTTP on PORT."""
-    settings.require("slack_bot_token", "slack_signing_secret")
-    check_slack(settings)
+    settings.require_slack()
+    if not settings.many_workspaces:
+        check_slack(settings)
     socket_url = open_socket_url(settings) if settings.slack_app_token else None
     deps = build_deps(settings)
     queues = make_queues(settings)

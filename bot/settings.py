@@ -20,7 +20,22 @@ WHERE_TO_GET = {
     "slack_bot_token": "the Bot User OAuth Token (xoxb-...) on your app's OAuth & Permissions page",
     "slack_signing_secret": "the Signing Secret on your app's Basic Information page",
     "slack_app_token": "an app-level token (xapp-...) with connections:write, Basic Information page",
+    "slack_client_secret": "the Client Secret on your app's Basic Information page",
 }
+
+# What Nudge asks a workspace for when it is installed by OAuth (manifest.yml's bot scopes).
+BOT_SCOPES = (
+    "chat:write",
+    "commands",
+    "im:write",
+    "im:history",
+    "channels:history",
+    "users:read",
+    "channels:read",
+    "groups:read",
+    "usergroups:read",
+    "files:write",
+)
 
 
 class ConfigError(Exception):
@@ -38,6 +53,11 @@ class Settings(BaseSettings):
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_app_token: str = ""
+    # Installs by OAuth in many workspaces when both are set (README, "Install in many
+    # workspaces"); SLACK_BOT_TOKEN is then not used.
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    slack_scopes: CommaList = Field(default_factory=lambda: list(BOT_SCOPES))
     slack_api_url: str = SLACK_API_URL_DEFAULT
     database_url: str = "sqlite:///nudge.db"
     database_auto_upgrade: bool = True
@@ -89,8 +109,13 @@ class Settings(BaseSettings):
     clock_sends: bool = True
     # Seconds a worker waits before it looks at an empty queue again.
     worker_poll: float = 1.0
+    # The log: "text" lines for a person, or "json" (one object a line) for a log pipeline.
+    log_format: str = "text"
+    log_level: str = "INFO"
+    # The clock's own /metrics port (its ticks and deliveries); 0: none. `web` serves on PORT.
+    metrics_port: int = 0
 
-    @field_validator("leads", "admins", mode="before")
+    @field_validator("leads", "admins", "slack_scopes", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -107,6 +132,24 @@ class Settings(BaseSettings):
     @classmethod
     def _leading_slash(cls, value: str) -> str:
         return value if value.startswith("/") else "/" + value
+
+    @property
+    def many_workspaces(self) -> bool:
+        """Installed by OAuth, a token per workspace, rather than one SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id)
+
+    def require_slack(self) -> None:
+        """The secrets the serving commands need: the bot token of the one workspace, or the
+        app's OAuth credentials; the signing secret either way."""
+        if self.many_workspaces:
+            self.require("slack_client_secret", "slack_signing_secret")
+            if self.slack_app_token:
+                raise ConfigError(
+                    "SLACK_APP_TOKEN and SLACK_CLIENT_ID are both set: installs by OAuth come back "
+                    "to /slack/oauth_redirect over HTTP, so unset SLACK_APP_TOKEN (Socket Mode)."
+                )
+        else:
+            self.require("slack_bot_token", "slack_signing_secret")
 
     def team_schedule(self) -> TeamSchedule:
         """The schedule settings, checked together; a bad one stops start-up with its reason."""

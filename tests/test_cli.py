@@ -6,6 +6,7 @@ the real `python -m bot web`, the one check that the entry point, logging and wa
 
 from __future__ import annotations
 
+import json
 import re
 import selectors
 import shutil
@@ -391,19 +392,24 @@ def test_python_m_bot_web_serves_slack(tmp_path: Path, slack: LocalSlack) -> Non
         assert process.wait(timeout=20) == 0
 
 
+def operator_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of a `python -m bot` process: this checkout, a database in `tmp_path`, the
+    fixture library, and `settings`."""
+    return {
+        "PYTHONPATH": str(REPO),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'nudge.db'}",
+        "CONTENT_DIR": str(TEST_LIBRARY),
+        **settings,
+    }
+
+
 @contextmanager
 def web_process(
     tmp_path: Path, **settings: str
 ) -> Iterator[tuple[subprocess.Popen[str], int, list[str]]]:
     """`python -m bot web` in a process of its own, on a free port, until the block ends: the
     process, its port, and what it logged up to listening."""
-    env = {
-        "PYTHONPATH": str(REPO),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
-        "CONTENT_DIR": str(TEST_LIBRARY),
-        "PORT": "0",
-        **settings,
-    }
+    env = operator_env(tmp_path, PORT="0", **settings)
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "web"],
         cwd=tmp_path,
@@ -483,6 +489,9 @@ def test_web_starts_degraded_while_slack_does_not_answer(tmp_path: Path, refusin
         with pytest.raises(urllib.error.HTTPError) as unhealthy:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
         assert unhealthy.value.code == 503
-        assert unhealthy.value.read() == b"degraded: Slack does not answer\n"
+        report = json.loads(unhealthy.value.read())
+        assert report["status"] == "degraded: Slack does not answer"
+        assert report["slack"] == {"state": "degraded: Slack does not answer"}
+        assert report["database"] == {"state": "ok", "backend": "sqlite"}
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0

@@ -88,7 +88,7 @@ def test_the_manifest_promises_only_built_subcommands() -> None:
     assert hinted == built
     assert built == [
         "help", "now", "why", "me", "pause", "resume", "join", "leave", "settings", "export",
-        "forget", "admin check", "admin reload", "admin stats", "team", "team csv",
+        "forget", "admin check", "admin reload", "admin stats", "admin setup", "team", "team csv",
     ]  # fmt: skip
 
 

@@ -10,11 +10,13 @@ member's back.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
+from bot import observe
 from bot.learning.digest import WeeklyDigest
 from bot.learning.model import Delivery, Member
 from bot.library import LocalizedLesson, LocalizedQuestion
@@ -126,7 +128,7 @@ def send_claimed(
     send cut off by Slack's silence is marked "unknown" at once: counted as sent, never retried,
     as a claim cut off by a crash is later (see Deliveries.resolve_stale)."""
     try:
-        sent = send()
+        sent = observed(send, delivery.kind, member.slack_user_id, member.workspace_id)()
     except SendCutOff:
         _record(uow, delivery, lambda work: work.deliveries.mark_unknown(delivery.id))
         return DeliveryOutcome("unknown", delivery.id)
@@ -148,6 +150,38 @@ def send_claimed(
 
     _record(uow, delivery, delivered)
     return DeliveryOutcome("sent", delivery.id)
+
+
+def observed(
+    send: Callable[[], SentMessage], kind: str, to: str, workspace_id: int
+) -> Callable[[], SentMessage]:
+    """`send`, with what Slack did and how long it took logged and counted (bot.observe); `to`
+    is the member's user id, or the channel of a team post."""
+
+    def sending() -> SentMessage:
+        started, outcome, error = time.perf_counter(), "error", None
+        try:
+            sent = send()
+            outcome = "sent"
+            return sent
+        except SendCutOff:
+            outcome = "unknown"
+            raise
+        except SendFailed as failure:
+            outcome, error = "failed", failure.code
+            raise
+        finally:
+            seconds = time.perf_counter() - started
+            observe.delivery(
+                workspace_id=workspace_id,
+                user=to,
+                kind=kind,
+                outcome=outcome,
+                error=error,
+                seconds=seconds,
+            )
+
+    return sending
 
 
 def _record(

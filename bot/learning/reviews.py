@@ -43,6 +43,16 @@ class StoredCard:
     )  # fsrs's, in days: how slowly the lesson is forgotten (`bot.learning.recall`)
 
 
+@dataclass(frozen=True)
+class DueCard:
+    """A card due by now, as `bot.learning.selection` weighs it against the others due."""
+
+    lesson_id: str
+    due: datetime  # aware UTC
+    last_review: datetime  # aware UTC
+    stability: float | None  # as in StoredCard
+
+
 def review(card: StoredCard | None, correct: bool, now: datetime) -> StoredCard:
     """The card after the member answered its lesson's check at `now` (None: a first answer)."""
     if now.tzinfo is None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.library.checker import check_library
@@ -24,10 +26,32 @@ class LibraryInvalid(Exception):
 
 def load_library(content_dir: Path, today: date) -> Library:
     """The checked library; raises :class:`LibraryInvalid` on any error (warnings pass)."""
+    library = _passed(content_dir, today).library
+    assert library is not None
+    return library
+
+
+def _passed(content_dir: Path, today: date) -> CheckReport:
+    """The check of a library with no error (warnings pass), else :class:`LibraryInvalid`."""
     report = check_library(content_dir, today)
     if report.library is None:
         raise LibraryInvalid(report)
-    return report.library
+    return report
+
+
+@dataclass(frozen=True)
+class LibraryState:
+    """What /healthz says of the library: the one in service, and the last check of the files."""
+
+    library: Library
+    loaded_at: datetime  # when the library in service was loaded
+    checked: CheckReport  # the last check: a reload that failed leaves its errors here
+    checked_at: datetime
+    refused: dict[str, str]  # lessons Slack refused since, with Slack's error code
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class LibraryHolder:
@@ -37,10 +61,18 @@ class LibraryHolder:
     the lock only keeps two concurrent reloads from finishing out of order.
     """
 
-    def __init__(self, content_dir: Path, today: date) -> None:
+    def __init__(
+        self, content_dir: Path, today: date, *, clock: Callable[[], datetime] = _utc_now
+    ) -> None:
+        """`clock` dates each load, for /healthz."""
         self.content_dir = Path(content_dir)
         self._lock = threading.Lock()
-        self._current = load_library(self.content_dir, today)
+        self._clock = clock
+        report = _passed(self.content_dir, today)
+        assert report.library is not None
+        self._current = report.library
+        self._loaded_at = self._checked_at = clock()
+        self._checked = report
         # Lessons Slack refused at send time (lesson id -> Slack's error code): never chosen again
         # until the next reload, and shown to admins in `/learn admin check`.
         self._refused: dict[str, str] = {}
@@ -62,7 +94,15 @@ class LibraryHolder:
         """Check the directory again; on success serve the new library, else keep the old."""
         with self._lock:
             report = check_library(self.content_dir, today)
+            self._checked, self._checked_at = report, self._clock()
             if report.library is not None:
                 self._current = report.library
+                self._loaded_at = self._checked_at
                 self._refused = {}  # a new library: every lesson gets its chance again
             return report
+
+    def state(self) -> LibraryState:
+        with self._lock:
+            return LibraryState(
+                self._current, self._loaded_at, self._checked, self._checked_at, dict(self._refused)
+            )

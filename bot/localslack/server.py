@@ -26,14 +26,19 @@ from bot.localslack.ratelimit import RateLimiter
 from bot.localslack.records import ApiCall, Ephemeral, Message, UploadedFile, View
 from bot.localslack.socketmode import SocketModeServer
 from bot.localslack.state import SlackState, dm_channel_id
-from bot.localslack.transport import Transport
+from bot.localslack.tenants import CLIENT_ID, CLIENT_SECRET, Tenant, Tenants
+from bot.localslack.transport import AUTHORIZE_PATH, Transport
 from bot.localslack.workspace import User, Workspace
 
 T = TypeVar("T")
 
 
 class LocalSlack:
-    """One workspace's Web API on ``127.0.0.1:<free port>``; thread-safe, clock-injectable."""
+    """One workspace's Web API on ``127.0.0.1:<free port>``; thread-safe, clock-injectable.
+
+    :meth:`add_workspace` serves another workspace on the same host (as Slack serves every
+    workspace at one URL), answering each call with the data of the workspace its token belongs
+    to; the front it returns reads and steers that workspace as this one does the first."""
 
     def __init__(
         self,
@@ -49,15 +54,38 @@ class LocalSlack:
         self._state = SlackState(workspace, clock)
         self.latency = latency
         self._limiter = RateLimiter(self._state, enabled=rate_limits, post_allowance=post_allowance)
+        self._tenants = Tenants(Tenant(self._state, self._limiter))
+        # The front of the first workspace owns the transport; another workspace's reads it there.
+        self._host: LocalSlack = self
         self._transport: Transport | None = None
         self._socket_mode: SocketModeServer | None = None
 
+    def add_workspace(self, workspace: Workspace) -> LocalSlack:
+        """Serve ``workspace`` too, with the same clock and limits, and return its front (whose
+        start and stop do nothing: this front's do). Socket Mode stays the first workspace's."""
+        other = LocalSlack(
+            workspace,
+            clock=self._state.clock,
+            rate_limits=self._limiter.enabled,
+            post_allowance=self._limiter.post_allowance,
+            latency=self.latency,
+        )
+        self._tenants.add(Tenant(other._state, other._limiter))
+        other._tenants, other._host = self._tenants, self
+        if self._transport is not None:
+            other._state.url = self._transport.url
+        return other
+
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Self:
-        self._transport = Transport(self._state, self._limiter)
+        if self._host is not self:
+            return self
+        self._transport = Transport(self._tenants)
         self._socket_mode = SocketModeServer(self._state)
+        for tenant in self._tenants.all:
+            with tenant.state.lock:
+                tenant.state.url = self._transport.url
         with self._state.lock:
-            self._state.url = self._transport.url
             self._state.socket_url = self._socket_mode.url
         return self
 
@@ -70,7 +98,7 @@ class LocalSlack:
             self._transport = None
 
     def __enter__(self) -> Self:
-        return self.start() if self._transport is None else self
+        return self.start() if self._host._transport is None else self
 
     def __exit__(
         self,
@@ -119,9 +147,37 @@ class LocalSlack:
 
     @property
     def url(self) -> str:
-        if self._transport is None:
+        transport = self._host._transport
+        if transport is None:
             raise RuntimeError("LocalSlack is not started; call .start() first")
-        return self._transport.url
+        return transport.url
+
+    @property
+    def install_url(self) -> str:
+        """Slack's install page (OAuthSettings' authorization_url): it approves at once."""
+        return f"{self.url}{AUTHORIZE_PATH}"
+
+    @property
+    def oauth_redirect_url(self) -> str:
+        """The app's Redirect URL, as set on its OAuth & Permissions page: where the install
+        page sends the browser back with a code when the app's link names no redirect_uri."""
+        return self._tenants.redirect_url
+
+    @oauth_redirect_url.setter
+    def oauth_redirect_url(self, url: str) -> None:
+        self._tenants.redirect_url = url
+
+    @property
+    def installed(self) -> bool:
+        """False after :meth:`uninstall`, until an install through OAuth."""
+        with self._state.lock:
+            return self._state.installed
+
+    def uninstall(self) -> None:
+        """The workspace removes the app: its tokens answer token_revoked from now on (the
+        app_uninstalled and tokens_revoked events are the driver's to send)."""
+        with self._state.lock:
+            self._state.installed = False
 
     @property
     def socket_mode(self) -> SocketModeServer:
@@ -134,6 +190,10 @@ class LocalSlack:
     def api_url(self) -> str:
         """WebClient ``base_url``: it must end with a slash, as slack_sdk appends the method."""
         return f"{self.url}/api/"
+
+    #: The app's OAuth credentials, the same for every workspace (SLACK_CLIENT_ID/SECRET).
+    client_id = CLIENT_ID
+    client_secret = CLIENT_SECRET
 
     @property
     def bot_token(self) -> str:

@@ -55,6 +55,8 @@ class SlackState:
     def __init__(self, workspace: Workspace, clock: Callable[[], float]) -> None:
         self.workspace = workspace
         self.clock = clock
+        #: False once the app is uninstalled: its tokens answer token_revoked until it is again.
+        self.installed = True
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         #: Where the transport listens (empty until it starts): upload URLs point here.

@@ -25,6 +25,7 @@ METHOD_TIERS: Final[dict[str, Tier]] = {
     "conversations.open": "t3",
     "files.completeUploadExternal": "t4",
     "files.getUploadURLExternal": "t4",
+    "oauth.v2.access": "special",  # Slack's reference: Tier 5; once per install
     "usergroups.users.list": "t2",
     "users.info": "t4",
     "users.list": "t2",

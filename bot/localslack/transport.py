@@ -1,27 +1,32 @@
 """The local Slack's HTTP side: a loopback server thread, request parsing, auth and dispatch.
 
 Real HTTP is the point: the bot's slack_sdk WebClient and Bolt app serialise, retry and handle
-errors exactly as they do against Slack. Three kinds of path are served: ``/api/<method>`` (the Web
-API, answered in JSON), and ``/upload/<file id>`` and ``/response/<id>`` (answered in plain text,
-as Slack's upload host and response_url endpoint answer).
+errors exactly as they do against Slack. Four kinds of path are served: ``/api/<method>`` (the Web
+API, answered in JSON), ``/upload/<team id>/<file id>`` and ``/response/<id>`` (answered in plain
+text, as Slack's upload host and response_url endpoint answer), and ``/oauth/v2/authorize`` (the
+install page, which approves at once and redirects to the app with a code).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bot.localslack import interactions
 from bot.localslack.errors import SlackError
-from bot.localslack.methods import APP_TOKEN_METHODS, HANDLERS
+from bot.localslack.methods import APP_TOKEN_METHODS, CLIENT_METHODS, HANDLERS
 from bot.localslack.methods.args import Args
 from bot.localslack.methods.files import receive_upload
-from bot.localslack.ratelimit import RateLimiter
 from bot.localslack.state import SlackState
+from bot.localslack.tenants import CLIENT_ID, CLIENT_SECRET, Tenant, Tenants
+
+#: Slack's install page, where /slack/install sends the browser (OAuthSettings.authorization_url).
+AUTHORIZE_PATH = "/oauth/v2/authorize"
 
 _JSON = "application/json; charset=utf-8"
 _TEXT = "text/plain; charset=utf-8"
@@ -33,14 +38,15 @@ class _Response:
     body: bytes
     content_type: str = _JSON
     retry_after: int | None = None
+    location: str | None = None
 
 
 class Transport:
-    """Serves one state on ``127.0.0.1:<free port>`` from a daemon thread until ``close``."""
+    """Serves every tenant's state on ``127.0.0.1:<free port>`` from a daemon thread until
+    ``close``: a Web API call is answered by the workspace its token belongs to."""
 
-    def __init__(self, state: SlackState, limiter: RateLimiter) -> None:
-        self._state = state
-        self._limiter = limiter
+    def __init__(self, tenants: Tenants) -> None:
+        self._tenants = tenants
         # Set by close(): ends every latency or slowdown wait at once, so stopping never sits out
         # a delay.
         self._closing = threading.Event()
@@ -63,13 +69,12 @@ class Transport:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def delay(self, method: str | None = None) -> None:
+    def delay(self, state: SlackState, method: str | None = None) -> None:
         """Wait the state's latency, as a request to Slack spends time on the network and in
         Slack, before the call is looked at, plus any slowdown forced on the Web API ``method``.
         The wait holds no lock: the state lock is taken only to read the wait and count the
         waiting call, so other calls (and a test reading the state) go on while this one waits,
         as they do against Slack. Closing ends every wait at once."""
-        state = self._state
         with state.changed:
             seconds = state.latency + (state.take_slowdown(method) if method else 0.0)
             if seconds <= 0:
@@ -83,10 +88,28 @@ class Transport:
                 state.delayed -= 1
                 state.changed.notify_all()
 
-    def answer_api(self, method: str, args: Args, token: str | None) -> _Response:
+    def tenant_of(
+        self, method: str, args: Args, token: str | None, app: str | None
+    ) -> tuple[Tenant, bool]:
+        """The workspace that answers: the token's, or for oauth.v2.access the code's (with the
+        installing person put in the arguments, and True for a code redeemed by the app's
+        credentials); a call nobody's token names is answered, and recorded, by the first."""
+        if method in CLIENT_METHODS:
+            args.pop("authed_user", None)  # only a redeemed code says who installed, and what
+            args.pop("scope", None)
+            grant = self._tenants.redeem(str(args.get("code") or "")) if app else None
+            if grant is not None and app == f"{CLIENT_ID}:{CLIENT_SECRET}":
+                args["authed_user"], args["scope"] = grant.user_id, grant.scope
+                return grant.tenant, True
+            return self._tenants.first, False
+        return (self._tenants.by_token(token) if token else None) or self._tenants.first, False
+
+    def answer_api(self, method: str, args: Args, token: str | None, app: str | None) -> _Response:
         """Park if held, then refuse in turn an unknown method, a missing or wrong token, a
         forced failure and a call over its tier; else run the handler. Every answer is recorded."""
-        state = self._state
+        tenant, redeemed = self.tenant_of(method, args, token, app)
+        state = tenant.state
+        self.delay(state, method)
         with state.lock:
             held = state.holds.get(method)
         if held is not None:
@@ -95,52 +118,75 @@ class Transport:
             handler = HANDLERS.get(method)
             if handler is None:
                 unknown = {"ok": False, "error": "unknown_method", "req_method": method}
-                return self._reply(method, args, 200, unknown)
-            if not token:
-                return self._reply(method, args, 200, {"ok": False, "error": "not_authed"})
-            wrong_token = _refused_token(state, method, token)
-            if wrong_token is not None:
-                return self._reply(method, args, 200, {"ok": False, "error": wrong_token})
+                return self._reply(state, method, args, 200, unknown)
+            refused = _refused(state, method, token, app, redeemed)
+            if refused is not None:
+                return self._reply(state, method, args, 200, {"ok": False, "error": refused})
             failure = state.take_failure(method)
             if failure is not None:
                 limited = failure.status == 429
                 default = "ratelimited" if limited else "internal_error"
                 return self._reply(
+                    state,
                     method,
                     args,
                     failure.status,
                     {"ok": False, "error": failure.error or default},
                     retry_after=failure.retry_after if limited else None,
                 )
-            wait = self._limiter.retry_after(method, args)
+            wait = tenant.limiter.retry_after(method, args)
             if wait is not None:
-                refused = {"ok": False, "error": "ratelimited"}
-                return self._reply(method, args, 429, refused, retry_after=wait)
+                refused_429 = {"ok": False, "error": "ratelimited"}
+                return self._reply(state, method, args, 429, refused_429, retry_after=wait)
             try:
                 body = handler(state, args)
             except SlackError as error:
                 body = error.body()
-            return self._reply(method, args, 200, body)
+            return self._reply(state, method, args, 200, body)
 
-    def answer_upload(self, file_id: str, data: bytes) -> _Response:
-        with self._state.changed:
-            status, text = receive_upload(self._state, file_id, data)
+    def answer_upload(self, path: str, data: bytes) -> _Response:
+        team_id, _, file_id = path.partition("/")
+        tenant = self._tenants.by_team(team_id)
+        if tenant is None:
+            return _Response(404, b"not found", _TEXT)
+        self.delay(tenant.state)
+        with tenant.state.changed:
+            status, text = receive_upload(tenant.state, file_id, data)
         return _Response(status, text.encode(), _TEXT)
 
     def answer_response_url(self, url_id: str, raw: bytes) -> _Response:
-        with self._state.changed:
-            status, text = interactions.post_to_response_url(self._state, url_id, raw)
+        state = (self._tenants.by_response_url(url_id) or self._tenants.first).state
+        self.delay(state)
+        with state.changed:
+            status, text = interactions.post_to_response_url(state, url_id, raw)
         return _Response(status, text.encode(), _TEXT)
+
+    def authorize(self, query: str) -> _Response:
+        """Slack's install page, approved at once: a code for the workspace named by ``team``
+        (else the first) and the person named by ``user`` (else its first admin), handed to
+        the app's ``redirect_uri`` with the app's ``state``, as Slack redirects the browser."""
+        asked = {k: v[0] for k, v in parse_qs(query).items()}
+        tenant = self._tenants.by_team(asked.get("team", "")) or self._tenants.first
+        redirect = asked.get("redirect_uri") or self._tenants.redirect_url
+        if asked.get("client_id") != CLIENT_ID or not redirect.startswith("http"):
+            return _Response(400, b"invalid client_id or redirect_uri", _TEXT)
+        ws = tenant.state.workspace
+        user = asked.get("user") or next((u.id for u in ws.users if u.admin), ws.users[0].id)
+        code = self._tenants.issue_code(tenant, user, redirect, asked.get("scope", ""))
+        sep = "&" if "?" in redirect else "?"
+        location = f"{redirect}{sep}{urlencode({'code': code, 'state': asked.get('state', '')})}"
+        return _Response(302, b"", _TEXT, location=location)
 
     def _reply(
         self,
+        state: SlackState,
         method: str,
         args: Args,
         status: int,
         body: dict[str, Any],
         retry_after: int | None = None,
     ) -> _Response:
-        self._state.record(method, args, status, body)
+        state.record(method, args, status, body)
         return _Response(status, json.dumps(body).encode(), retry_after=retry_after)
 
 
@@ -163,15 +209,39 @@ def _merge_args(query: str, body: bytes, content_type: str) -> Args | None:
     return args
 
 
-def _refused_token(state: SlackState, method: str, token: str) -> str | None:
-    """Slack's error for a token this method does not take: one it never issued (invalid_auth),
-    or the wrong kind, a bot token for an app-level method or the reverse (not_allowed_token_type)."""
+def _refused(
+    state: SlackState, method: str, token: str | None, app: str | None, redeemed: bool
+) -> str | None:
+    """Slack's error for a call this workspace does not take: oauth.v2.access without the app's
+    credentials or a live code; no token (not_authed); one it never issued (invalid_auth), or
+    one revoked by an uninstall (token_revoked); the wrong kind, a bot token for an app-level
+    method or the reverse (not_allowed_token_type)."""
+    if method in CLIENT_METHODS:
+        if app != f"{CLIENT_ID}:{CLIENT_SECRET}":
+            return "invalid_client_id" if app else "not_authed"
+        return None if redeemed else "invalid_code"
+    if not token:
+        return "not_authed"
     bot = state.workspace.bot
     if token not in (bot.token, bot.app_token):
         return "invalid_auth"
+    if not state.installed:
+        return "token_revoked"
     if (token == bot.app_token) != (method in APP_TOKEN_METHODS):
         return "not_allowed_token_type"
     return None
+
+
+def _client(authorization: str, args: Args) -> str | None:
+    """The app's ``client_id:client_secret``, from HTTP Basic auth (as slack_sdk sends them) or
+    the arguments (as Slack also takes them); taken out of the args either way."""
+    client_id, secret = args.pop("client_id", None), args.pop("client_secret", None)
+    if authorization.startswith("Basic "):
+        try:
+            return base64.b64decode(authorization[6:].strip()).decode()
+        except (ValueError, UnicodeDecodeError):
+            return "?"
+    return f"{client_id}:{secret}" if client_id else None
 
 
 def _token(authorization: str, args: Args) -> str | None:
@@ -199,6 +269,8 @@ def _handler_class(transport: Transport) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(response.body)))
                 if response.retry_after is not None:
                     self.send_header("Retry-After", str(response.retry_after))
+                if response.location is not None:
+                    self.send_header("Location", response.location)
                 self.end_headers()
                 self.wfile.write(response.body)
             except (BrokenPipeError, ConnectionResetError):
@@ -208,15 +280,17 @@ def _handler_class(transport: Transport) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             body = self._read_body()
             path = parts.path
-            if path.startswith(("/api/", "/upload/", "/response/")):
-                transport.delay(path[len("/api/") :] if path.startswith("/api/") else None)
             if path.startswith("/api/"):
                 args = _merge_args(parts.query, body, self.headers.get("Content-Type") or "")
                 if args is None:
                     self._send(_Response(200, b'{"ok": false, "error": "invalid_json"}'))
                     return
-                token = _token(self.headers.get("Authorization") or "", args)
-                self._send(transport.answer_api(path[len("/api/") :], args, token))
+                authorization = self.headers.get("Authorization") or ""
+                app = _client(authorization, args)
+                token = _token(authorization, args)
+                self._send(transport.answer_api(path[len("/api/") :], args, token, app))
+            elif path == AUTHORIZE_PATH and self.command == "GET":
+                self._send(transport.authorize(parts.query))
             elif path.startswith("/upload/") and self.command == "POST":
                 self._send(transport.answer_upload(path[len("/upload/") :], body))
             elif path.startswith("/response/") and self.command == "POST":

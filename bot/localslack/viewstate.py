@@ -60,6 +60,9 @@ def _element_state(element: dict[str, Any], raw: Any) -> dict[str, Any]:
             "channels_select": "selected_channel",
         }[kind]
         return {"type": kind, key: raw}
+    if kind in ("multi_users_select", "multi_channels_select"):
+        key = "selected_users" if kind == "multi_users_select" else "selected_channels"
+        return {"type": kind, key: list(raw or [])}
     if kind == "datepicker":
         return {"type": kind, "selected_date": raw}
     if kind == "timepicker":

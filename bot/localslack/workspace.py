@@ -159,3 +159,8 @@ def load_workspace(path: str | Path) -> Workspace:
 def default_seed_path() -> Path:
     """``seeds/demo.yaml`` in the repository, for the demo, the console and the tests."""
     return Path(__file__).resolve().parents[2] / "seeds" / "demo.yaml"
+
+
+def second_seed_path() -> Path:
+    """``seeds/second.yaml``: another workspace, served beside the demo's (many-workspace tests)."""
+    return default_seed_path().with_name("second.yaml")

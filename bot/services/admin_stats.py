@@ -11,6 +11,7 @@ from bot.learning.model import Role
 from bot.learning.schedule import zone_of
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, recognize, require
+from bot.services.team_setup import in_workspace
 from bot.store.db import HEAD_REVISION, current_revision
 
 # "This week" for an admin: the seven days up to now, whatever the weekday.
@@ -27,6 +28,7 @@ class AdminStats:
 
 def collect_admin_stats(deps: Deps, slack: Directory, caller: Caller) -> AdminStats:
     """Refused before anything is read: a refusal can hold no figure."""
+    deps = in_workspace(deps, caller.team_id)
     now = deps.clock()
     today = now.astimezone(zone_of(deps.settings.team_zone)).date()
     with deps.uow() as uow:

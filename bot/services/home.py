@@ -17,6 +17,7 @@ from bot.services.deps import Deps
 from bot.services.lessons import LessonNow, SlackPort, request_lesson_now
 from bot.services.membership import PauseOutcome, pause, resume, why
 from bot.services.people import Caller, Directory, Person, recognize, speaks
+from bot.services.team_setup import in_workspace
 from bot.services.tick import calendar_of
 from bot.store.uow import UnitOfWork
 
@@ -26,6 +27,7 @@ PAUSE_A_WEEK = ("1w",)
 
 def identify_caller(deps: Deps, slack: Directory, caller: Caller) -> Person:
     """The caller's language and roles (for help and short notices); nothing is stored."""
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         return recognize(uow, slack, deps.roles, caller)
 
@@ -57,6 +59,7 @@ def _digest_shows(deps: Deps) -> str:
 def member_stats(deps: Deps, slack: Directory, caller: Caller) -> MemberReport:
     """The Home tab's and `/learn me`'s figures, read with aggregate queries: their cost follows
     the library and the days of history, not the number of answers. Nothing is stored."""
+    deps = in_workspace(deps, caller.team_id)
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)

@@ -14,6 +14,7 @@ from bot.learning.selection import choose_next_lesson
 from bot.library import Library, LocalizedLesson
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, enrol, recognize, speaks
+from bot.services.team_setup import in_workspace
 from bot.store.uow import UnitOfWork
 
 HOUR = timedelta(hours=1)
@@ -81,6 +82,7 @@ def claim_lesson(
         catalog(library, refused),
         uow.deliveries.history(member.id),
         due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
+        now=now,
         seed=member.slack_user_id,
         interests=member.settings.interests,
     )
@@ -120,6 +122,7 @@ def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNo
     """`/learn now`: the member's next lesson, sent to their DM at once (not counted as the
     day's): a due review if there is one, else a new lesson. The claim commits before the send;
     see `send_claimed`."""
+    deps = in_workspace(deps, caller.team_id)
     now, library = deps.clock(), deps.library.current
     limit = deps.settings.now_per_hour
     with deps.uow() as uow:
@@ -162,6 +165,7 @@ def answer_check(
 
     The first answer is also a review of the member's card for the lesson, written in the same
     transaction as the response: both are kept, or neither."""
+    deps = in_workspace(deps, caller.team_id)
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)

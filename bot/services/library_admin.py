@@ -9,6 +9,7 @@ from bot.library import CheckReport
 from bot.library import check_library as check_files
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, recognize, require
+from bot.services.team_setup import in_workspace
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class LibraryOutcome:
 
 def check_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcome:
     """Check the content directory without loading it: what a reload would say."""
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)
@@ -30,6 +32,7 @@ def check_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcom
 def reload_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcome:
     """Serve the content directory as it is now, unless it has errors: then the last good library
     stays in service and the report says why."""
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)

@@ -7,11 +7,13 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.learning.calendars import holiday_name, is_public_holiday
-from bot.learning.model import Member
+from bot.learning.model import History, Member, Role
 from bot.learning.pause import BadPause, paused_through
 from bot.learning.schedule import NextReason, explain_next
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, Person, enrol, recognize
+from bot.services.team import team_blind_spot
+from bot.services.team_setup import in_workspace
 from bot.services.tick import calendar_of, schedule_of
 
 
@@ -25,6 +27,7 @@ class PauseOutcome:
 
 def pause(deps: Deps, slack: Directory, caller: Caller, words: tuple[str, ...]) -> PauseOutcome:
     now = deps.clock()
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person, member = enrol(uow, slack, deps.roles, caller, now)
         today = now.astimezone(calendar_of(member).zone).date()
@@ -43,6 +46,7 @@ def _reschedule(
     deps: Deps, slack: Directory, caller: Caller, **values: object
 ) -> tuple[Person, Member]:
     """Change the caller's own settings; the clock reschedules them from now."""
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person, member = enrol(uow, slack, deps.roles, caller, deps.clock())
         uow.members.update(member.workspace_id, member.slack_user_id, next_due_at=None, **values)
@@ -80,18 +84,36 @@ class Why:
     last_review: bool
     next: NextReason | None
     holiday: str  # the public holiday's name when `next` was moved by one, else ""
+    # The last lesson was the member's first in its area: chosen because the area was never met.
+    last_new_area: bool = False
+    # For a lead asking `/learn why`: the team's blind spot as `/learn team` names it by default.
+    blind_spot: str | None = None
 
 
-def why(deps: Deps, slack: Directory, caller: Caller) -> Why:
-    """One sentence each on the last lesson and the next, as data for the edge to word. Asking
-    stores nothing: someone Nudge has not met is told they get no scheduled lessons."""
+def _first_in_its_area(history: History) -> bool:
+    last = history.last
+    if last is None or last.delivered > 1:
+        return False
+    return sum(row.skill == last.skill for row in history.seen.values()) == 1
+
+
+def why(deps: Deps, slack: Directory, caller: Caller, *, team: bool = False) -> Why:
+    """One sentence each on the last lesson and the next, as data for the edge to word, and with
+    `team`, for a lead, the team's blind spot and the rule that names it. Asking stores nothing:
+    someone Nudge has not met is told they get no scheduled lessons."""
+    deps = in_workspace(deps, caller.team_id)
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         member = person.member
-        last = uow.deliveries.history(member.id).last if member else None
+        history = uow.deliveries.history(member.id) if member else History()
+        blind = None
+        if team and person.may(Role.LEAD):
+            workspace_id = uow.workspaces.find(caller.team_id) or 0
+            blind = team_blind_spot(uow, workspace_id, library, person.language, now)
+    last = history.last
     if member is None:
-        return Why(person.language, False, "UTC", None, None, False, None, "")
+        return Why(person.language, False, "UTC", None, None, False, None, "", blind_spot=blind)
     lesson = library.lessons.get(last.lesson_id) if last else None
     calendar = calendar_of(member)
     upcoming = (
@@ -111,4 +133,6 @@ def why(deps: Deps, slack: Directory, caller: Caller) -> Why:
         last_review=bool(last and last.delivered > 1),
         next=upcoming,
         holiday=holiday,
+        last_new_area=_first_in_its_area(history),
+        blind_spot=blind,
     )

@@ -15,6 +15,7 @@ from bot.delivery.outbox import SendFailed
 from bot.learning.model import SETTING_NAMES
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, recognize
+from bot.services.team_setup import in_workspace
 
 EXPORT_FORMAT = "nudge-export/1"
 
@@ -65,6 +66,7 @@ def export_document(
 def export_own_data(deps: Deps, slack: ExportPort, caller: Caller) -> ExportOutcome:
     """`/learn export`: read every row about the caller in one unit of work (nothing is stored),
     then upload it as JSON to their DM. Someone Nudge has never met has nothing to export."""
+    deps = in_workspace(deps, caller.team_id)
     now = deps.clock()
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
@@ -92,6 +94,7 @@ class ForgetOutcome:
 
 def preview_forget(deps: Deps, slack: Directory, caller: Caller) -> ForgetOutcome:
     """What `/learn forget` would delete, for the confirmation; nothing is stored or deleted."""
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         if person.member is None:
@@ -104,6 +107,7 @@ def forget(deps: Deps, slack: Directory, caller: Caller, owner: str) -> ForgetOu
     """Delete every row about the caller in one transaction. `owner` is whom the confirmation was
     shown to: only they may confirm it. Afterwards Nudge holds nothing about them; they are a new
     member the next time they use it (or the roster finds them in the team channel)."""
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         if owner != caller.slack_user_id:

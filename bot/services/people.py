@@ -89,6 +89,13 @@ class RoleBook:
         self._groups: dict[str, tuple[float, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
+    def for_people(self, leads: Sequence[str], admins: Sequence[str]) -> RoleBook:
+        """Other LEADS and ADMINS (a workspace's own) on this book's user-group cache: group ids
+        are unique across workspaces, so one cache serves them all."""
+        book = RoleBook(leads, admins, monotonic=self._monotonic)
+        book._groups, book._lock = self._groups, self._lock
+        return book
+
     def roles_of(self, slack_user_id: str, directory: Directory) -> frozenset[Role]:
         held = {Role.MEMBER}
         for role, entries in self._entries.items():

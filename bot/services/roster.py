@@ -17,6 +17,7 @@ from bot.learning.away import away_until
 from bot.learning.model import Member, MemberProfile
 from bot.services.deps import Deps
 from bot.services.people import Directory
+from bot.services.team_setup import in_workspace
 from bot.store.uow import UnitOfWork
 
 
@@ -76,8 +77,12 @@ def _apply(
 
 
 def refresh_roster(deps: Deps, slack: RosterSource, team_id: str, now: datetime) -> RosterRefresh:
-    """The daily refresh: everyone in TEAM_CHANNEL learns, unless they chose otherwise; the
-    LEADS and ADMINS user groups are read again with it."""
+    """The daily refresh: everyone in the workspace's team channel learns, unless they chose
+    otherwise; the LEADS and ADMINS user groups are read again with it. A workspace whose admin
+    has not named its team channel yet has no roster to read."""
+    deps = in_workspace(deps, team_id)
+    if not deps.settings.team_channel:
+        return RosterRefresh(0, 0, 0)
     deps.roles.refresh(slack)
     in_channel = set(slack.channel_members(deps.settings.team_channel))
     people = [person for person in slack.people() if not person.is_bot]
@@ -102,9 +107,19 @@ def refresh_roster(deps: Deps, slack: RosterSource, team_id: str, now: datetime)
 
 
 def channel_membership_changed(
-    deps: Deps, slack: Directory, team_id: str, slack_user_id: str, joined: bool, now: datetime
+    deps: Deps,
+    slack: Directory,
+    team_id: str,
+    slack_user_id: str,
+    joined: bool,
+    now: datetime,
+    *,
+    channel: str,
 ) -> None:
-    """member_joined_channel / member_left_channel for the team channel."""
+    """member_joined_channel / member_left_channel: only the workspace's team channel counts."""
+    deps = in_workspace(deps, team_id)
+    if not channel or channel != deps.settings.team_channel:
+        return
     profile = slack.profile(slack_user_id)
     with deps.uow() as uow:
         workspace_id = uow.workspaces.ensure(team_id, now)

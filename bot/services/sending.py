@@ -26,7 +26,7 @@ from bot.store.weekly import WEEK_BEFORE
 
 log = logging.getLogger("bot.sending")
 
-# The poster for a Slack team: its gateway, with that workspace's token (bot.slack.workspaces);
+# The poster for a Slack team: its gateway, with that workspace's token (bot.slack.installs);
 # None when the deployment has no token for the team.
 Posters = Callable[[str], SchedulePoster | None]
 Sleep = Callable[[float], None]

@@ -29,6 +29,7 @@ from bot.learning.model import SETTING_NAMES, MemberSettings
 from bot.learning.schedule_settings import AUTO, TeamSchedule, Weekday, parse_lesson_time
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, enrol, recognize, speaks
+from bot.services.team_setup import in_workspace
 from bot.services.tick import next_due
 
 LESSONS_PER_WEEK_MAX = 5
@@ -186,6 +187,7 @@ class SettingsScreen:
 
 def open_settings(deps: Deps, slack: Directory, caller: Caller) -> SettingsScreen:
     """The caller's own settings for the modal; nothing is stored."""
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         member = person.member
@@ -226,6 +228,7 @@ def save_settings(
 ) -> SettingsSaved:
     """Check the values and save all of them, with the member's next lesson rescheduled from
     them, in one unit of work: all of it is stored or none."""
+    deps = in_workspace(deps, caller.team_id)
     checked = check_settings(deps, caller, owner, values)
     if checked.form is None:
         return SettingsSaved(

@@ -14,6 +14,7 @@ from bot.learning import team as rules
 from bot.learning.model import Role
 from bot.learning.recall import Recall, by_area
 from bot.learning.team import (
+    AreaCounts,
     AreaLine,
     Periods,
     QuestionLine,
@@ -24,6 +25,7 @@ from bot.learning.team import (
 from bot.library import Library
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, recognize, require
+from bot.services.team_setup import in_workspace
 from bot.store.uow import UnitOfWork
 
 
@@ -49,6 +51,7 @@ def _team(
     deps: Deps, slack: Directory, caller: Caller, args: tuple[str, ...], *, summary: bool
 ) -> TeamOutcome:
     library = deps.library.current
+    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
         person = recognize(uow, slack, deps.roles, caller)
         require(person, Role.LEAD)
@@ -84,6 +87,26 @@ def team_remembered(
     return by_area(uow.recalls.team_lessons(workspace_id, now), library.skill_of)
 
 
+def team_blind_spot(
+    uow: UnitOfWork, workspace_id: int, library: Library, language: str, now: datetime
+) -> str | None:
+    """The blind spot `/learn team` names by default (its last DEFAULT_WEEKS weeks), in the
+    lead's language: for `/learn why` to a lead. None when those weeks have no answer."""
+    periods = rules.periods(rules.DEFAULT_WEEKS, now)
+    _areas, _remembered, blind = _weighed(uow, workspace_id, periods, library, now)
+    return _area_name(library, blind, language) if blind else None
+
+
+def _weighed(
+    uow: UnitOfWork, workspace_id: int, periods: Periods, library: Library, now: datetime
+) -> tuple[list[AreaCounts], dict[str, Recall], str | None]:
+    """Every area's counts, what the team remembers of each, and the blind spot they make
+    (`bot.learning.team.blind_spot`)."""
+    remembered = team_remembered(uow, workspace_id, library, now)
+    areas = rules.with_every_area(uow.team_reports.areas(workspace_id, periods), library.skills)
+    return areas, remembered, rules.blind_spot(areas, remembered)
+
+
 def _table(
     uow: UnitOfWork, workspace_id: int, periods: Periods, library: Library, language: str
 ) -> TeamTable:
@@ -109,9 +132,7 @@ def _report(
     now: datetime,
 ) -> TeamReport:
     reports, weeks = uow.team_reports, periods.weeks
-    remembered = team_remembered(uow, workspace_id, library, now)
-    areas = rules.with_every_area(reports.areas(workspace_id, periods), library.skills)
-    blind = rules.blind_spot(areas, remembered)
+    areas, remembered, blind = _weighed(uow, workspace_id, periods, library, now)
     strongest = rules.strongest(areas, blind)
     active = reports.active_weeks(workspace_id, periods)
     most, fewest = rules.most_and_fewest(reports.questions(workspace_id, periods.now))

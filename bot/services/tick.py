@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
 
+from bot import observe
 from bot.delivery.outbox import (
     ChannelQuestionPost,
     DigestPost,
@@ -27,6 +28,7 @@ from bot.delivery.outbox import (
     SendCutOff,
     SendFailed,
     SentMessage,
+    observed,
 )
 from bot.i18n import language_of
 from bot.learning.calendars import is_public_holiday
@@ -39,6 +41,7 @@ from bot.services.digest import claim_digest, digest_language
 from bot.services.lessons import claim_lesson
 from bot.services.people import speaks
 from bot.services.sending import Sleep, send_all
+from bot.services.team_setup import in_workspace
 from bot.store.repositories import DELIVERED
 from bot.store.weekly import WEEK_BEFORE
 
@@ -107,6 +110,7 @@ def next_due(team: TeamSchedule, member: Member, now: datetime) -> datetime:
     return following.due_at if following else now + RECHECK
 
 
+@observe.timed_tick
 def run_tick(
     deps: Deps,
     slack: SchedulePoster,
@@ -120,6 +124,7 @@ def run_tick(
     """Plan (claim what fell due, queued for the senders), post the team's posts, and, with
     `send`, send the workspace's queue with `senders` threads side by side, each waiting for the
     workspace's slot through `sleep` (bot.services.sending). Without `send`, workers send."""
+    deps = in_workspace(deps, team_id)
     failures = Counter[str]()
     with deps.uow() as uow:
         workspace_id = uow.workspaces.ensure(team_id, now)
@@ -253,7 +258,8 @@ def _digest(
             continue  # posted already: once a week, whatever happens to the clock
         post_id, digest = claimed
         post = DigestPost(channel, digest, digest_language(deps))
-        _send_team_post(deps, post_id, slot.kind, partial(slack.post_digest, post), sent, failures)
+        send = observed(partial(slack.post_digest, post), "digest", channel, workspace_id)
+        _send_team_post(deps, post_id, slot.kind, send, sent, failures)
 
 
 def _channel_question(
@@ -278,7 +284,9 @@ def _channel_question(
         skill = library.skills.get(question.skill)
         name = skill.name_in(language) if skill else question.skill
         post = ChannelQuestionPost(channel, question.localized(language), name, language)
-        send = partial(slack.post_channel_question, post)
+        send = observed(
+            partial(slack.post_channel_question, post), "team_question", channel, workspace_id
+        )
         _team_post(deps, workspace_id, slot, send, now, sent, failures)
 
 

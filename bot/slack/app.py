@@ -5,20 +5,24 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
-from bot.i18n import translator
+from bot.i18n import LANGUAGES, translator
 from bot.services.deps import Deps
+from bot.services.health import check_health
 from bot.settings import Settings
 from bot.slack.context import Queues, provide
 from bot.slack.gateway import Sleep, make_web_client
+from bot.slack.installs import oauth_settings
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
-from bot.slack.web import Health, always_healthy
+from bot.slack.observed import ObservedApp
+from bot.slack.web import Health, HealthReport
 from bot.slack.work import WorkQueue
 
 log = logging.getLogger("bot.slack")
@@ -53,18 +57,23 @@ def make_queues(settings: Settings) -> Queues:
     )
 
 
-def health_of(deps: Deps, queues: Queues, *, also: Health = always_healthy) -> Health:
-    """What /healthz reports: the database answers, the work queue takes requests, and `also`
-    (Slack answers, for `web`)."""
+def health_of(
+    deps: Deps, queues: Queues, *, also: Callable[[], str | None] = lambda: None
+) -> Health:
+    """What /healthz reports: `also` (Slack answers, for `web`), the database and its schema,
+    the lesson library, and whether the work queue takes requests."""
 
-    def health() -> str | None:
-        if (problem := also()) is not None:
-            return problem
-        if (database := deps.db.problem()) is not None:
-            return f"unavailable: the database {database}"
-        if queues.work.full:
-            return "busy: the work queue is full"
-        return None
+    def health() -> HealthReport:
+        slack = also()
+        checked = check_health(deps)
+        full = queues.work.full
+        details = {
+            **checked.details,
+            "work_queue": {"state": "full" if full else "ok"},
+            "slack": {"state": "ok" if slack is None else slack},
+        }
+        busy = "busy: the work queue is full" if full else None
+        return HealthReport(slack or checked.problem or busy, details)
 
     return health
 
@@ -79,10 +88,17 @@ def build_app(
     """`queues` run the work behind acknowledged requests; pass them to wait on them (demo,
     tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not)."""
     settings = deps.settings
-    settings.require("slack_bot_token", "slack_signing_secret")
-    app = App(
+    settings.require_slack()
+    app = ObservedApp(
         client=make_web_client(settings, sleep=sleep),
         signing_secret=settings.slack_signing_secret,
+        # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token
+        # found in the installation store by its workspace.
+        oauth_settings=oauth_settings(deps) if settings.many_workspaces else None,
+        # A request from a workspace with no install: its person's language is not known yet.
+        user_facing_authorize_error_message="\n".join(
+            translator(language)("error.not_installed") for language in LANGUAGES
+        ),
         # Listeners acknowledge on the request's own thread and hand their work to the queues, so
         # an acknowledgement never waits for a thread that is busy with Slack or the database.
         process_before_response=True,
@@ -92,6 +108,10 @@ def build_app(
         logger=log,
     )
     app.use(provide(deps, queues or make_queues(settings)))
+    if settings.many_workspaces:
+        # app_uninstalled and tokens_revoked delete the workspace's tokens from the installation
+        # store, after which the clock no longer serves it (bot.slack.installs.Tokens).
+        app.enable_token_revocation_listeners()
     app.error(answer_failure)
     register_listeners(app, settings.slash_command)
     return app

@@ -33,7 +33,8 @@ def provide(
     deps: Deps, queues: Queues
 ) -> Callable[[BoltContext, Callable[[], None]], BoltResponse | None]:
     """The middleware that hands every listener the process's dependencies and queues, and
-    refuses requests from any workspace but the one the bot token belongs to."""
+    refuses requests from any workspace but the one the request's token belongs to (with
+    installs by OAuth, Bolt has already refused a workspace that has no install)."""
 
     def attach(context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
         installed = context.authorize_result.team_id if context.authorize_result else None

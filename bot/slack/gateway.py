@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -21,6 +23,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
     FixedValueRetryIntervalCalculator,
 )
 
+from bot import observe
 from bot.delivery.outbox import (
     ChannelQuestionPost,
     DigestPost,
@@ -76,13 +79,43 @@ class RetryAfterHandler(RateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-def make_web_client(
-    settings: Settings, *, sleep: Sleep = time.sleep, token: str | None = None
-) -> WebClient:
+class CountCalls(RetryHandler):
+    """Counts every attempt of a Web API call by method and status (bot.observe); never asks for
+    a retry. slack_sdk shows every answer, and every failure to get one, to the client's retry
+    handlers, and Bolt copies the app client's handlers into the client it makes for each
+    request: so this one handler, first in `make_web_client`, sees every call."""
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        method = urlsplit(request.url).path.rsplit("/", 1)[-1]
+        status = response.status_code if response is not None else 0
+        body = _answer(response) if response is not None else {}
+        code = "" if body.get("ok") else str(body.get("error") or "")
+        observe.slack_call(method=method, status=status, error=code[:40])
+        return False
+
+
+def _answer(response: HttpResponse) -> dict[str, Any]:
+    """Slack's JSON answer: slack_sdk parses it for a 200; a 429 or 5xx comes as bytes."""
+    if isinstance(response.body, dict) and response.body:
+        return response.body
+    try:
+        parsed = json.loads(response.data or b"{}")
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def make_web_client(settings: Settings, *, sleep: Sleep = time.sleep) -> WebClient:
     """The app's client. Bolt copies base_url and retry handlers into every per-request client,
     so SLACK_API_URL alone decides where every call goes. A `sleep` other than time.sleep (the
-    tests') also takes the wait out of the 5xx and connection retries. `token`: a workspace's
-    (bot.slack.workspaces), else SLACK_BOT_TOKEN."""
+    tests') also takes the wait out of the 5xx and connection retries."""
     retries = settings.slack_max_retries
     backoff = (
         BackoffRetryIntervalCalculator()
@@ -90,10 +123,12 @@ def make_web_client(
         else FixedValueRetryIntervalCalculator(fixed_internal=0)
     )
     return WebClient(
-        token=token or settings.slack_bot_token or None,
+        # With installs by OAuth each request's client gets its workspace's token from Bolt.
+        token=None if settings.many_workspaces else settings.slack_bot_token or None,
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout,
         retry_handlers=[
+            CountCalls(),  # first: it sees every answer, and retries none
             ConnectionErrorRetryHandler(max_retry_count=retries, interval_calculator=backoff),
             RetryAfterHandler(max_retry_count=retries, sleep=sleep),
             ServerErrorRetryHandler(max_retry_count=retries, interval_calculator=backoff),

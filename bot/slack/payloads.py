@@ -65,6 +65,8 @@ class _Input(_Open):
     value: str | None = None
     selected_option: _Option | None = None
     selected_options: list[_Option] | None = None
+    selected_users: list[str] | None = None
+    selected_channel: str | None = None
 
 
 class _State(_Open):

@@ -1,13 +1,18 @@
-"""HTTP serving: Bolt's WSGI adapter behind waitress (a production WSGI server), plus /healthz."""
+"""HTTP serving: Bolt's WSGI adapter behind waitress (a production WSGI server), plus /healthz and
+/metrics."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from prometheus_client import make_wsgi_app
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
@@ -16,6 +21,7 @@ from slack_sdk.signature import SignatureVerifier
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
+from bot import observe
 from bot.slack.payloads import well_formed
 
 EVENTS_PATH = "/slack/events"
@@ -43,36 +49,37 @@ class NudgeRequestHandler(SlackRequestHandler):
         self._verifier = SignatureVerifier(signing_secret)
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        started = time.perf_counter()
         headers = request.get_headers()
         given = next(
             (v for k, v in headers.items() if k.lower() == "x-slack-request-timestamp"), None
         )
         stamp = given if isinstance(given, str) or given is None else next(iter(given), "")
         if stamp is not None and not stamp.isdigit():
-            return BoltResponse(status=401, body='{"error":"invalid request"}')
+            return _unread(BoltResponse(status=401, body='{"error":"invalid request"}'), started)
         try:
             body = request.get_body()
         except UnicodeDecodeError:  # Slack sends UTF-8; anything else is not from Slack
-            return BoltResponse(status=400, body='{"error":"invalid request"}')
+            return _unread(BoltResponse(status=400, body='{"error":"invalid request"}'), started)
         try:
             bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
         # A payload that is not a JSON object; KeyError: Bolt's own debug line for a view with
         # several `response_urls` reads a logger its fresh context does not have yet.
         except (ValueError, AttributeError, TypeError, KeyError):
-            return self._refuse(body, headers)
+            return _unread(self._refuse(body, headers), started)
         if "payload" in body and not bolt_request.body and not body.lstrip().startswith("{"):
             fields = dict(parse_qsl(body, keep_blank_values=True))
             if "payload" not in fields:
                 bolt_request.body = fields
                 bolt_request.context = build_context(BoltContext({}), fields)
         if not well_formed(bolt_request.body):
-            return self._refuse(body, headers)
+            return _unread(self._refuse(body, headers), started)
         try:
             return self.app.dispatch(bolt_request)
         except Exception as error:  # Bolt's own matching met a payload of another shape
             # One line: a stranger's payload must not fill the log with tracebacks.
             log.warning("refused a request Bolt could not read (%s)", type(error).__name__)
-            return self._refuse(body, headers)
+            return _unread(self._refuse(body, headers), started)
 
     def _refuse(self, body: str, headers: dict[str, Any]) -> BoltResponse:
         """401 when the signature does not verify, else 400: a malformed request is never a 500
@@ -87,24 +94,45 @@ class NudgeRequestHandler(SlackRequestHandler):
         return BoltResponse(status=400 if signed else 401, body='{"error":"invalid request"}')
 
 
-Health = Callable[[], str | None]  # None when healthy, else what is wrong, in a few words
+def _unread(response: BoltResponse, started: float) -> BoltResponse:
+    """A request refused before Bolt read it (the app logs those it reads): its line and count."""
+    seconds = time.perf_counter() - started
+    observe.request(
+        kind="unreadable", action="", workspace="", user="", status=response.status, seconds=seconds
+    )
+    return response
 
 
-def always_healthy() -> str | None:
-    return None
+@dataclass(frozen=True)
+class HealthReport:
+    problem: str | None  # None when requests can be served, else what is wrong, in a few words
+    details: Mapping[str, object] = field(default_factory=dict)  # what /healthz shows beside it
+
+
+Health = Callable[[], HealthReport]
+
+
+def always_healthy() -> HealthReport:
+    return HealthReport(None)
 
 
 def wsgi_app(app: App, health: Health = always_healthy) -> WSGIApp:
-    """`health` is asked on every GET /healthz: 200 "ok", or 503 with what is wrong, so that a load
-    balancer stops sending requests that could not be answered."""
+    """`health` is asked on every GET /healthz: 200, or 503 when requests could not be served,
+    so that a load balancer stops sending them; the body is JSON, `status` first ("ok", or what
+    is wrong). GET /metrics is Prometheus's text format (bot.observe)."""
     slack = NudgeRequestHandler(app, EVENTS_PATH, app._signing_secret)  # Bolt keeps it private
+    metrics = make_wsgi_app()
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
-            problem = health()
-            status = "200 OK" if problem is None else "503 Service Unavailable"
-            start_response(status, [("Content-Type", "text/plain; charset=utf-8")])
-            return [f"{problem or 'ok'}\n".encode()]
+        path = environ.get("PATH_INFO")
+        if path == "/healthz":
+            report = health()
+            status = "200 OK" if report.problem is None else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "application/json")])
+            body = {"status": report.problem or "ok", **report.details}
+            return [json.dumps(body, ensure_ascii=False).encode() + b"\n"]
+        if path == "/metrics":
+            return metrics(environ, start_response)  # type: ignore[no-any-return]
         return slack(environ, start_response)
 
     return application

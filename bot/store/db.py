@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from bot.settings import ConfigError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration in migrations/versions; tests/store checks it against Alembic's own answer.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
+# Seconds a new PostgreSQL connection may take (libpq's connect_timeout; its own default waits
+# as long as TCP does). A DATABASE_URL with ?connect_timeout=N says otherwise.
+CONNECT_TIMEOUT = 5
 
 
 class SchemaOutOfDate(Exception):
@@ -80,6 +85,10 @@ def _engine(url: str, busy_timeout: float, **kwargs: Any) -> Engine:
     # No ping before each checkout: a pooled connection is trusted, and one that the server closed
     # fails its first statement, which SQLAlchemy notices and replaces. Recycling connections older
     # than half an hour keeps them inside typical server and load-balancer idle limits.
+    # A server that does not answer at all (a host gone from the network) fails a connection after
+    # CONNECT_TIMEOUT seconds instead of holding a request, or /healthz, until TCP gives up.
+    if "connect_timeout" not in make_url(url).query:
+        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
     return create_engine(url, pool_pre_ping=False, pool_recycle=1800, **kwargs)
 
 
@@ -92,22 +101,44 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def head_revision() -> str:
-    """The newest migration, as Alembic reads the scripts (HEAD_REVISION must say the same)."""
+def _scripts() -> ScriptDirectory:
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
-    head = script.get_current_head()
+    return ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://")))
+
+
+def head_revision() -> str:
+    """The newest migration, as Alembic reads the scripts (HEAD_REVISION must say the same)."""
+    head = _scripts().get_current_head()
     assert head is not None, "no migrations found"
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        if not inspect(connection).has_table("alembic_version"):
-            return None
-        version: str | None = connection.scalar(text("SELECT version_num FROM alembic_version"))
-        return version
+        return revision_of(connection)
+
+
+def revision_of(connection: Connection) -> str | None:
+    """The revision the database is at; None for an empty database."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    version: str | None = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    return version
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every revision of this code's migrations (read from the scripts once, when asked)."""
+    return frozenset(step.revision for step in _scripts().walk_revisions())
+
+
+def schema_state(revision: str | None) -> str:
+    """ "current" (at this code's head), "behind" (an older revision, or none: run `python -m bot
+    db upgrade`), or "newer" (a revision this code does not know: a newer release migrated it)."""
+    if revision == HEAD_REVISION:
+        return "current"
+    return "behind" if revision is None or revision in known_revisions() else "newer"
 
 
 def upgrade(engine: Engine) -> None:

@@ -6,6 +6,7 @@ commit. A second insert of the same workspace or member, from any process, inser
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 
@@ -102,6 +103,18 @@ class Workspaces:
             update(tables.Workspace)
             .where(tables.Workspace.id == workspace_id)
             .values(last_tick_at=at)
+        )
+
+    def settings_of(self, team_id: str) -> dict[str, object] | None:
+        """What an admin stored in the workspace's setup modal; None: nothing (yet)."""
+        stored = self._session.scalar(select(tables.Workspace.settings).filter_by(team_id=team_id))
+        return dict(json.loads(stored)) if stored else None
+
+    def save_settings(self, workspace_id: int, values: dict[str, object]) -> None:
+        self._session.execute(
+            update(tables.Workspace)
+            .where(tables.Workspace.id == workspace_id)
+            .values(settings=json.dumps(values, sort_keys=True))
         )
 
     def ensure(self, team_id: str, now: datetime) -> int:
@@ -214,6 +227,15 @@ class Members:
             .where(tables.Member.workspace_id == workspace_id)
             .where(tables.Member.slack_user_id == slack_user_id)
             .values(**values)
+        )
+
+    def reschedule_all(self, workspace_id: int) -> None:
+        """The team's defaults changed: the clock works out everyone's next look afresh (as for a
+        member it has never looked at, nothing from before that look is sent)."""
+        self._session.execute(
+            update(tables.Member)
+            .where(tables.Member.workspace_id == workspace_id)
+            .values(next_due_at=None)
         )
 
     def save_settings(

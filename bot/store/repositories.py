@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.learning import model
-from bot.learning.reviews import StoredCard
+from bot.learning.reviews import DueCard, StoredCard
 from bot.store import tables
 
 
@@ -311,8 +311,6 @@ class Responses:
 class Cards:
     """Spaced-repetition cards: one per (member, lesson), the latest answer's schedule."""
 
-    DUE_LIMIT = 20  # a request sends one lesson; a short list is all any caller needs
-
     def __init__(self, session: Session) -> None:
         self._session = session
 
@@ -350,11 +348,14 @@ class Cards:
         now: datetime,
         *,
         among: Collection[str] | None = None,
-        limit: int = DUE_LIMIT,
-    ) -> list[str]:
-        """Lesson ids whose cards are due by `now`, oldest due first, at most `limit`."""
+        limit: int | None = None,
+    ) -> list[DueCard]:
+        """The cards due by `now`, oldest due first; all of them unless `limit`: the choice of a
+        review weighs every one (`bot.learning.selection.most_retrievable_first`), and a member
+        has at most one card per lesson of the library."""
         query = self._due(member_id, now, among).order_by(tables.Card.due, tables.Card.lesson_id)
-        return list(self._session.scalars(query.limit(limit)))
+        rows = self._session.execute(query.limit(limit))
+        return [DueCard(lesson, due, last, stability) for lesson, due, last, stability in rows]
 
     def count_due(
         self, member_id: int, now: datetime, *, among: Collection[str] | None = None
@@ -363,8 +364,10 @@ class Cards:
         due = self._due(member_id, now, among).subquery()
         return self._session.scalar(select(func.count()).select_from(due)) or 0
 
-    def _due(self, member_id: int, now: datetime, among: Collection[str] | None) -> Select[str]:
-        """The member's due cards' lesson ids.
+    def _due(
+        self, member_id: int, now: datetime, among: Collection[str] | None
+    ) -> Select[str, datetime, datetime, float | None]:
+        """The member's due cards.
 
         `among` keeps only those lessons (the library's): cards of removed lessons stay due for
         ever, and would otherwise fill the list. A card whose lesson was sent again since it fell
@@ -382,7 +385,7 @@ class Cards:
             )
             .exists()
         )
-        query = select(card.lesson_id).where(
+        query = select(card.lesson_id, card.due, card.last_review, card.stability).where(
             card.member_id == member_id, card.due <= now, ~sent_since_due
         )
         if among is not None:

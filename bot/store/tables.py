@@ -71,6 +71,9 @@ class Workspace(Base):
     # The instant the clock last looked for due lessons: a tick sends what fell due since then.
     # NULL until the first tick, which sends nothing in the past.
     last_tick_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # What an admin set in the setup modal, as JSON (bot.services.workspace_settings); NULL: the
+    # environment's values.
+    settings: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Member(Base):
@@ -232,8 +235,9 @@ class SendPace(Base):
 
     __tablename__ = "send_pace"
 
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(
-        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("workspaces.id", ondelete="CASCADE"), unique=True
     )
     next_at: Mapped[float] = mapped_column(
         Float

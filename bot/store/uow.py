@@ -8,12 +8,14 @@ use case that fails half-way leaves nothing half-written.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from types import TracebackType
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.db import revision_of
 from bot.store.figures import Figures
 from bot.store.member_data import MemberData
 from bot.store.members import Members, Workspaces
@@ -92,6 +94,26 @@ class UnitOfWork:
         self.session.commit()
 
 
+@dataclass(frozen=True)
+class Probe:
+    # What keeps a request's unit of work from the database right now, in a few words ("does
+    # not answer", "is locked"), or None.
+    problem: str | None
+    revision: str | None  # the schema's Alembic revision (None: unknown, or an empty database)
+
+
+def _take_the_write_lock(connection: Connection) -> None:
+    """Take SQLite's write lock and give it back at once: WAL lets reads past a writer, so only
+    this shows whether a request's writes would wait."""
+    usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {HEALTH_WAIT_MS}")
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("ROLLBACK")
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual or 0)}")
+
+
 class Database:
     """The engine and the units of work on it: one per process, shared by every thread."""
 
@@ -102,27 +124,16 @@ class Database:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)
 
-    def problem(self) -> str | None:
-        """What keeps a request's unit of work from the database right now, in a few words ("does
-        not answer", "is locked"), or None: one round trip, waiting HEALTH_WAIT_MS at most for a
-        lock."""
+    def probe(self) -> Probe:
+        """Whether the database takes a request's writes now (waiting HEALTH_WAIT_MS at most for
+        a lock), and the schema revision it is at: one connection, two or three statements."""
         try:
             with self.engine.connect() as connection:
-                if connection.dialect.name != "sqlite":
-                    connection.execute(text("SELECT 1"))
-                    return None
-                # WAL lets reads past a writer, so only taking the write lock (and giving it back
-                # at once) shows whether a request's writes would wait.
-                usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-                connection.exec_driver_sql(f"PRAGMA busy_timeout = {HEALTH_WAIT_MS}")
-                try:
-                    connection.exec_driver_sql("BEGIN IMMEDIATE")
-                    connection.exec_driver_sql("ROLLBACK")
-                finally:
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual or 0)}")
+                if connection.dialect.name == "sqlite":
+                    _take_the_write_lock(connection)
+                return Probe(None, revision_of(connection))
         except SQLAlchemyError as failed:
-            return "is locked" if _is_busy(failed) else "does not answer"
-        return None
+            return Probe("is locked" if _is_busy(failed) else "does not answer", None)
 
     def dispose(self) -> None:
         self.engine.dispose()

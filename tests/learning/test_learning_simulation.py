@@ -1,14 +1,15 @@
 """The learning bench's simulated team at a small size (3 members, 3 weeks, one seed).
 
-Asserts only what the model guarantees, never the bench's ratios: reviews are of lessons already
-seen, recall numbers are probabilities, every lesson day gets a lesson, and a seed repeats exactly.
+Asserts only what the model and the rules guarantee, never the bench's ratios: reviews are of
+lessons already seen, recall numbers are probabilities, every lesson day gets a lesson, Nudge's
+rule meets every area before any review, and a seed repeats exactly.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from bench.learning import POLICIES, Outcome, make_team, shipped_library, simulate
+from bench.learning import BEFORE, NUDGE, POLICIES, Outcome, make_team, shipped_library, simulate
 
 MEMBERS, WEEKS, SEED = 3, 3, 7
 
@@ -28,8 +29,16 @@ def test_a_review_is_always_of_a_lesson_already_seen(
 
 def test_the_review_policies_do_send_reviews_in_three_weeks(outcomes: dict[str, Outcome]) -> None:
     """Otherwise the check above would hold for want of a review."""
-    for policy in ("fsrs reviews, library order", "Nudge: fsrs reviews, then least-engaged"):
+    for policy in ("fsrs reviews, library order", BEFORE, NUDGE):
         assert outcomes[policy].reviews > 0
+
+
+def test_nudges_rule_meets_every_area_first(outcomes: dict[str, Outcome]) -> None:
+    """14 or 15 lesson days, 13 areas in the shipped library: an area never met comes before any
+    review, so every member has met all of them; the rule before the change had not."""
+    areas = len({lesson.skill for lesson in shipped_library()})
+    assert outcomes[NUDGE].areas == [areas] * MEMBERS
+    assert min(outcomes[BEFORE].areas) < areas
 
 
 @pytest.mark.parametrize("policy", list(POLICIES))

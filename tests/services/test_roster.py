@@ -83,11 +83,15 @@ def test_an_away_status_pauses_until_it_expires_and_a_new_zone_reschedules(
 def test_joining_the_channel_adds_a_learner_from_their_profile(
     deps: Deps, slack: PeopleAndDMs, clock: FakeClock
 ) -> None:
-    channel_membership_changed(deps, slack, TEAM, "U0ADMIN001", True, clock.now())
+    channel_membership_changed(
+        deps, slack, TEAM, "U0ADMIN001", True, clock.now(), channel=deps.settings.team_channel
+    )
     ada = _roster(deps)["U0ADMIN001"]
     assert (ada.learns, ada.tz, slack.profile_reads) == (True, "UTC", ["U0ADMIN001"])
 
-    channel_membership_changed(deps, slack, TEAM, "U0ADMIN001", False, clock.now())
+    channel_membership_changed(
+        deps, slack, TEAM, "U0ADMIN001", False, clock.now(), channel=deps.settings.team_channel
+    )
     assert not _roster(deps)["U0ADMIN001"].learns
 
 

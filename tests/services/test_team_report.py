@@ -17,6 +17,7 @@ from bot.i18n import translator
 from bot.learning.model import Role
 from bot.learning.team import AreaCounts, TeamReport, TeamTable
 from bot.services.deps import Deps
+from bot.services.membership import why
 from bot.services.people import NotPermitted, RoleBook
 from bot.services.team import team_report, team_table
 from bot.slack.blocks.team_files import team_csv
@@ -192,3 +193,16 @@ def test_the_same_numbers_on_every_database(database_deps: Deps, slack: PeopleAn
     table = team_table(database_deps, slack, caller(LEAD), ("2",)).table
     assert isinstance(table, TeamTable)
     assert sum(table.cell(m, "beta").strategy_answers for m in table.members) == 1
+
+
+def test_why_names_the_team_blind_spot_to_a_lead_only(team_deps: Deps, slack: PeopleAndDMs) -> None:
+    """`/learn why` to a lead names the blind spot `/learn team` names by default (4 weeks), by
+    the same rule; a member gets no team figure, nor does the Home tab, which asks without
+    `team`."""
+    asked = why(team_deps, slack, caller(LEAD), team=True)
+    assert asked.blind_spot is not None and asked.blind_spot == _report(team_deps, slack).blind_spot
+    assert why(team_deps, slack, caller(LEAD)).blind_spot is None
+    member = next(user for user in PEOPLE if user != LEAD)
+    assert why(team_deps, slack, caller(member), team=True).blind_spot is None
+    quiet = replace(team_deps, clock=lambda: datetime(2027, 3, 1, 9, 30, tzinfo=UTC))
+    assert why(quiet, slack, caller(LEAD), team=True).blind_spot is None  # no answer to compare

@@ -6,15 +6,18 @@ that posts a lesson is stuck until the test lets go, and the acknowledgements mu
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.localslack import LocalSlack
+from bot.store.db import HEAD_REVISION
 from tests.conftest import Bot, start_bot
 from tests.slack.test_learn_now_and_answer import buttons, lesson_for
 
@@ -110,25 +113,32 @@ def test_a_button_pressed_while_the_queue_is_full_is_told_busy_and_records_nothi
     assert buttons(next(m for m in small_bot.slack.dm_messages(learners[3]) if m.ts == message.ts))
 
 
-def _health(bot: Bot) -> tuple[int, str]:
+def health_report(bot: Bot) -> tuple[int, dict[str, Any]]:
+    """GET /healthz: its HTTP status and its JSON."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{bot.server.port}/healthz", timeout=5) as r:
-            return r.status, r.read().decode()
+            return r.status, json.loads(r.read())
     except urllib.error.HTTPError as refused:
-        return refused.code, refused.read().decode()
+        return refused.code, json.loads(refused.read())
+
+
+def _health(bot: Bot) -> tuple[int, str]:
+    """GET /healthz: its HTTP status and what its `status` says."""
+    code, report = health_report(bot)
+    return code, report["status"]
 
 
 def test_healthz_says_busy_while_the_work_queue_is_full(small_bot: Bot) -> None:
     learners = small_bot.learners()[:3]
-    assert _health(small_bot) == (200, "ok\n")
+    assert _health(small_bot) == (200, "ok")
     with small_bot.slack.hold("chat.postMessage") as held:
         small_bot.driver.command(learners[0], "now")
         held.wait_until_waiting()
         for user in learners[1:]:
             small_bot.driver.command(user, "now")
-        assert _health(small_bot) == (503, "busy: the work queue is full\n")
+        assert _health(small_bot) == (503, "busy: the work queue is full")
     small_bot.settle()
-    assert _health(small_bot) == (200, "ok\n")
+    assert _health(small_bot) == (200, "ok")
 
 
 def test_healthz_says_unavailable_when_the_database_does_not_answer(
@@ -140,6 +150,9 @@ def test_healthz_says_unavailable_when_the_database_does_not_answer(
         running.deps.db.dispose()
         database.unlink()
         database.mkdir()  # a directory where the database file was: no connection opens
-        assert _health(running) == (503, "unavailable: the database does not answer\n")
+        status, report = health_report(running)
+        assert (status, report["status"]) == (503, "unavailable: the database does not answer")
+        assert report["database"] == {"state": "unreachable", "backend": "sqlite"}
+        assert report["schema"] == {"state": "unknown", "current": None, "expected": HEAD_REVISION}
     finally:
         running.close()

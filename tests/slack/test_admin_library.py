@@ -62,7 +62,8 @@ def test_a_member_may_not_use_admin_commands(admin_bot: Bot, content: Path, acti
     reply = admin_bot.ask(member, f"admin {action}")
 
     assert reply.text == (
-        ":lock: Only Nudge admins may use `/learn admin`. Admins are listed in the ADMINS setting."
+        ":lock: Only Nudge admins may use `/learn admin`. Admins are named in the team setup "
+        "(`/learn admin setup`) or the ADMINS setting."
     )
     assert "beta-4" not in admin_bot.deps.library.current.lessons
 

@@ -261,7 +261,7 @@ def test_learn_me_in_greek(bot: Bot) -> None:
     assert ": 1 σωστές από 1 απαντήσεις" in rows
     assert "*Τι θα απαντούσατε πιθανότατα σωστά σήμερα*\n" in rows
     assert "Πιθανότατα θα απαντούσατε σωστά σήμερα 1 από τον 1 έλεγχό σας στο *" in rows
-    assert "όταν δεν οφείλεται επανάληψη, ένα νέο μάθημα έρχεται από την ενότητα όπου" in (
+    assert "μέχρι να συναντήσετε κάθε ενότητα μία φορά, μια νέα ενότητα έρχεται πριν" in (
         bot.ask(greek, "why").text
     )
 
@@ -275,14 +275,13 @@ def test_learn_me_says_what_the_member_would_likely_still_get_right_today(bot: B
     rows = "\n".join(b["text"]["text"] for b in reply.blocks[1:])
     assert "*What you'd likely still get right today*\n" in rows
     assert re.search(r"\nYou'd likely still get 1 of your 1 \*[^*]+\* check right today\.", rows)
-    # `/learn why` names the rule that chose that first lesson.
+    # `/learn why` names the rule that chose that first lesson: an area never met comes first.
     assert (
         bot.ask(member, "why")
         .text.splitlines()[0]
         .endswith(
-            "came from your least-practised skill area: with no review due, a new lesson comes from "
-            "the area where you have answered the fewest checks (the areas you chose as interests "
-            "count half)."
+            "opened a skill area you had not met yet: until you have met every area once, a new "
+            "area comes before any review that is due (the areas you chose as interests first)."
         )
     )
 

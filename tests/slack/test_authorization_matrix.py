@@ -5,7 +5,8 @@ workspace.
 - A subcommand answers everyone in the workspace as its role allows: the others are refused with
   the same words and nothing done.
 - A button or a modal belongs to the person it was sent to: anyone else, admins included, is
-  refused and nothing is stored. App Home's Settings button opens whoever presses it their own
+  refused and nothing is stored. The team setup modal is the workspace's: any admin's submission
+  saves it, and anyone else's is refused. App Home's Settings button opens whoever presses it their own
   settings, never another's.
 - A request from another workspace is answered with nothing at all, and nothing is stored.
 
@@ -31,6 +32,7 @@ from bot.learning.model import Role
 from bot.localslack import Message
 from bot.localslack.driver import DriverResponse
 from bot.slack.blocks.own_data import FORGET_CALLBACK
+from bot.slack.blocks.team_setup import SETUP_CALLBACK
 from bot.slack.listeners import actions, views
 from bot.slack.listeners.commands.subcommands import REFUSALS, SUBCOMMANDS, Subcommand
 from bot.store import tables
@@ -44,6 +46,8 @@ from tests.slack.test_settings_over_slack import (
     owner_of,
     settings_rows,
 )
+from tests.slack.test_team_setup import chosen as setup_values
+from tests.slack.test_team_setup import open_setup
 
 ROLES = ("member", "lead", "admin", "outsider")
 HAS = {
@@ -54,6 +58,7 @@ HAS = {
 }
 ARGS = {"pause": "pause 3d"}
 OPENS_A_MODAL = {"settings"}  # answered with a modal of the caller's own, not a message
+ADMIN_MODALS = {"admin setup"}  # answered with a modal for an admin, a refusal for anyone else
 ELSEWHERE = "T0ELSEWHERE"
 
 
@@ -75,6 +80,9 @@ def test_each_subcommand_answers_each_role_as_its_role_allows(bot: Bot, sub: Sub
     for role in ROLES:  # one person each: what one does changes nothing for the next
         if " ".join(sub.words) in OPENS_A_MODAL:
             assert owner_of(open_settings(bot, bot.user(role))) == bot.user(role)
+            continue
+        if " ".join(sub.words) in ADMIN_MODALS and sub.role in HAS[role]:
+            assert open_setup(bot, bot.user(role)).definition["callback_id"] == SETUP_CALLBACK
             continue
         reply = bot.ask(bot.user(role), _typed(sub))
         if sub.role in HAS[role]:
@@ -214,6 +222,22 @@ def _save_settings(bot: Bot, who: str, modal: Any) -> DriverResponse:
     return bot.driver.submit_view(who, modal, {"lesson_time": {"lesson_time": "07:00"}})
 
 
+def _setup_modal(bot: Bot, _owner: str) -> Any:
+    """The team setup, as the workspace's admin opens it (the plain member cannot)."""
+    return open_setup(bot, bot.user("admin"))
+
+
+def _save_setup(bot: Bot, who: str, modal: Any) -> DriverResponse:
+    return bot.driver.submit_view(who, modal, setup_values(lesson_time="07:00"))
+
+
+def _setups(bot: Bot) -> int:
+    """Workspaces whose settings were saved by their admin."""
+    query = select(func.count()).where(tables.Workspace.settings.is_not(None))
+    with bot.deps.db.engine.connect() as connection:
+        return connection.scalar(query) or 0
+
+
 def _rows(table: type[tables.Base]) -> Callable[[Bot], int]:
     return lambda bot: _count(bot, table)
 
@@ -245,9 +269,12 @@ INTERACTIONS = {
     "home.settings": Interaction(_press_settings, home_with_settings, settings_rows),
     "settings_modal": Interaction(_save_settings, open_settings, settings_rows),
     FORGET_CALLBACK: Interaction(_confirm, _forget_modal, _rows(tables.Response), change=-1),
+    SETUP_CALLBACK: Interaction(_save_setup, _setup_modal, _setups),
 }
 # Modals have no one to answer when someone else submits them: it is logged.
-SUBMITTED = {"question_modal", "settings_modal", FORGET_CALLBACK}
+SUBMITTED = {"question_modal", "settings_modal", FORGET_CALLBACK, SETUP_CALLBACK}
+# The workspace's, not a person's: any admin's submission saves it, anyone else's is refused.
+ADMINS_ONLY = {SETUP_CALLBACK}
 # Opening a modal stores nothing: the owner's press shows it, and anyone else's is refused.
 OPENS = {"question_answer", "question_edit", "home.settings"}
 # A press that only ever opens the presser's own settings: anyone else pressing it on the owner's
@@ -318,7 +345,9 @@ def test_only_the_owner_may_use_a_button_or_modal(bot: Bot, interaction: str, ro
     assert row.use(bot, who, sent).status == 200
     bot.settle()
 
-    if role == "member":
+    if interaction in ADMINS_ONLY:
+        assert row.stored(bot) == before + (row.change if role == "admin" else 0)
+    elif role == "member":
         assert row.stored(bot) == before + (0 if interaction in OPENS else row.change)
         if interaction in OPENS:
             assert len(bot.slack.views(owner)) == 1

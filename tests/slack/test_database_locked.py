@@ -76,7 +76,7 @@ def test_a_lock_held_past_the_busy_timeout_answers_every_request_and_stores_noth
         acks.append(bot.driver.command(helped, "help"))
         assert [(ack.status, ack.body) for ack in acks] == [(200, "")] * 8
         bot.settle()  # the work gave up while the lock was still held
-        assert _health(bot) == (503, "unavailable: the database is locked\n")
+        assert _health(bot) == (503, "unavailable: the database is locked")
 
     replies = {user: [e.text for e in bot.slack.ephemerals(user)[told[user] :]] for user in askers}
     busy = {
@@ -90,7 +90,7 @@ def test_a_lock_held_past_the_busy_timeout_answers_every_request_and_stores_noth
     assert (_count(bot, tables.Delivery), _count(bot, tables.Response)) == (6, 0)
     assert [len(bot.slack.dm_messages(user)) for user in askers] == [1] * 6
     assert buttons(current(bot, lesson)), "the lesson is still open to answer"
-    assert _health(bot) == (200, "ok\n")
+    assert _health(bot) == (200, "ok")
 
 
 def test_a_lock_released_within_the_busy_timeout_loses_nothing(
@@ -111,7 +111,7 @@ def test_a_lock_released_within_the_busy_timeout_loses_nothing(
             acks.append(bot.driver.click(clicker, lesson, index=2))
             acks.append(bot.driver.command(helped, "help"))
             assert [(ack.status, ack.body) for ack in acks] == [(200, "")] * 8
-            assert _health(bot) == (503, "unavailable: the database is locked\n")
+            assert _health(bot) == (503, "unavailable: the database is locked")
         bot.settle()
 
         replies = {u: [e.text for e in bot.slack.ephemerals(u)[told[u] :]] for u in askers}

@@ -51,6 +51,23 @@ def test_a_lead_gets_the_summary_then_the_heatmap_in_their_dms(bot: Bot) -> None
     assert picture.format == "PNG" and picture.size == heatmap_size(len(bot.learners()))
 
 
+def test_why_tells_a_lead_the_team_blind_spot_and_the_rule_that_names_it(bot: Bot) -> None:
+    member, lead = bot.user("member"), bot.user("lead")
+    _answer_one_lesson(bot, member)
+
+    said = bot.ask(lead, "why").text.splitlines()
+    report = " ".join(render_blocks(bot.ask(lead, "team").blocks).split())  # unwrapped
+
+    # The lead, Anna, reads Greek; the area is the one `/learn team` names as the blind spot.
+    prefix = ":dart: Το τυφλό σημείο της ομάδας σας τις τελευταίες 4 εβδομάδες είναι "
+    assert said[-1].startswith(prefix) and "με τον κανόνα του τυφλού σημείου" in said[-1]
+    area = said[-1].removeprefix(prefix).split(", με τον κανόνα")[0]
+    assert f"*Τυφλό σημείο:* {area}, η ενότητα με τις λιγότερες απαντήσεις" in report
+    assert not any(
+        "τυφλό σημείο" in line.lower() for line in bot.ask(member, "why").text.splitlines()
+    )
+
+
 def test_a_lead_gets_the_csv_in_their_dms(bot: Bot) -> None:
     member, lead = bot.user("member"), bot.user("lead")
     _answer_one_lesson(bot, member)

@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
 from bot.learning.model import Delivery, History, LessonEvent, Member, MemberProfile
-from bot.learning.reviews import review
+from bot.learning.reviews import DueCard, review
 from bot.store.db import (
     HEAD_REVISION,
     SchemaOutOfDate,
@@ -245,12 +245,24 @@ def test_due_cards_come_oldest_first_bounded_and_only_once_due(uow: UnitOfWork) 
     one_day = NOW + timedelta(days=1)
 
     assert uow.cards.due(member.id, NOW) == []
-    assert uow.cards.due(member.id, one_day + timedelta(hours=2)) == ["strategy-2", "strategy-1"]
+    soon = uow.cards.due(member.id, one_day + timedelta(hours=2))
+    assert _ids(soon) == ["strategy-2", "strategy-1"]
+    stored = uow.cards.get(member.id, "strategy-2")
+    assert stored is not None
+    assert (soon[0].due, soon[0].last_review, soon[0].stability) == (
+        stored.due,
+        stored.last_review,
+        stored.stability,
+    )
     everything = uow.cards.due(member.id, NOW + timedelta(days=30))
-    assert everything == ["strategy-2", "strategy-1", "care-2", "care-1"]
+    assert _ids(everything) == ["strategy-2", "strategy-1", "care-2", "care-1"]
     assert uow.cards.due(member.id, NOW + timedelta(days=30), limit=2) == everything[:2]
     among = uow.cards.due(member.id, NOW + timedelta(days=30), among={"care-1", "care-2"})
-    assert among == ["care-2", "care-1"]
+    assert _ids(among) == ["care-2", "care-1"]
+
+
+def _ids(cards: list[DueCard]) -> list[str]:
+    return [card.lesson_id for card in cards]
 
 
 def _resend(uow: UnitOfWork, member_id: int, at: datetime, status: str | None) -> None:
@@ -281,10 +293,10 @@ def test_a_due_lesson_sent_again_waits_for_its_answer_before_it_is_due_again(
     _resend(uow, member.id, NOW, "sent")  # the first delivery, before the card fell due
     _resend(uow, member.id, later, "failed")  # a send that failed is no review
     _resend(uow, member.id, later, None)  # nor one that was never sent
-    assert uow.cards.due(member.id, later) == ["strategy-1"]
+    assert _ids(uow.cards.due(member.id, later)) == ["strategy-1"]
 
     _resend(uow, member.id, later, "sent")
     assert uow.cards.due(member.id, later + timedelta(days=9)) == []  # waiting for the answer
 
     _answered(uow, member.id, "strategy-1", False, later + timedelta(hours=1))
-    assert uow.cards.due(member.id, later + timedelta(days=2)) == ["strategy-1"]
+    assert _ids(uow.cards.due(member.id, later + timedelta(days=2))) == ["strategy-1"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from bot.localslack.methods import apps, auth, chat, conversations, files, users, views
+from bot.localslack.methods import apps, auth, chat, conversations, files, oauth, users, views
 from bot.localslack.methods.args import Args
 from bot.localslack.state import SlackState
 
@@ -26,6 +26,7 @@ HANDLERS: Final[Mapping[str, Handler]] = {
     "conversations.open": conversations.open_,
     "files.completeUploadExternal": files.complete_upload_external,
     "files.getUploadURLExternal": files.get_upload_url_external,
+    "oauth.v2.access": oauth.v2_access,
     "usergroups.users.list": users.usergroups_users_list,
     "users.info": users.info,
     "users.list": users.list_,
@@ -38,3 +39,6 @@ HANDLERS: Final[Mapping[str, Handler]] = {
 #: The methods an app-level token calls, and the only ones it may: every other method wants the
 #: bot token, and each kind of token is refused elsewhere with not_allowed_token_type.
 APP_TOKEN_METHODS: Final[frozenset[str]] = frozenset({"apps.connections.open"})
+
+#: The methods the app calls with its client id and secret instead of a token.
+CLIENT_METHODS: Final[frozenset[str]] = frozenset({"oauth.v2.access"})

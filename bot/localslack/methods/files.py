@@ -23,7 +23,11 @@ def get_upload_url_external(state: SlackState, args: Args) -> dict[str, Any]:
         raise SlackError("invalid_arguments") from exc
     file_id = f"F{len(state.files) + 1:09d}"
     state.files.append(UploadedFile(id=file_id, filename=str(args["filename"]), length=length))
-    return {"ok": True, "upload_url": f"{state.url}/upload/{file_id}", "file_id": file_id}
+    return {
+        "ok": True,
+        "upload_url": f"{state.url}/upload/{state.workspace.team.id}/{file_id}",
+        "file_id": file_id,
+    }
 
 
 def complete_upload_external(state: SlackState, args: Args) -> dict[str, Any]:

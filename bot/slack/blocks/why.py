@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bot.i18n import Translator
 from bot.learning.schedule import NextReason
+from bot.learning.team import DEFAULT_WEEKS
 from bot.library import escape_mrkdwn
 
 NEXT = {
@@ -20,15 +21,18 @@ NEXT = {
 
 
 def _last(
-    t: Translator, command: str, tz: str, title: str | None, at: datetime | None, review: bool
+    t: Translator,
+    command: str,
+    tz: str,
+    title: str | None,
+    at: datetime | None,
+    review: bool,
+    new_area: bool,
 ) -> str:
     if title is None or at is None:
         return t("why.no_lesson_yet", command=command)
-    return t(
-        "why.last_review" if review else "why.last_new",
-        title=escape_mrkdwn(title),
-        when=t.when(at, tz),
-    )
+    key = "why.last_review" if review else "why.last_new_area" if new_area else "why.last_new"
+    return t(key, title=escape_mrkdwn(title), when=t.when(at, tz))
 
 
 def _next(t: Translator, tz: str, upcoming: NextReason, holiday: str) -> str:
@@ -60,12 +64,19 @@ def why_text(
     last_review: bool,
     upcoming: NextReason | None,
     holiday: str = "",
+    last_new_area: bool = False,
+    blind_spot: str | None = None,
 ) -> str:
-    """`holiday` names the public holiday that moved the next lesson, when one did."""
-    last = _last(t, command, tz, last_title, last_at, last_review)
-    return (
-        f"{last}\n{next_text(t, command, tz=tz, learns=learns, upcoming=upcoming, holiday=holiday)}"
-    )
+    """`holiday` names the public holiday that moved the next lesson, when one did;
+    `last_new_area`, that the last lesson opened an area never met; `blind_spot`, for a lead, the
+    team's blind spot, with the rule that names it (`bot.learning.team.blind_spot`)."""
+    last = _last(t, command, tz, last_title, last_at, last_review, last_new_area)
+    lines = [last, next_text(t, command, tz=tz, learns=learns, upcoming=upcoming, holiday=holiday)]
+    if blind_spot is not None:
+        lines.append(
+            t("why.team_blind_spot", area=blind_spot, weeks=DEFAULT_WEEKS, command=command)
+        )
+    return "\n".join(lines)
 
 
 def next_text(

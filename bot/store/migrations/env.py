@@ -5,8 +5,27 @@ from alembic import context
 from bot.store.tables import Base
 
 engine = context.config.attributes["engine"]
-with engine.begin() as connection:
-    # render_as_batch lets ALTER TABLE work on SQLite as well as PostgreSQL.
-    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
-    with context.begin_transaction():
-        context.run_migrations()
+with engine.connect() as connection:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration rebuilds an SQLite table (copy, drop, rename). With foreign keys on,
+        # dropping the old table deletes every row that refers to it (ON DELETE CASCADE): an
+        # upgrade from 0001 lost every delivery and answer. The pragma has no effect inside a
+        # transaction, so it is set before the migrations' own.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        with connection.begin():
+            # render_as_batch lets ALTER TABLE work on SQLite as well as PostgreSQL.
+            context.configure(
+                connection=connection, target_metadata=Base.metadata, render_as_batch=True
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                assert not broken, f"the migrations left rows that refer to nothing: {broken}"
+    finally:
+        if sqlite:  # the connection goes back to the pool as every other one is
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()

@@ -29,6 +29,7 @@ from bot.slack.blocks.team_files import file_name, heatmap_png, team_csv
 from bot.slack.blocks.why import why_text
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners.views.settings_modal import show_settings
+from bot.slack.listeners.views.setup_modal import show_setup
 from bot.slack.message import SlackMessage
 
 
@@ -139,8 +140,13 @@ def settings(request: Request, args: tuple[str, ...]) -> None:
     show_settings(request.deps, request.slack, request.caller, request.trigger_id)
 
 
+def admin_setup(request: Request, args: tuple[str, ...]) -> None:
+    """The answer is the modal itself: no message."""
+    show_setup(request.deps, request.slack, request.caller, request.trigger_id)
+
+
 def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
-    answer = why(request.deps, request.slack, request.caller)
+    answer = why(request.deps, request.slack, request.caller, team=True)
     text = why_text(
         translator(answer.language),
         request.command,
@@ -151,6 +157,8 @@ def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
         last_review=answer.last_review,
         upcoming=answer.next,
         holiday=answer.holiday,
+        last_new_area=answer.last_new_area,
+        blind_spot=answer.blind_spot,
     )
     return notice(text)
 

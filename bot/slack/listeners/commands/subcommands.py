@@ -77,6 +77,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
     Subcommand(("admin", "stats"), Role.ADMIN, "help.line.admin_stats", handlers.admin_stats),
+    Subcommand(("admin", "setup"), Role.ADMIN, "help.line.admin_setup", handlers.admin_setup),
     Subcommand(
         ("team",),
         Role.LEAD,

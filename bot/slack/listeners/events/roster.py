@@ -15,16 +15,18 @@ from bot.slack.listeners.safety import apologise_quietly
 
 
 def channel_changed(event: dict[str, Any], context: BoltContext) -> None:
-    if event.get("channel") == deps_of(context).settings.team_channel:
-        joined = event["type"] == "member_joined_channel"
-        refresh_later(context, lambda: note_membership(event=event, context=context, joined=joined))
+    joined = event["type"] == "member_joined_channel"
+    refresh_later(context, lambda: note_membership(event=event, context=context, joined=joined))
 
 
 @apologise_quietly
 def note_membership(event: dict[str, Any], context: BoltContext, joined: bool) -> None:
-    deps = deps_of(context)
-    team = caller_of(context).team_id
-    channel_membership_changed(deps, slack_of(context), team, event["user"], joined, deps.clock())
+    """Whether the channel is the workspace's team channel is the use case's to say."""
+    deps, team, user = deps_of(context), caller_of(context).team_id, event["user"]
+    channel = str(event.get("channel") or "")
+    channel_membership_changed(
+        deps, slack_of(context), team, user, joined, deps.clock(), channel=channel
+    )
 
 
 def user_changed(event: dict[str, Any], context: BoltContext) -> None:

@@ -34,6 +34,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "send_pace",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("next_at", sa.Float(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -42,7 +43,8 @@ def upgrade() -> None:
             name=op.f("fk_send_pace_workspace_id_workspaces"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("workspace_id", name=op.f("pk_send_pace")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_send_pace")),
+        sa.UniqueConstraint("workspace_id", name=op.f("uq_send_pace_workspace_id")),
     )
 
 

@@ -1,0 +1,125 @@
+"""The processes as an operator runs them with LOG_FORMAT=json (as the Procfile does): `web` writes
+one JSON object a line, a request's among them, and `clock` serves its metrics on METRICS_PORT."""
+
+from __future__ import annotations
+
+import json
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.localslack import LocalSlack, SlackDriver
+from bot.settings import Settings
+from tests.conftest import REPO, SIGNING_SECRET
+from tests.test_cli import operator_env
+
+
+def _json_lines(process: subprocess.Popen[str], until: str, timeout: float = 30) -> list[dict]:
+    """What the process logged, up to the line whose message starts with `until` (bounded)."""
+    assert process.stderr is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stderr, selectors.EVENT_READ)
+    lines: list[dict] = []
+    while selector.select(timeout=timeout):
+        line = process.stderr.readline()
+        if not line:
+            break
+        lines.append(json.loads(line))  # every line is one JSON object
+        if lines[-1]["message"].startswith(until):
+            return lines
+    raise AssertionError(f"the process never logged {until!r}: {lines}")
+
+
+def _slack_env(slack: LocalSlack) -> dict[str, str]:
+    return {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url}
+
+
+def _bot(tmp_path: Path, command: str, **settings: str) -> subprocess.Popen[str]:
+    """`python -m bot <command>` logging JSON lines, as the Procfile runs it."""
+    env = operator_env(tmp_path, LOG_FORMAT="json", **settings)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", command],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_web_logs_json_lines_with_each_request(tmp_path: Path, slack: LocalSlack) -> None:
+    """From start-up on, every line is JSON; a request is one line with its fields."""
+    process = _bot(
+        tmp_path, "web", PORT="0", SLACK_SIGNING_SECRET=SIGNING_SECRET, **_slack_env(slack)
+    )
+    try:
+        started = _json_lines(process, "Nudge is listening on port")
+        port = int(started[-1]["message"].split("port ")[1].split()[0])
+        member = next(u.id for u in slack.workspace.users if not u.lead and not u.admin)
+        driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, slack)
+        assert driver.command(member, "help").status == 200
+        (request,) = [r for r in _json_lines(process, "command /learn help") if r.get("event")]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert {line["level"] for line in started} <= {"INFO", "DEBUG"}
+    assert request["logger"] == "bot.requests"
+    assert (request["kind"], request["action"], request["user"]) == (
+        "command",
+        "/learn help",
+        member,
+    )
+    assert (request["workspace"], request["status"], request["outcome"]) == (
+        slack.team_id,
+        200,
+        "ok",
+    )
+    assert request["latency_ms"] >= 0
+    assert request["time"].endswith("+00:00")
+
+
+def test_the_clock_serves_its_metrics_on_metrics_port(tmp_path: Path, slack: LocalSlack) -> None:
+    with socket.socket() as probe:  # a free port, given back for the clock to take
+        probe.bind(("127.0.0.1", 0))
+        metrics_port = probe.getsockname()[1]
+    team = slack.workspace.settings.team_channel
+    process = _bot(
+        tmp_path, "clock", METRICS_PORT=str(metrics_port), TEAM_CHANNEL=team, **_slack_env(slack)
+    )
+    try:
+        _json_lines(process, "Nudge clock started")
+        url = f"http://127.0.0.1:{metrics_port}/metrics"
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            shown = answer.read().decode()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(shown)
+        for sample in family.samples
+    }
+    # The roster it read at start, through the Slack client every call of the clock goes through.
+    users = (
+        "nudge_slack_api_calls_total",
+        (("error", ""), ("method", "users.list"), ("status", "200")),
+    )
+    assert samples[users] == 1
+    assert ("nudge_tick_seconds_count", ()) in samples  # its ticks are measured here too
+
+
+def test_every_setting_has_a_row_in_the_readme_configuration_table() -> None:
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("\n## Configuration\n")[1].split("\n## ")[0]
+    missing = [
+        name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in table
+    ]
+    assert missing == [], "add these to README.md's configuration table"
