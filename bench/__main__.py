@@ -14,7 +14,16 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import acks, fanout, learning, lesson_cost, library_load, startup, team_report
+from bench import (
+    acks,
+    fanout,
+    fanout_workers,
+    learning,
+    lesson_cost,
+    library_load,
+    startup,
+    team_report,
+)
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -24,6 +33,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "lesson_cost": lesson_cost.run,
     "startup": startup.run,
     "fanout": fanout.run,
+    "fanout_workers": fanout_workers.run,
     "team_report": team_report.run,
     "learning": learning.run,
 }

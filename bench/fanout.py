@@ -16,17 +16,13 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
-
-from bench.common import CONTENT, SEED, SIGNING_SECRET, log, ms, prose, table
+from bench.common import CONTENT, SIGNING_SECRET, log, ms, prose, table
+from bench.crowd import crowd, seed_members
 from bot.localbot import local_settings
-from bot.localslack import LocalSlack, load_workspace
-from bot.localslack.workspace import Channel, User, Workspace, WorkspaceSettings
+from bot.localslack import LocalSlack
 from bot.runtime import build_deps
 from bot.services.tick import run_tick
 from bot.slack.gateway import SlackGateway, make_web_client
-from bot.slack.pace import Pace
-from bot.store import tables
 
 MEMBERS = 10_000
 # 100 a second: 10,000 lessons take a little under two minutes, near the most this 2-core machine
@@ -37,53 +33,8 @@ SENDERS = 4
 TUESDAY_0930_ATHENS = datetime(2027, 3, 23, 7, 30, tzinfo=UTC)
 
 
-def _team(members: int) -> Workspace:
-    seed = load_workspace(SEED)
-    users = [
-        User(id=f"U{n:09d}", name=f"m{n}", real_name=f"Member {n}", tz="Europe/Athens")
-        for n in range(members)
-    ]
-    channel = Channel(
-        id="C0FANOUT01", name="everyone", members=[seed.bot.user_id, *(u.id for u in users)]
-    )
-    return Workspace(
-        team=seed.team,
-        bot=seed.bot,
-        channels=[channel],
-        users=users,
-        settings=WorkspaceSettings(team_channel=channel.id),
-    )
-
-
-def _seed(deps_url: str, team_id: str, workspace: Workspace, due: datetime) -> None:
-    """The roster as the daily refresh leaves it, every member due at the same 09:30."""
-    from sqlalchemy import create_engine
-
-    engine = create_engine(deps_url)
-    with engine.begin() as connection:
-        workspace_id = connection.execute(
-            insert(tables.Workspace)
-            .values(
-                team_id=team_id, name="", created_at=due, last_tick_at=due - timedelta(minutes=1)
-            )
-            .returning(tables.Workspace.id)
-        ).scalar_one()
-        connection.execute(
-            insert(tables.Member),
-            [
-                {
-                    "workspace_id": workspace_id, "slack_user_id": u.id, "name": u.real_name,
-                    "tz": u.tz, "locale": "en-US", "is_lead": False, "is_admin": False,
-                    "joined_at": due, "in_channel": True, "next_due_at": due,
-                }
-                for u in workspace.users
-            ],
-        )  # fmt: skip
-    engine.dispose()
-
-
 def measure(members: int = MEMBERS) -> dict[str, float]:
-    workspace = _team(members)
+    workspace = crowd(members)
     with (
         tempfile.TemporaryDirectory(prefix="nudge-fanout-") as tmp,
         LocalSlack(workspace, post_allowance=CEILING_PER_MINUTE) as slack,
@@ -93,8 +44,8 @@ def measure(members: int = MEMBERS) -> dict[str, float]:
             slack, url, CONTENT, SIGNING_SECRET, posts_per_minute=CEILING_PER_MINUTE
         )
         deps = build_deps(settings)
-        _seed(url, slack.team_id, workspace, TUESDAY_0930_ATHENS)
-        gateway = SlackGateway(make_web_client(settings), pace=Pace(CEILING_PER_MINUTE).wait)
+        seed_members(url, slack.team_id, workspace, TUESDAY_0930_ATHENS)
+        gateway = SlackGateway(make_web_client(settings))
         log(f"fan-out to {members} members at {CEILING_PER_MINUTE}/min")
         cpu, wall = time.process_time(), time.perf_counter()
         report = run_tick(
@@ -103,6 +54,7 @@ def measure(members: int = MEMBERS) -> dict[str, float]:
             slack.team_id,
             TUESDAY_0930_ATHENS + timedelta(minutes=1),
             senders=SENDERS,
+            sleep=time.sleep,  # at the workspace's pace, POSTS_PER_MINUTE (in the database)
         )
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         posts = slack.calls_to("chat.postMessage")

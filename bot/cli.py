@@ -1,5 +1,5 @@
-"""`python -m bot <command>`: the entry points (run, web, clock, tick, demo, console, content check,
-db upgrade).
+"""`python -m bot <command>`: the entry points (run, web, clock, worker, tick, demo, console,
+content check, db upgrade).
 
 A configuration problem ends the process with one line on stderr and exit code 2, never a traceback.
 """
@@ -26,7 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     commands.add_parser("run", help="serve Slack (Socket Mode if SLACK_APP_TOKEN, else HTTP)")
     commands.add_parser("web", help="HTTP only: POST /slack/events, GET /healthz")
-    commands.add_parser("clock", help="the scheduler (exactly one per deployment)")
+    commands.add_parser(
+        "clock", help="the scheduler (one per deployment; it sends too unless CLOCK_SENDS=false)"
+    )
+    commands.add_parser("worker", help="send what the clock planned (any number of them)")
     tick = commands.add_parser("tick", help="one scheduling pass as if the time were AT")
     tick.add_argument("--at", help="ISO-8601 time, default now")
     demo = commands.add_parser("demo", help="a scripted run against the built-in local Slack")
@@ -70,11 +73,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     # The streams are passed at call time: the commands' defaults (`out=sys.stdout`) are the
     # streams of the moment their module was imported, which a caller may have replaced since
     # (pytest's capsys does).
-    if args.command in ("tick", "clock"):
+    if args.command in ("tick", "clock", "worker"):
         from bot import clock
 
         if args.command == "clock":
             return clock.clock(Settings())
+        if args.command == "worker":
+            return clock.worker(Settings())
         return clock.tick(Settings(), _instant(args.at))
     if args.command == "content":
         from bot.library.cli import run_check

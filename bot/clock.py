@@ -1,13 +1,20 @@
-"""`python -m bot clock` and `tick`: the scheduler process, and one pass of it by hand.
+"""`python -m bot clock`, `tick` and `worker`: the scheduler process, one pass of it by hand, and
+the senders.
 
 APScheduler only triggers; it keeps nothing that matters (memory job store, UTC, one run at a
 time, missed runs coalesced). The schedule is in the database, so a restarted clock, a second clock
-or a `tick` run by hand finds the same work, and the claims keep every message to one.
+or a `tick` run by hand finds the same work, and the claims keep every message to one. What the
+clock plans waits in the database for a sender: the clock itself (CLOCK_SENDS), any number of
+`worker` processes, and the worker inside `run` (bot.services.sending).
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,11 +23,11 @@ from prometheus_client import start_http_server
 from bot.runtime import build_deps
 from bot.services.deps import Deps
 from bot.services.roster import refresh_roster
+from bot.services.sending import work
 from bot.services.tick import run_tick
 from bot.settings import Settings
 from bot.slack.gateway import SlackGateway
 from bot.slack.installs import Tokens
-from bot.slack.pace import Pace
 
 log = logging.getLogger("bot.clock")
 
@@ -36,28 +43,34 @@ class Clock:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.tokens = Tokens(deps.settings, deps.db.engine)
-        # Each workspace has its own chat.postMessage allowance, so each has its own pace.
-        self._paces: dict[str, Pace] = {}
 
     def slack_for(self, team_id: str) -> SlackGateway | None:
-        """The workspace's Slack, or None when it is not installed (any more)."""
+        """The workspace's Slack, or None when it is not installed (any more). Its pace is the
+        workspace's, in the database, shared by every sender (bot.services.sending)."""
         client = self.tokens.client_for(team_id)
-        if client is None:
-            return None
-        pace = self._paces.setdefault(team_id, Pace(self.deps.settings.posts_per_minute))
-        return SlackGateway(client, pace=pace.wait)
+        return None if client is None else SlackGateway(client)
 
-    def tick(self, now: datetime | None = None) -> str:
-        senders = self.deps.settings.tick_senders
-        at = now or self.deps.clock()
-        if self.deps.settings.many_workspaces:
+    def tick(self, now: datetime | None = None, *, send: bool | None = None) -> str:
+        """A pass at `now` over every workspace; each sends what it plans when `send` says so
+        (CLOCK_SENDS if None)."""
+        settings, at = self.deps.settings, now or self.deps.clock()
+        sends = settings.clock_sends if send is None else send
+        if settings.many_workspaces:
             # A workspace installed, or set up, since the daily read: its roster now.
             self.refresh_roster(at, only_unknown=True)
         lines = []
         for team_id in self.tokens.teams():
             if (slack := self.slack_for(team_id)) is None:
                 continue  # uninstalled since the list was read
-            report = run_tick(self.deps, slack, team_id, at, senders=senders)
+            report = run_tick(
+                self.deps,
+                slack,
+                team_id,
+                at,
+                senders=settings.tick_senders,
+                send=sends,
+                sleep=time.sleep,
+            )
             lines.append((team_id, report.line()))
         if len(lines) == 1:
             line = lines[0][1]
@@ -107,14 +120,30 @@ def _scheduler(blocking: bool) -> Any:
     return kind(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
 
 
-def start_beside(deps: Deps) -> Any:
-    """`run`: the clock in a background thread of the serving process."""
+def start_beside(deps: Deps) -> Callable[[], None]:
+    """`run`: the clock and one worker in background threads of the serving process; what stops
+    them (the worker finishes its message in flight first)."""
     clock = Clock(deps)
     clock.refresh_roster()
     scheduler = _scheduler(blocking=False)
     clock.schedule_on(scheduler)
     scheduler.start()
-    return scheduler
+    stop = threading.Event()
+    sender = threading.Thread(
+        target=work,
+        args=(deps, clock.slack_for, stop),
+        kwargs={"poll": deps.settings.worker_poll, "sleep": time.sleep},
+        name="nudge-worker",
+        daemon=True,
+    )
+    sender.start()
+
+    def stop_both() -> None:
+        scheduler.shutdown()
+        stop.set()
+        sender.join()
+
+    return stop_both
 
 
 def clock(settings: Settings) -> int:
@@ -136,5 +165,29 @@ def tick(settings: Settings, at: datetime | None) -> int:
     is read first when Nudge knows nobody yet (the clock reads it every day)."""
     clock = Clock(build_deps(settings))
     clock.refresh_roster(at, only_unknown=True)
-    print(f"tick at {(at or clock.deps.clock()).isoformat()}: {clock.tick(at)}")
+    # A whole pass, sent too, whatever CLOCK_SENDS says: `tick` exits when it is done.
+    print(f"tick at {(at or clock.deps.clock()).isoformat()}: {clock.tick(at, send=True)}")
+    return 0
+
+
+def worker(settings: Settings) -> int:
+    """Send what the clock planned, one message at a time, until SIGTERM or SIGINT: the message
+    in flight is finished first, then the process exits 0. Any number may run at once."""
+    deps = build_deps(settings)
+    stop = threading.Event()
+
+    def finish(signum: int, _frame: object) -> None:
+        log.info(
+            "%s: the message in flight is finished, then the worker stops",
+            signal.Signals(signum).name,
+        )
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, finish)
+    posters = Clock(deps).slack_for
+    log.info("Nudge worker started")
+    sent = work(deps, posters, stop, poll=settings.worker_poll, sleep=time.sleep)
+    log.info("Nudge worker stopped after %s messages", sent)
+    deps.db.dispose()
     return 0

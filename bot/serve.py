@@ -205,8 +205,8 @@ def until_told_to_stop(
 
 
 def run(settings: Settings) -> int:
-    """One process for a small team, with the clock beside the app: Socket Mode when
-    SLACK_APP_TOKEN is set, else HTTP on PORT."""
+    """One process for a small team, with the clock and one worker beside the app: Socket Mode
+    when SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings.require_slack()
     if not settings.many_workspaces:
         check_slack(settings)
@@ -216,13 +216,14 @@ def run(settings: Settings) -> int:
     app = build_app(deps, queues)
     from bot.clock import start_beside
 
-    start_beside(deps)
+    stop_clock = start_beside(deps)
     if socket_url is None:
         server = WebServer(app, port=settings.port, health=health_of(deps, queues))
         log.info("Nudge and its clock are listening on port %s", server.port)
         until_told_to_stop(server.start, server.stop, queues)
-        return 0
-    log.info("Nudge is connecting to Slack over Socket Mode, with the clock beside it")
-    handler = socket_mode_handler(app, settings, socket_url)
-    until_told_to_stop(handler.connect, handler.close, queues)
+    else:
+        log.info("Nudge is connecting to Slack over Socket Mode, with the clock beside it")
+        handler = socket_mode_handler(app, settings, socket_url)
+        until_told_to_stop(handler.connect, handler.close, queues)
+    stop_clock()
     return 0

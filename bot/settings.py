@@ -97,12 +97,18 @@ class Settings(BaseSettings):
     team_language: str = "en"
     # The digest quotes the week's answers without names (and none of a week with fewer than 3).
     digest_anonymous: bool = False
-    # The clock's sending: threads side by side, and chat.postMessage calls a minute at most
-    # across the workspace (under Slack's allowance, so that a fan-out meets no 429).
+    # The clock's threads (planning, and sending when CLOCK_SENDS), and scheduled chat.postMessage
+    # calls a minute at most per workspace, shared by the clock and every worker through the
+    # database (under Slack's allowance, so that a fan-out meets no 429).
     tick_senders: int = 4
     # On-demand lessons a member may ask for in an hour (`/learn now`): a friendly limit.
     now_per_hour: int = 10
     posts_per_minute: int = 600
+    # Whether the clock sends what it plans (with TICK_SENDERS threads); false when `worker`
+    # processes send it all (README, "Workers").
+    clock_sends: bool = True
+    # Seconds a worker waits before it looks at an empty queue again.
+    worker_poll: float = 1.0
     # The log: "text" lines for a person, or "json" (one object a line) for a log pipeline.
     log_format: str = "text"
     log_level: str = "INFO"

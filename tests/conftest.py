@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'nudge.db'}"
         return
+    with postgres_schema() as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A URL of TEST_DATABASE_URL's database whose connections use a schema of their own, dropped
+    when the block ends (so that tests running side by side never meet)."""
     base = os.environ["TEST_DATABASE_URL"]
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
@@ -56,6 +65,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def recipient(slack: LocalSlack, channel: str) -> str:
+    """The person a post went to: a DM is posted to by user id first, then by the DM's channel
+    id once Nudge knows it (which comes first between two posts sent side by side may vary)."""
+    people = {slack.dm_channel_id(user.id): user.id for user in slack.workspace.users}
+    return people.get(channel, channel)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from bot.cli import main
 from bot.localslack import LocalSlack, SlackDriver
 from bot.settings import Settings
 from bot.store.db import HEAD_REVISION
-from tests.conftest import BOT_START, REPO, SEED, SIGNING_SECRET, TEST_LIBRARY
+from tests.conftest import BOT_START, REPO, SEED, SIGNING_SECRET, TEST_LIBRARY, recipient
 
 TEST_LIBRARY_OK = "3 skills, 9 lessons, 1 translation, 1 question: 0 errors, 0 warnings"
 # The day the fixture library is checked as of: its `checked:` months are recent then, and stay
@@ -279,14 +279,17 @@ def test_tick_sends_what_fell_due_at_the_time_given(
     assert main(["tick", "--at", "2027-03-22T07:45:00Z"]) == 0  # again: nothing twice
 
     assert capsys.readouterr().out.splitlines() == [
-        "tick at 2027-03-22T00:00:00+00:00: sent nothing; 0 missed, 0 failed, 10 members looked at",
-        "tick at 2027-03-22T07:45:00+00:00: sent 3 lesson, 3 question; 0 missed, 0 failed, "
-        "3 members looked at",
-        "tick at 2027-03-22T07:45:00+00:00: sent nothing; 0 missed, 0 failed, 0 members looked at",
+        "tick at 2027-03-22T00:00:00+00:00: planned 0, sent nothing; 0 missed, 0 failed, "
+        "10 members looked at",
+        "tick at 2027-03-22T07:45:00+00:00: planned 6, sent 3 lesson, 3 question; 0 missed, "
+        "0 failed, 3 members looked at",
+        "tick at 2027-03-22T07:45:00+00:00: planned 0, sent nothing; 0 missed, 0 failed, "
+        "0 members looked at",
     ]
     greek = {"U0ANNA0001", "U0DIMI0001", "U0ELENI001"}
     posts = slack.calls_to("chat.postMessage")
-    assert sorted(call.args["channel"] for call in posts) == sorted([*greek, *greek])
+    received = sorted(recipient(slack, call.args["channel"]) for call in posts)
+    assert received == sorted([*greek, *greek])
 
 
 def test_tick_refuses_a_time_without_a_zone(capsys: pytest.CaptureFixture[str]) -> None:

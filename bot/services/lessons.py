@@ -69,6 +69,8 @@ def claim_lesson(
     now: datetime,
     local_date: date | None,
     refused: Collection[str] = (),
+    *,
+    queued: bool = False,
 ) -> ClaimedLesson | None:
     """Choose the member's next lesson (a due review first) and claim it in `uow`.
 
@@ -96,6 +98,7 @@ def claim_lesson(
         locale=lesson.locale,
         answer_index=lesson.answer_index,
         now=now,
+        queued=queued,
     )
     return None if delivery is None else ClaimedLesson(delivery, lesson, choice.kind == "review")
 

@@ -3,9 +3,11 @@ once, and the leads get their weekly digest.
 
 The schedule lives in the database (each member's `next_due_at`, each workspace's `last_tick_at`),
 so a restarted, repeated or doubled clock finds the same work; what keeps every message to one is
-the claim of its delivery row (member, kind, local date) before anything is sent. A delivery cut
-off between its claim and Slack's answer is never retried: at most once; after STALE_CLAIM it is
-resolved as "unknown" and counted as sent (README, "Exactly once").
+the claim of its delivery row (member, kind, local date) before anything is sent. The pass plans
+(claims, queued) and then sends the queue itself, or leaves it to `worker`s (CLOCK_SENDS,
+bot.services.sending). A delivery cut off between a sender taking it and Slack's answer is never
+retried: at most once; after STALE_CLAIM it is resolved as "unknown" and counted as sent (README,
+"Exactly once").
 """
 
 from __future__ import annotations
@@ -22,13 +24,11 @@ from bot import observe
 from bot.delivery.outbox import (
     ChannelQuestionPost,
     DigestPost,
-    QuestionPost,
     SchedulePoster,
     SendCutOff,
     SendFailed,
     SentMessage,
     observed,
-    send_claimed,
 )
 from bot.i18n import language_of
 from bot.learning.calendars import is_public_holiday
@@ -38,8 +38,9 @@ from bot.learning.schedule_settings import TeamSchedule
 from bot.library import Library, Question
 from bot.services.deps import Deps
 from bot.services.digest import claim_digest, digest_language
-from bot.services.lessons import claim_lesson, lesson_post, note_refusal
+from bot.services.lessons import claim_lesson
 from bot.services.people import speaks
+from bot.services.sending import Sleep, send_all
 from bot.services.team_setup import in_workspace
 from bot.store.repositories import DELIVERED
 from bot.store.weekly import WEEK_BEFORE
@@ -62,13 +63,14 @@ class TickReport:
     missed: int
     failed: int
     members: int  # members looked at
+    planned: int = 0  # deliveries claimed for the senders (sent by this pass or by workers)
 
     def line(self) -> str:
         kinds = (
             ", ".join(f"{count} {kind}" for kind, count in sorted(self.sent.items())) or "nothing"
         )
         return (
-            f"sent {kinds}; {self.missed} missed, {self.failed} failed, "
+            f"planned {self.planned}, sent {kinds}; {self.missed} missed, {self.failed} failed, "
             f"{self.members} members looked at"
         )
 
@@ -110,12 +112,19 @@ def next_due(team: TeamSchedule, member: Member, now: datetime) -> datetime:
 
 @observe.timed_tick
 def run_tick(
-    deps: Deps, slack: SchedulePoster, team_id: str, now: datetime, *, senders: int = 1
+    deps: Deps,
+    slack: SchedulePoster,
+    team_id: str,
+    now: datetime,
+    *,
+    senders: int = 1,
+    send: bool = True,
+    sleep: Sleep | None = None,
 ) -> TickReport:
-    """`senders` threads serve members side by side (the clock uses several, so that a large
-    team's 09:30 is served at the pace Slack allows rather than one round trip at a time)."""
+    """Plan (claim what fell due, queued for the senders), post the team's posts, and, with
+    `send`, send the workspace's queue with `senders` threads side by side, each waiting for the
+    workspace's slot through `sleep` (bot.services.sending). Without `send`, workers send."""
     deps = in_workspace(deps, team_id)
-    sent: Counter[str] = Counter()
     failures = Counter[str]()
     with deps.uow() as uow:
         workspace_id = uow.workspaces.ensure(team_id, now)
@@ -126,34 +135,34 @@ def run_tick(
             uow.workspaces.set_last_tick(workspace_id, now)
         uow.commit()
     if stale:
-        log.warning("%s deliveries were cut off after their claim: counted as sent", stale)
+        log.warning("%s deliveries were cut off mid-send: counted as sent", stale)
     since = now if last is None else last  # the very first tick sends nothing from the past
-    missed = 0
 
-    def serve(member: Member) -> tuple[Counter[str], Counter[str], int]:
-        return _serve(deps, slack, member, since, now)
+    def plan(member: Member) -> tuple[int, int]:
+        return _plan(deps, member, since, now)
 
     if senders > 1 and len(members) > 1:
         with ThreadPoolExecutor(senders, thread_name_prefix="nudge-tick") as pool:
-            results = list(pool.map(serve, members))
+            planned = list(pool.map(plan, members))
     else:
-        results = [serve(member) for member in members]
-    for done, failed, lost in results:
-        sent.update(done)
-        failures.update(failed)
-        missed += lost
+        planned = [plan(member) for member in members]
+    sent: Counter[str] = Counter()
+    if send:
+        done = send_all(
+            deps, lambda _: slack, now, workspace_id=workspace_id, senders=senders, sleep=sleep
+        )
+        sent.update(one.kind for one in done if one.status in DELIVERED)
+        failures.update(one.kind for one in done if one.status == "failed")
     _channel_question(deps, slack, workspace_id, since, now, sent, failures)
     _digest(deps, slack, workspace_id, since, now, sent, failures)
-    return TickReport(sent, missed, sum(failures.values()), len(members))
+    claimed = sum(count for count, _ in planned)
+    missed = sum(lost for _, lost in planned)
+    return TickReport(sent, missed, sum(failures.values()), len(members), claimed)
 
 
-def _serve(
-    deps: Deps, slack: SchedulePoster, member: Member, since: datetime, now: datetime
-) -> tuple[Counter[str], Counter[str], int]:
-    """Send what fell due for one member, record what was missed, schedule the next look:
-    (sent by kind, failed by kind, missed)."""
-    sent: Counter[str] = Counter()
-    failures: Counter[str] = Counter()
+def _plan(deps: Deps, member: Member, since: datetime, now: datetime) -> tuple[int, int]:
+    """Claim what fell due for one member (queued for the senders), record what was missed,
+    schedule the next look: (claimed, missed)."""
     calendar = calendar_of(member)
     # Newly known or rescheduled (no next_due_at): nothing from before this look. Otherwise from
     # the earlier of the last tick and the member's own due time, so that a tick cut short leaves
@@ -166,12 +175,7 @@ def _serve(
     slots = due(schedule_of(deps.schedule, member), calendar, is_public_holiday, start, now)
     for lost in slots.missed:
         _record_missed(deps, member, lost, now)
-    for slot in slots.send:
-        outcome = _send(deps, slack, member, slot, now)
-        if outcome in DELIVERED:  # "unknown": Slack silent past the timeout, counted once
-            sent[slot.kind] += 1
-        elif outcome == "failed":
-            failures[slot.kind] += 1
+    claimed = sum(_claim(deps, member, slot, now) for slot in slots.send)
     with deps.uow() as uow:
         uow.members.update(
             member.workspace_id,
@@ -179,7 +183,7 @@ def _serve(
             next_due_at=next_due(deps.schedule, member, now),
         )
         uow.commit()
-    return sent, failures, len(slots.missed)
+    return claimed, len(slots.missed)
 
 
 def _record_missed(deps: Deps, member: Member, lost: Missed, now: datetime) -> None:
@@ -200,70 +204,38 @@ def _record_missed(deps: Deps, member: Member, lost: Missed, now: datetime) -> N
     log.info("member %s missed the %s of %s", member.id, lost.slot.kind, lost.slot.local_date)
 
 
-def _send(deps: Deps, slack: SchedulePoster, member: Member, slot: Slot, now: datetime) -> str:
-    """ "sent", "unknown", "failed" or "skipped" (claimed elsewhere, nothing to send, already
-    answered)."""
-    if slot.kind == "lesson":
-        return _send_lesson(deps, slack, member, slot, now)
-    return _send_question(deps, slack, member, slot, now)
-
-
-def _send_lesson(
-    deps: Deps, slack: SchedulePoster, member: Member, slot: Slot, now: datetime
-) -> str:
+def _claim(deps: Deps, member: Member, slot: Slot, now: datetime) -> bool:
+    """Claim the slot's lesson, question or reminder for the senders; False when there is
+    nothing to send (claimed elsewhere, an empty library, a question answered already)."""
     library = deps.library.current
     with deps.uow() as uow:
-        claimed = claim_lesson(uow, library, member, now, slot.local_date, deps.library.refused)
-        uow.commit()
-    if claimed is None:
-        return "skipped"
-    post = lesson_post(library, member, speaks(member), claimed)
-    delivery = claimed.delivery
-    outcome = send_claimed(deps.uow, member, delivery, lambda: slack.post_lesson(post), now)
-    if outcome.status == "failed":
-        note_refusal(deps, claimed.lesson.id, outcome.error)
-    return outcome.status
-
-
-def _send_question(
-    deps: Deps, slack: SchedulePoster, member: Member, slot: Slot, now: datetime
-) -> str:
-    """The week's question, or its reminder to someone who has not answered it yet."""
-    library, language = deps.library.current, speaks(member)
-    question = question_of_week(library, slot.local_date)
-    with deps.uow() as uow:
-        asked: int | None = None
+        if slot.kind == "lesson":
+            refused = deps.library.refused
+            lesson = claim_lesson(uow, library, member, now, slot.local_date, refused, queued=True)
+            uow.commit()
+            return lesson is not None
+        question = question_of_week(library, slot.local_date)
         if slot.kind == "reminder":
             asked = uow.strategy_answers.latest_question(member.id, slot.local_date - WEEK_BEFORE)
             if asked is None or uow.strategy_answers.answered(asked):
-                return "skipped"  # nothing asked this week, or answered already: no reminder
+                return False  # nothing asked this week, or answered already: no reminder
             asked_delivery = uow.deliveries.get(asked)
             question = library.questions.get(asked_delivery.lesson_id) if asked_delivery else None
         if question is None:
-            return "skipped"
+            return False
         delivery = uow.deliveries.claim(
             member.id,
             kind=slot.kind,
             local_date=slot.local_date,
             lesson_id=question.id,
             skill=question.skill,
-            locale=language,
+            locale=speaks(member),
             answer_index=0,
             now=now,
+            queued=True,
         )
         uow.commit()
-    if delivery is None:
-        return "skipped"
-    skill = library.skills.get(question.skill)
-    post = QuestionPost(
-        channel=member.dm_channel_id or member.slack_user_id,
-        question=question.localized(language),
-        skill_name=skill.name_in(language) if skill else question.skill,
-        delivery_id=asked if asked is not None else delivery.id,
-        language=language,
-        reminder=asked is not None,
-    )
-    return send_claimed(deps.uow, member, delivery, lambda: slack.post_question(post), now).status
+    return delivery is not None
 
 
 def _digest(

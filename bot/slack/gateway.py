@@ -165,22 +165,15 @@ def profile_of(user: dict[str, Any]) -> MemberProfile:
     )
 
 
-def _now() -> None:
-    """No pace: post at once (a person is waiting for the answer)."""
-
-
 class SlackGateway:
     """The Slack that use cases talk to (see `bot.services.lessons.SlackPort` and
     `bot.services.roster.RosterSource`), on one request's WebClient."""
 
-    def __init__(
-        self, client: WebClient, *, sleep: Sleep = time.sleep, pace: Callable[[], None] = _now
-    ) -> None:
-        """`pace` is waited on before every post (the clock's `Pace.wait`); the default posts at
-        once."""
+    def __init__(self, client: WebClient, *, sleep: Sleep = time.sleep) -> None:
+        """Posts go at once: the clock's and workers' pace is the workspace's, kept in the database
+        (bot.services.sending)."""
         self._client = client
         self._sleep = sleep
-        self._pace = pace
 
     def profile(self, slack_user_id: str) -> MemberProfile:
         """users.info with the locale, so that Nudge speaks the member's language."""
@@ -272,7 +265,6 @@ class SlackGateway:
         return True
 
     def _post(self, channel: str, message: SlackMessage) -> SentMessage:
-        self._pace()
         try:
             response = self._client.chat_postMessage(
                 channel=channel, text=message.text, blocks=message.blocks, unfurl_links=False

@@ -93,8 +93,10 @@ class Deliveries:
         locale: str,
         answer_index: int,
         now: datetime,
+        queued: bool = False,
     ) -> model.Delivery | None:
-        """Claim the right to send; None when someone already claimed this (member, kind, day)."""
+        """Claim the right to send; None when someone already claimed this (member, kind, day).
+        `queued`: left for a sender to take (bot.store.sending); else taken, by the caller, now."""
         claimed = model.Delivery(
             id=0,
             member_id=member_id,
@@ -108,7 +110,7 @@ class Deliveries:
             channel_id=None,
             ts=None,
         )
-        row = {**asdict(claimed), "claimed_at": now}
+        row = {**asdict(claimed), "claimed_at": now, "taken_at": None if queued else now}
         del row["id"], row["channel_id"], row["ts"]
         delivery_id = insert_new(
             self._session, tables.Delivery, row, ["member_id", "kind", "local_date"]
@@ -136,13 +138,13 @@ class Deliveries:
         )
 
     def resolve_stale(self, before: datetime) -> int:
-        """Claims older than `before` that were never marked: their send was cut off (a crash, a
-        kill, Slack silent past the timeout) and may have reached the member. They become
+        """Claims taken to send before `before` and never marked: their send was cut off (a
+        crash, a kill, Slack silent past the timeout) and may have reached the member. They become
         "unknown": counted as sent once, never sent again, so totals and "already sent today"
-        stay right. How many there were."""
+        stay right. Claims still queued are not stale: a sender will take them. How many."""
         done = self._session.execute(
             update(tables.Delivery)
-            .where(tables.Delivery.status == "claimed", tables.Delivery.claimed_at < before)
+            .where(tables.Delivery.status == "claimed", tables.Delivery.taken_at < before)
             .values(status="unknown")
         )
         return int(getattr(done, "rowcount", 0) or 0)

@@ -23,6 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -50,6 +51,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+# A delivery waiting for a sender (see Delivery.taken_at).
+QUEUED = "status = 'claimed' AND taken_at IS NULL"
 
 
 class Base(DeclarativeBase):
@@ -114,6 +119,13 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("member_id", "kind", "local_date", name="uq_deliveries_once_a_day"),
+        # The senders' queue: claimed, not yet taken (a handful of rows among the whole history).
+        Index(
+            "ix_deliveries_queued",
+            "id",
+            postgresql_where=text(QUEUED),
+            sqlite_where=text(QUEUED),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -131,6 +143,9 @@ class Delivery(Base):
     ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When a sender took it to send; NULL while it waits in the queue (planned by the clock). A
+    # claim taken and never marked was cut off mid-send (Deliveries.resolve_stale).
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
 
 
@@ -212,3 +227,18 @@ class Card(Base):
     # fsrs's stability in days, copied out of the JSON so that the database can sum recall
     # (`bot.store.recall`). None only if a card was stored without one, which fsrs never reviews.
     stability: Mapped[float | None] = mapped_column(Float(), nullable=True)
+
+
+class SendPace(Base):
+    """A workspace's next free chat.postMessage slot, shared by every process that sends: each
+    send takes a slot under the row's lock (bot.store.sending), so the pace holds across them."""
+
+    __tablename__ = "send_pace"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), unique=True
+    )
+    next_at: Mapped[float] = mapped_column(
+        Float
+    )  # seconds since the epoch, by the database's clock

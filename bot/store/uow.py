@@ -21,6 +21,7 @@ from bot.store.member_data import MemberData
 from bot.store.members import Members, Workspaces
 from bot.store.recall import Recalls
 from bot.store.repositories import Cards, Deliveries, Responses
+from bot.store.sending import Sending
 from bot.store.team_report import TeamReports
 from bot.store.weekly import StrategyAnswers, TeamPosts
 
@@ -57,6 +58,7 @@ class UnitOfWork:
     member_data: MemberData
     figures: Figures
     team_reports: TeamReports
+    sending: Sending
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -74,6 +76,7 @@ class UnitOfWork:
         self.member_data = MemberData(self.session)
         self.figures = Figures(self.session)
         self.team_reports = TeamReports(self.session)
+        self.sending = Sending(self.session)
         return self
 
     def __exit__(

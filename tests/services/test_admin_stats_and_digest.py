@@ -80,7 +80,7 @@ def _week_with_answers(deps: Deps, slack: PeopleAndDMs, clock: FakeClock, answer
     run_tick(deps, slack, TEAM, MONDAY + timedelta(hours=10))
     clock.set(TUESDAY_NOON)
     for post in slack.questions[:answers]:
-        user = post.channel
+        user = "U" + post.channel[1:]  # the member's id, or their DM channel once Nudge knows it
         answered = answer_question(
             deps, slack, caller(user), post.delivery_id, None, f"Plan {user}"
         )
@@ -122,7 +122,7 @@ def test_an_attributed_digest_names_each_answer(
     (post,) = slack.digests
     assert post.digest.question is not None
     assert {(a.name, a.text) for a in post.digest.answers} == {
-        (NAMES[int(post.channel[6:])], f"Plan {post.channel}") for post in slack.questions[:2]
+        (NAMES[int(post.channel[6:])], f"Plan U{post.channel[1:]}") for post in slack.questions[:2]
     }
 
 

@@ -16,7 +16,7 @@ from bot.services.roster import refresh_roster
 from bot.services.tick import run_tick
 from bot.slack.gateway import SlackGateway, make_web_client
 from bot.store import tables
-from tests.conftest import REPO, TEST_LIBRARY, Bot
+from tests.conftest import REPO, TEST_LIBRARY, Bot, recipient
 
 MONDAY_0000 = datetime(2027, 3, 22, tzinfo=UTC)
 MONDAY_1000_LONDON = datetime(2027, 3, 22, 10, tzinfo=UTC)  # 09:30 there was 30 minutes ago
@@ -179,6 +179,10 @@ def test_two_tick_processes_at_the_same_instant_send_each_message_once(
     both = [tick("2027-03-22T07:45:00Z") for _ in range(2)]
     assert [process.wait(timeout=60) for process in both] == [0, 0]
 
-    posted = sorted(call.args["channel"] for call in slack.calls_to("chat.postMessage") if call.ok)
+    posted = sorted(
+        recipient(slack, call.args["channel"])
+        for call in slack.calls_to("chat.postMessage")
+        if call.ok
+    )
     greek = ["U0ANNA0001", "U0DIMI0001", "U0ELENI001"]
     assert posted == sorted(greek * 2)  # a lesson and the week's question each, once

@@ -347,6 +347,34 @@ DATA: dict[str, Revision] = {
         columns={"cards": {"stability": _stability}},
         becomes={"cards": {"stability": _stability}},
     ),
+    "0007": Revision(
+        rows={
+            # A lesson the clock planned and left for a worker: claimed, not yet taken.
+            "deliveries": [
+                {
+                    "id": 40,
+                    "member_id": 1,
+                    "kind": "lesson",
+                    "local_date": date(2026, 11, 24),
+                    "lesson_id": "ai-drafts-people-decide",
+                    "skill": "ai",
+                    "locale": "el",
+                    "answer_index": 2,
+                    "status": "claimed",
+                    "channel_id": None,
+                    "ts": None,
+                    "error": None,
+                    "claimed_at": _at(24, 7, 30),
+                    "taken_at": None,
+                    "sent_at": None,
+                },
+            ],
+            "send_pace": [{"id": 1, "workspace_id": 1, "next_at": 1764149400.25}],
+        },
+        # A sender takes a delivery when it is claimed and sent at once; the rows before 0007 were.
+        columns={"deliveries": {"taken_at": lambda row: row["claimed_at"]}},
+        becomes={"deliveries": {"taken_at": lambda row: row["claimed_at"]}},
+    ),
     "0008": Revision(
         rows={
             "slack_bots": [_BOT, _ROTATED_BOT],

@@ -7,7 +7,7 @@ here rather than by the stores' create_tables at run time, so that the schema ha
 environment's values).
 
 Revision ID: 0008
-Revises: 0006 (the integrator re-chains it after 0007)
+Revises: 0007
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
