@@ -9,9 +9,11 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.localslack import LocalSlack, SlackDriver
@@ -123,3 +125,40 @@ def test_every_setting_has_a_row_in_the_readme_configuration_table() -> None:
         name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in table
     ]
     assert missing == [], "add these to README.md's configuration table"
+
+
+def test_run_in_socket_mode_serves_healthz_and_metrics_on_port(
+    tmp_path: Path, slack: LocalSlack
+) -> None:
+    """Slack's requests come over the socket, yet a load balancer and Prometheus probe over HTTP:
+    /healthz and /metrics on PORT, with the same handlers as `web`; nothing else is served."""
+    process = _bot(
+        tmp_path,
+        "run",
+        PORT="0",
+        SLACK_APP_TOKEN=slack.app_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        **_slack_env(slack),
+    )
+    try:
+        started = _json_lines(process, "Nudge is connecting to Slack over Socket Mode")
+        port = int(started[-1]["message"].rsplit("port ", 1)[1])
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
+            health = (answer.status, json.loads(answer.read()))
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as answer:
+            shown = answer.read().decode()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/slack/events", data=b"x", timeout=5)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert health[0] == 200
+    assert (health[1]["status"], health[1]["database"]["state"]) == ("ok", "ok")
+    assert health[1]["schema"]["state"] == "current"
+    families = {family.name for family in text_string_to_metric_families(shown)}
+    assert {"nudge_slack_api_calls", "nudge_deliveries", "nudge_tick_seconds"} <= families
+    assert refused.value.code == 404
