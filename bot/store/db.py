@@ -71,7 +71,8 @@ def _unusable(url: str, problem: str) -> DatabaseUnusable:
 
 def make_engine(url: str, *, busy_timeout: float = 30.0, **kwargs: Any) -> Engine:
     """An engine with the settings each backend needs for several threads writing at once.
-    `busy_timeout`: seconds an SQLite write waits for another writer's lock (DATABASE_BUSY_TIMEOUT; on PostgreSQL, its lock_timeout)."""
+    `busy_timeout`: seconds a write waits for another writer's lock (DATABASE_BUSY_TIMEOUT):
+    SQLite's busy timeout, PostgreSQL's lock_timeout."""
     try:
         return _engine(url, busy_timeout, **kwargs)
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as wrong:
