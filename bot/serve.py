@@ -222,8 +222,25 @@ def run(settings: Settings) -> int:
         log.info("Nudge and its clock are listening on port %s", server.port)
         until_told_to_stop(server.start, server.stop, queues)
     else:
-        log.info("Nudge is connecting to Slack over Socket Mode, with the clock beside it")
+        # No requests over HTTP, but a load balancer's or Prometheus's probes all the same.
+        probes = WebServer(
+            None, port=settings.metrics_port or settings.port, health=health_of(deps, queues)
+        )
+        log.info(
+            "Nudge is connecting to Slack over Socket Mode, with the clock beside it; "
+            "GET /healthz and GET /metrics on port %s",
+            probes.port,
+        )
         handler = socket_mode_handler(app, settings, socket_url)
-        until_told_to_stop(handler.connect, handler.close, queues)
+
+        def start() -> None:
+            probes.start()
+            handler.connect()  # type: ignore[no-untyped-call]
+
+        def stop() -> None:
+            handler.close()  # type: ignore[no-untyped-call]
+            probes.stop()
+
+        until_told_to_stop(start, stop, queues)
     stop_clock()
     return 0

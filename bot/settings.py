@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_URL_DEFAULT
     database_url: str = "sqlite:///nudge.db"
     database_auto_upgrade: bool = True
-    # SQLite: seconds a write waits for another writer's lock before it gives up (and the person is
-    # told that nothing was saved).
+    # Seconds a write waits for another writer's lock before it gives up (and the person is told
+    # that nothing was saved): SQLite's busy timeout, PostgreSQL's lock_timeout.
     database_busy_timeout: float = 30.0
     content_dir: Path = Path("content")
     port: int = 3000

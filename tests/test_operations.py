@@ -9,9 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.localslack import LocalSlack, SlackDriver
@@ -52,24 +56,32 @@ def _bot(tmp_path: Path, command: str, **settings: str) -> subprocess.Popen[str]
     )
 
 
-def test_web_logs_json_lines_with_each_request(tmp_path: Path, slack: LocalSlack) -> None:
-    """From start-up on, every line is JSON; a request is one line with its fields."""
-    process = _bot(
-        tmp_path, "web", PORT="0", SLACK_SIGNING_SECRET=SIGNING_SECRET, **_slack_env(slack)
-    )
+@contextmanager
+def ends_on_sigterm(process: subprocess.Popen[str]) -> Iterator[None]:
+    """The block with `process` running; then SIGTERM, on which it must exit 0 (killed if the
+    block failed first)."""
     try:
-        started = _json_lines(process, "Nudge is listening on port")
-        port = int(started[-1]["message"].split("port ")[1].split()[0])
-        member = next(u.id for u in slack.workspace.users if not u.lead and not u.admin)
-        driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, slack)
-        assert driver.command(member, "help").status == 200
-        (request,) = [r for r in _json_lines(process, "command /learn help") if r.get("event")]
+        yield
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=10)
+
+
+def test_web_logs_json_lines_with_each_request(tmp_path: Path, slack: LocalSlack) -> None:
+    """From start-up on, every line is JSON; a request is one line with its fields."""
+    process = _bot(
+        tmp_path, "web", PORT="0", SLACK_SIGNING_SECRET=SIGNING_SECRET, **_slack_env(slack)
+    )
+    with ends_on_sigterm(process):
+        started = _json_lines(process, "Nudge is listening on port")
+        port = int(started[-1]["message"].split("port ")[1].split()[0])
+        member = next(u.id for u in slack.workspace.users if not u.lead and not u.admin)
+        driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, slack)
+        assert driver.command(member, "help").status == 200
+        (request,) = [r for r in _json_lines(process, "command /learn help") if r.get("event")]
     assert {line["level"] for line in started} <= {"INFO", "DEBUG"}
     assert request["logger"] == "bot.requests"
     assert (request["kind"], request["action"], request["user"]) == (
@@ -123,3 +135,34 @@ def test_every_setting_has_a_row_in_the_readme_configuration_table() -> None:
         name.upper() for name in Settings.model_fields if f"| `{name.upper()}` |" not in table
     ]
     assert missing == [], "add these to README.md's configuration table"
+
+
+def test_run_in_socket_mode_serves_healthz_and_metrics_on_port(
+    tmp_path: Path, slack: LocalSlack
+) -> None:
+    """Slack's requests come over the socket, yet a load balancer and Prometheus probe over HTTP:
+    /healthz and /metrics on PORT, with the same handlers as `web`; nothing else is served."""
+    process = _bot(
+        tmp_path,
+        "run",
+        PORT="0",
+        SLACK_APP_TOKEN=slack.app_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        **_slack_env(slack),
+    )
+    with ends_on_sigterm(process):
+        started = _json_lines(process, "Nudge is connecting to Slack over Socket Mode")
+        port = int(started[-1]["message"].rsplit("port ", 1)[1])
+        base = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
+            health = (answer.status, json.loads(answer.read()))
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as answer:
+            shown = answer.read().decode()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/slack/events", data=b"x", timeout=5)
+    assert health[0] == 200
+    assert (health[1]["status"], health[1]["database"]["state"]) == ("ok", "ok")
+    assert health[1]["schema"]["state"] == "current"
+    families = {family.name for family in text_string_to_metric_families(shown)}
+    assert {"nudge_slack_api_calls", "nudge_deliveries", "nudge_tick_seconds"} <= families
+    assert refused.value.code == 404

@@ -170,7 +170,8 @@ def answer_by_reply(deps: Deps, slack: Directory, caller: Caller, reply: Reply) 
         if delivery_id is None and posted is not None and deps.settings.question_in_channel:
             member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
             day, source = posted[1], "channel_reply"
-            if member is not None:
+            # A post of another workspace's (its channel and ts) says nothing of this one's week.
+            if member is not None and member.workspace_id == posted[0]:
                 delivery_id = uow.strategy_answers.latest_question(
                     member.id, day - ZONE_SPREAD, day + ZONE_SPREAD
                 )

@@ -8,7 +8,7 @@ from now.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -16,8 +16,8 @@ from typing import Protocol
 from bot.learning.away import away_until
 from bot.learning.model import Member, MemberProfile
 from bot.services.deps import Deps
-from bot.services.people import Directory
-from bot.services.team_setup import in_workspace
+from bot.services.people import Caller, Directory
+from bot.services.team_setup import SetupSaved, in_workspace, save_setup
 from bot.store.uow import UnitOfWork
 
 
@@ -104,6 +104,19 @@ def refresh_roster(deps: Deps, slack: RosterSource, team_id: str, now: datetime)
         learners = sum(member.learns for member in uow.members.roster(workspace_id).values())
         uow.commit()
     return RosterRefresh(counts["added"], counts["changed"], learners)
+
+
+def set_up_workspace(
+    deps: Deps, slack: RosterSource, caller: Caller, values: Mapping[str, object]
+) -> SetupSaved:
+    """`/learn admin setup` saved (`save_setup`); when it names a new team channel, that channel's
+    roster is read at once, as the clock's daily read would (after the save's own unit of work:
+    Slack's pages are never read inside one), so that its people learn from now, not from the
+    next 04:00 UTC."""
+    saved = save_setup(deps, slack, caller, values)
+    if saved.new_team_channel:
+        refresh_roster(deps, slack, caller.team_id, deps.clock())
+    return saved
 
 
 def channel_membership_changed(

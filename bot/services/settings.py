@@ -113,8 +113,10 @@ class SettingsForm(BaseModel):
 
     @model_validator(mode="after")
     def _fits_the_week(self, info: ValidationInfo) -> SettingsForm:
-        team: TeamSchedule = (info.context or {}).get("team", TeamSchedule())
-        days = self.working_days if self.working_days is not None else team.working_days
+        team_days: frozenset[Weekday] = (info.context or {}).get(
+            "team_days", TeamSchedule().working_days
+        )
+        days = self.working_days if self.working_days is not None else team_days
         if self.lessons_per_week is not None and self.lessons_per_week > len(days):
             raise PydanticCustomError(
                 TOO_MANY_LESSONS, "more lessons than working days", {"days": len(days)}
@@ -144,12 +146,23 @@ class Checked:
     problems: Mapping[str, Problem] = field(default_factory=dict)  # by field (= block id)
 
 
-def check_settings(deps: Deps, caller: Caller, owner: str, values: Mapping[str, object]) -> Checked:
+def check_settings(
+    deps: Deps,
+    caller: Caller,
+    owner: str,
+    values: Mapping[str, object],
+    team_days: frozenset[Weekday] | None = None,
+) -> Checked:
     """The submitted values checked, without the database or Slack (so that the modal can be
-    answered within Slack's three seconds). A modal is its owner's: anyone else is refused."""
+    answered within Slack's three seconds). A modal is its owner's: anyone else is refused.
+
+    `team_days`: the workspace's working days as the modal was opened with them (its admin may
+    have changed the environment's); None: `deps.schedule`'s, which `save_settings` reads from
+    the workspace and checks against again."""
     if caller.slack_user_id != owner:
         return Checked("not_yours")
-    context = {"skills": frozenset(deps.library.current.skills), "team": deps.schedule}
+    days = deps.schedule.working_days if team_days is None else team_days
+    context = {"skills": frozenset(deps.library.current.skills), "team_days": days}
     try:
         form = SettingsForm.model_validate(dict(values), context=context)
     except ValidationError as invalid:

@@ -203,6 +203,7 @@ def open_setup(deps: Deps, slack: Directory, caller: Caller) -> SetupScreen:
 class SetupSaved:
     status: Literal["saved", "invalid", "refused"]
     problems: tuple[str, ...] = field(default_factory=tuple)
+    new_team_channel: bool = False  # saved with a team channel other than the one before
 
 
 def save_setup(
@@ -227,4 +228,6 @@ def save_setup(
         uow.workspaces.save_settings(workspace_id, stored)
         uow.members.reschedule_all(workspace_id)
         uow.commit()
-    return SetupSaved("saved")
+    return SetupSaved(
+        "saved", new_team_channel=stored["team_channel"] != scoped.settings.team_channel
+    )

@@ -129,7 +129,7 @@ def run_tick(
     with deps.uow() as uow:
         workspace_id = uow.workspaces.ensure(team_id, now)
         last = uow.workspaces.last_tick(workspace_id)
-        stale = uow.deliveries.resolve_stale(now - STALE_CLAIM)
+        stale = uow.deliveries.resolve_stale(now - STALE_CLAIM, workspace_id)
         members = uow.members.due(workspace_id, now, TICK_BATCH)
         if last is None or last < now:
             uow.workspaces.set_last_tick(workspace_id, now)

@@ -18,7 +18,7 @@ from bot.services.health import check_health
 from bot.settings import Settings
 from bot.slack.context import Queues, provide
 from bot.slack.gateway import Sleep, make_web_client
-from bot.slack.installs import oauth_settings
+from bot.slack.installs import cached_authorize, oauth_settings
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
 from bot.slack.observed import ObservedApp
@@ -89,12 +89,15 @@ def build_app(
     tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not)."""
     settings = deps.settings
     settings.require_slack()
+    client = make_web_client(settings, sleep=sleep)
+    # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token found
+    # in the installation store by its workspace (auth.test once per token, not per request).
+    oauth = oauth_settings(deps) if settings.many_workspaces else None
     app = ObservedApp(
-        client=make_web_client(settings, sleep=sleep),
+        client=client,
         signing_secret=settings.slack_signing_secret,
-        # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token
-        # found in the installation store by its workspace.
-        oauth_settings=oauth_settings(deps) if settings.many_workspaces else None,
+        oauth_settings=oauth,
+        authorize=cached_authorize(oauth, client) if oauth is not None else None,
         # A request from a workspace with no install: its person's language is not known yet.
         user_facing_authorize_error_message="\n".join(
             translator(language)("error.not_installed") for language in LANGUAGES

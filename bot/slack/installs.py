@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import cast
 
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import Installation
@@ -67,6 +71,27 @@ def oauth_settings(deps: Deps) -> OAuthSettings:
         installation_store_bot_only=True,
         state_store=SQLAlchemyOAuthStateStore(STATE_SECONDS, engine),
         authorization_url=authorization_url(settings),
+    )
+
+
+def cached_authorize(oauth: OAuthSettings, client: WebClient) -> Callable[..., AuthorizeResult]:
+    """Bolt's own authorization from the installation store (what it builds from `oauth` when
+    given none), with its cache on. Without it Bolt calls auth.test for every request; with it,
+    once per token per process. The token is still looked up in the store for every request and
+    only then the cache is read, so an uninstalled workspace is refused at once and a reinstall's
+    new token is asked about once."""
+    # App(authorize=) takes an Authorize as it is (its type hint names only plain functions).
+    return cast(
+        Callable[..., AuthorizeResult],
+        InstallationStoreAuthorize(
+            logger=log,
+            installation_store=oauth.installation_store,
+            client_id=oauth.client_id,
+            client_secret=oauth.client_secret,
+            bot_only=oauth.installation_store_bot_only,
+            cache_enabled=True,
+            client=client,
+        ),
     )
 
 

@@ -116,11 +116,11 @@ def always_healthy() -> HealthReport:
     return HealthReport(None)
 
 
-def wsgi_app(app: App, health: Health = always_healthy) -> WSGIApp:
+def probes_app(health: Health = always_healthy) -> WSGIApp:
     """`health` is asked on every GET /healthz: 200, or 503 when requests could not be served,
     so that a load balancer stops sending them; the body is JSON, `status` first ("ok", or what
-    is wrong). GET /metrics is Prometheus's text format (bot.observe)."""
-    slack = NudgeRequestHandler(app, EVENTS_PATH, app._signing_secret)  # Bolt keeps it private
+    is wrong). GET /metrics is Prometheus's text format (bot.observe). Anything else: 404 (in
+    Socket Mode, where this is all that HTTP serves)."""
     metrics = make_wsgi_app()
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -133,17 +133,36 @@ def wsgi_app(app: App, health: Health = always_healthy) -> WSGIApp:
             return [json.dumps(body, ensure_ascii=False).encode() + b"\n"]
         if path == "/metrics":
             return metrics(environ, start_response)  # type: ignore[no-any-return]
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"not found\n"]
+
+    return application
+
+
+PROBES = ("/healthz", "/metrics")
+
+
+def wsgi_app(app: App, health: Health = always_healthy) -> WSGIApp:
+    """Slack's requests to Bolt, and the probes (`probes_app`) beside them."""
+    slack = NudgeRequestHandler(app, EVENTS_PATH, app._signing_secret)  # Bolt keeps it private
+    probes = probes_app(health)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") in PROBES:
+            return probes(environ, start_response)
         return slack(environ, start_response)
 
     return application
 
 
 class WebServer:
-    """waitress on HOST:PORT; port 0 picks a free one (tests, demo), read back from `.port`."""
+    """waitress on HOST:PORT; port 0 picks a free one (tests, demo), read back from `.port`.
+    `app` None: only /healthz and /metrics (Socket Mode, where Slack's requests come over the
+    socket)."""
 
     def __init__(
         self,
-        app: App,
+        app: App | None,
         *,
         host: str = "0.0.0.0",
         port: int = 3000,
@@ -152,9 +171,8 @@ class WebServer:
     ):
         # The socket map is ours, so that the serving thread can poll and close its sockets.
         self._sockets: dict[int, Any] = {}
-        server = create_server(
-            wsgi_app(app, health), map=self._sockets, host=host, port=port, threads=threads
-        )
+        served = probes_app(health) if app is None else wsgi_app(app, health)
+        server = create_server(served, map=self._sockets, host=host, port=port, threads=threads)
         # One host and port make one listening socket, never waitress's multi-socket server.
         assert isinstance(server, BaseWSGIServer)
         self._server = server

@@ -27,6 +27,23 @@ HEAD_REVISION = "0008"
 # Seconds a new PostgreSQL connection may take (libpq's connect_timeout; its own default waits
 # as long as TCP does). A DATABASE_URL with ?connect_timeout=N says otherwise.
 CONNECT_TIMEOUT = 5
+# A pooled PostgreSQL connection whose server went silent (a host gone from the network, a
+# failover) would otherwise hold a request, or /healthz, until TCP gives up: some 15 minutes
+# while a statement waits for its answer, hours on an idle connection. libpq's TCP settings end
+# it sooner: data unacknowledged for TCP_USER_TIMEOUT_MS, or an idle connection unanswered after
+# KEEPALIVES_IDLE + KEEPALIVES_COUNT * KEEPALIVES_INTERVAL seconds. A DATABASE_URL parameter of
+# the same name says otherwise.
+TCP_SETTINGS = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,
+}
+# Seconds any one PostgreSQL statement may run (statement_timeout): far beyond what any of
+# Nudge's queries needs, so only a runaway one ends, and is answered "busy" like a held lock
+# (bot.store.uow). Migrations run without it (a big table's new index may take longer).
+STATEMENT_TIMEOUT = 60
 
 
 class SchemaOutOfDate(Exception):
@@ -54,7 +71,8 @@ def _unusable(url: str, problem: str) -> DatabaseUnusable:
 
 def make_engine(url: str, *, busy_timeout: float = 30.0, **kwargs: Any) -> Engine:
     """An engine with the settings each backend needs for several threads writing at once.
-    `busy_timeout`: seconds an SQLite write waits for another writer's lock (DATABASE_BUSY_TIMEOUT)."""
+    `busy_timeout`: seconds a write waits for another writer's lock (DATABASE_BUSY_TIMEOUT):
+    SQLite's busy timeout, PostgreSQL's lock_timeout."""
     try:
         return _engine(url, busy_timeout, **kwargs)
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as wrong:
@@ -87,9 +105,26 @@ def _engine(url: str, busy_timeout: float, **kwargs: Any) -> Engine:
     # than half an hour keeps them inside typical server and load-balancer idle limits.
     # A server that does not answer at all (a host gone from the network) fails a connection after
     # CONNECT_TIMEOUT seconds instead of holding a request, or /healthz, until TCP gives up.
-    if "connect_timeout" not in make_url(url).query:
-        kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
+    kwargs.setdefault("connect_args", postgresql_connect_args(url, busy_timeout))
     return create_engine(url, pool_pre_ping=False, pool_recycle=1800, **kwargs)
+
+
+def postgresql_connect_args(url: str, busy_timeout: float) -> dict[str, object]:
+    """libpq's connection settings (see TCP_SETTINGS, STATEMENT_TIMEOUT), with the server's
+    lock_timeout at DATABASE_BUSY_TIMEOUT: a write waits for another's row lock as long as an
+    SQLite write waits for the file's, then gives up ("busy", nothing stored) instead of waiting
+    for ever. What DATABASE_URL's query sets wins; its `options` (e.g. a search_path) are kept."""
+    given = make_url(url).query
+    wanted = {"connect_timeout": CONNECT_TIMEOUT, **TCP_SETTINGS}
+    args: dict[str, object] = {name: value for name, value in wanted.items() if name not in given}
+    # 0 would mean "no limit" to PostgreSQL: the shortest it takes is a millisecond.
+    lock_ms = max(1, round(busy_timeout * 1000))
+    ours = f"-c lock_timeout={lock_ms} -c statement_timeout={STATEMENT_TIMEOUT * 1000}"
+    theirs = given.get("options")
+    theirs = " ".join(theirs) if isinstance(theirs, tuple) else theirs
+    # libpq applies the options in order: the URL's own, after ours, win.
+    args["options"] = f"{ours} {theirs}" if theirs else ours
+    return args
 
 
 def _alembic_config(engine: Engine) -> Config:

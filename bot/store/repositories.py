@@ -137,16 +137,18 @@ class Deliveries:
             )
         )
 
-    def resolve_stale(self, before: datetime) -> int:
+    def resolve_stale(self, before: datetime, workspace_id: int | None = None) -> int:
         """Claims taken to send before `before` and never marked: their send was cut off (a
         crash, a kill, Slack silent past the timeout) and may have reached the member. They become
         "unknown": counted as sent once, never sent again, so totals and "already sent today"
-        stay right. Claims still queued are not stale: a sender will take them. How many."""
-        done = self._session.execute(
-            update(tables.Delivery)
-            .where(tables.Delivery.status == "claimed", tables.Delivery.taken_at < before)
-            .values(status="unknown")
-        )
+        stay right. Claims still queued are not stale: a sender will take them. How many (of
+        `workspace_id`'s members only, when given: a workspace's tick counts its own)."""
+        delivery = tables.Delivery
+        stale = update(delivery).where(delivery.status == "claimed", delivery.taken_at < before)
+        if workspace_id is not None:
+            ours = select(tables.Member.id).where(tables.Member.workspace_id == workspace_id)
+            stale = stale.where(delivery.member_id.in_(ours))
+        done = self._session.execute(stale.values(status="unknown"))
         return int(getattr(done, "rowcount", 0) or 0)
 
     def mark_unknown(self, delivery_id: int) -> None:

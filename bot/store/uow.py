@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.db import revision_of
@@ -34,16 +34,21 @@ class DatabaseBusy(Exception):
     """Another connection held a lock past the busy timeout: the unit of work stored nothing."""
 
 
+# PostgreSQL's lock_not_available (lock_timeout: another connection held a row lock too long)
+# and query_canceled (statement_timeout, bot.store.db.STATEMENT_TIMEOUT).
+_POSTGRESQL_BUSY = ("55P03", "57014")
+
+
 def _is_busy(error: BaseException | None) -> bool:
-    """SQLite's "database is locked" (SQLITE_BUSY, SQLITE_LOCKED), or PostgreSQL's
-    lock_not_available, as opposed to a database that is gone or broken."""
-    if not isinstance(error, OperationalError):
+    """SQLite's "database is locked" (SQLITE_BUSY, SQLITE_LOCKED), or PostgreSQL's lock or
+    statement timeout, as opposed to a database that is gone or broken."""
+    if not isinstance(error, OperationalError | DBAPIError):
         return False
     original = error.orig
     code = getattr(original, "sqlite_errorcode", None)
     if isinstance(code, int):
         return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return getattr(original, "sqlstate", None) == "55P03"
+    return getattr(original, "sqlstate", None) in _POSTGRESQL_BUSY
 
 
 class UnitOfWork:

@@ -109,3 +109,21 @@ def test_a_thread_reply_is_the_answer_once(deps: Deps, slack: PeopleAndDMs, aske
     ]
     assert first.asked is not None and first.asked.answer is not None
     assert first.asked.answer.source == "dm_reply"
+
+
+def test_a_reply_under_another_workspaces_channel_question_answers_nothing(
+    deps: Deps, slack: PeopleAndDMs, asked: int
+) -> None:
+    """With QUESTION_IN_CHANNEL, a reply under the team's post answers the replier's question;
+    a post of another workspace's (whose channel and ts the event names) is no post of theirs."""
+    deps.settings.question_in_channel = True
+    with deps.uow() as uow:
+        other = uow.workspaces.ensure("T0OTHER01", MONDAY_1000)
+        post = uow.team_posts.claim(other, "question", MONDAY.date(), MONDAY_1000)
+        assert post is not None
+        uow.team_posts.mark(post, "sent", channel_id="C0OTHERS1", ts="1774173600.000100")
+        uow.commit()
+
+    reply = Reply("C0OTHERS1", "1774173600.000100", "Not here.")
+    assert answer_by_reply(deps, slack, caller(ANA), reply).status == "gone"
+    assert open_question(deps, slack, caller(ANA), asked).status != "already_answered"

@@ -1,24 +1,26 @@
-"""Another process holds SQLite's write lock (a backup, `sqlite3 nudge.db` left in a transaction):
-every request is still acknowledged at once, and what each person is told matches what is stored.
+"""Another process holds SQLite's write lock (a backup, `sqlite3 nudge.db` left in a transaction),
+or a PostgreSQL row lock: every request is still acknowledged at once, and what each person is told
+matches what is stored.
 
-The lock is taken from a separate sqlite3 connection on the bot's own file. DATABASE_BUSY_TIMEOUT
+The lock is taken from a separate connection on the bot's own database. DATABASE_BUSY_TIMEOUT
 is made small so that the work gives up while the lock is still held; no test waits on a clock.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from bot.localslack import LocalSlack
 from bot.store import tables
-from tests.conftest import Bot, start_bot
+from tests.conftest import Bot, postgres_schema, start_bot
 from tests.slack.test_acks_never_wait import _health
 from tests.slack.test_learn_now_and_answer import _count, buttons, current, lesson_for
 
@@ -155,3 +157,45 @@ def test_a_lock_taken_while_a_lesson_is_posted_still_says_it_was_sent(
 def _deliveries(bot: Bot) -> list[tables.Delivery]:
     with Session(bot.deps.db.engine) as session:
         return list(session.scalars(select(tables.Delivery)))
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"),
+    reason="PostgreSQL's lock_timeout: set TEST_DATABASE_URL to a PostgreSQL database to run it",
+)
+def test_a_postgresql_row_lock_held_past_the_busy_timeout_says_busy_and_stores_nothing(
+    slack: LocalSlack,
+) -> None:
+    """Another connection holds the members' rows FOR UPDATE (an operator's transaction left
+    open): a lesson or an answer would wait for ever without PostgreSQL's lock_timeout. With it
+    (DATABASE_BUSY_TIMEOUT, as SQLite's wait), each person is told "busy", and nothing is stored."""
+    with postgres_schema() as url:
+        bot = start_bot(slack, url, database_busy_timeout=0.05)
+        holder = create_engine(url)
+        try:
+            clicker, asker = bot.learners()[:2]
+            lesson, _ = lesson_for(bot, clicker), lesson_for(bot, asker)
+            told = {user: len(bot.slack.ephemerals(user)) for user in (clicker, asker)}
+            with holder.connect() as connection:
+                member = tables.Member
+                locked = select(member.id).where(member.slack_user_id.in_((clicker, asker)))
+                assert len(connection.execute(locked.with_for_update()).all()) == 2
+                acks = [
+                    bot.driver.command(asker, "now"),
+                    bot.driver.click(clicker, lesson, index=2),
+                ]
+                assert [(ack.status, ack.body) for ack in acks] == [(200, "")] * 2
+                bot.settle()  # the work gave up while the lock was still held
+                connection.rollback()
+            replies = {u: [e.text for e in bot.slack.ephemerals(u)[told[u] :]] for u in told}
+            busy = {
+                u: NOT_SAVED_EL if bot.slack.user(u).locale.startswith("el") else NOT_SAVED
+                for u in told
+            }
+            assert replies == {user: [busy[user]] for user in told}
+            assert (_count(bot, tables.Delivery), _count(bot, tables.Response)) == (2, 0)
+            assert [len(bot.slack.dm_messages(user)) for user in told] == [1, 1]
+            assert buttons(current(bot, lesson)), "the lesson is still open to answer"
+        finally:
+            holder.dispose()
+            bot.close()

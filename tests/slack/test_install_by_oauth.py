@@ -61,6 +61,21 @@ def test_install_stores_the_workspaces_token_and_its_requests_use_it(
     assert not [c for c in slack.calls if c.method != "auth.test"]
 
 
+def test_a_workspaces_requests_ask_auth_test_once_not_once_each(
+    oauth_bot: Bot, bakery: LocalSlack
+) -> None:
+    """Bolt's authorization asks auth.test about the stored token the first time only: five
+    requests, one call (the install itself may make its own)."""
+    assert install(oauth_bot, bakery).status == 200
+    before = len(bakery.calls_to("auth.test"))
+    driver = driver_for(oauth_bot, bakery)
+    for _ in range(5):
+        assert driver.command(MARIA, "help").status == 200
+    oauth_bot.settle()
+    assert len(bakery.ephemerals(MARIA)) == 5  # each was answered, with the workspace's token
+    assert len(bakery.calls_to("auth.test")) - before == 1
+
+
 def test_a_workspace_that_did_not_install_is_not_answered(
     oauth_bot: Bot, slack: LocalSlack, bakery: LocalSlack
 ) -> None:

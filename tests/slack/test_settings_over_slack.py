@@ -22,6 +22,7 @@ from bot.slack.blocks.settings import settings_modal
 from bot.slack.gateway import SlackGateway, make_web_client
 from bot.store import tables
 from tests.conftest import Bot
+from tests.slack.test_team_setup import chosen
 
 SETTINGS = ("lesson_time", "working_days", "lessons_per_week", "language", "holiday_country")
 
@@ -264,3 +265,32 @@ def test_the_settings_modal_fits_slack_with_forty_long_skill_areas(language: str
         skills=skills,
     )
     assert check_view(view) == []
+
+
+def test_lessons_a_week_are_checked_at_once_against_the_workspaces_working_days(bot: Bot) -> None:
+    """`/learn admin setup` changed the team's days from the environment's five to three: four
+    lessons a week are refused on the spot (not accepted, then quietly not saved), three are
+    saved."""
+    admin = bot.user("admin")
+    assert bot.driver.command(admin, "admin setup").status == 200
+    bot.settle()
+    (setup,) = bot.slack.views(admin)
+    three_days = chosen(working_days=["mon", "tue", "wed"])
+    assert bot.driver.submit_view(admin, setup, three_days).body == ""
+    bot.settle()
+    assert len(bot.deps.schedule.working_days) == 5  # the environment's
+
+    member = bot.user("member")
+    modal = open_settings(bot, member)
+    four = bot.driver.submit_view(member, modal, {"lessons_per_week": {"lessons_per_week": "4"}})
+    assert four.json()["errors"] == {
+        "lessons_per_week": (
+            "More lessons than working days (3): pick at most 3, or add working days."
+        )
+    }
+    bot.settle()
+    assert settings_rows(bot) == 0
+    three = bot.driver.submit_view(member, modal, {"lessons_per_week": {"lessons_per_week": "3"}})
+    assert (three.status, three.body) == (200, "")
+    bot.settle()
+    assert _stored(bot, member)["lessons_per_week"] == 3

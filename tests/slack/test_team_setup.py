@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.localslack import View
+from bot.services.roster import refresh_roster
 from bot.services.team_setup import in_workspace
+from bot.slack.gateway import SlackGateway, make_web_client
 from tests.conftest import Bot
 
 ANNA, BEN, CHLOE = "U0ANNA0001", "U0BEN00001", "U0CHLOE001"
@@ -151,3 +153,33 @@ def test_user_groups_named_in_the_environment_stay_when_the_modal_names_people(
         assert saved is not None and saved["leads"] == [CHLOE, "S0LEADS001"]
     finally:
         grouped.close()
+
+
+KARL = "U0KARL0001"  # in #random, not in the seed's team channel
+
+
+def learners(bot: Bot) -> set[str]:
+    with bot.deps.uow() as uow:
+        workspace_id = uow.workspaces.find(bot.slack.team_id)
+        assert workspace_id is not None
+        return {m.slack_user_id for m in uow.members.roster(workspace_id).values() if m.learns}
+
+
+def test_a_new_team_channels_roster_is_read_when_it_is_saved(bot: Bot) -> None:
+    """Its people learn from the save on, not from the clock's next daily read; saving the same
+    channel again reads nothing."""
+    slack = SlackGateway(make_web_client(bot.deps.settings))
+    refresh_roster(bot.deps, slack, bot.slack.team_id, bot.clock.now())  # the seed's channel
+    assert CHLOE in learners(bot) and KARL not in learners(bot)
+    done = bot.driver.submit_view(BEN, open_setup(bot, BEN), chosen(team_channel="C0RANDOM01"))
+    assert (done.status, done.body) == (200, "")  # acknowledged before the roster is read
+    bot.settle()
+    assert learners(bot) == {ANNA, BEN, KARL}  # #random's people, Chloe no more
+    read = len(bot.slack.calls_to("conversations.members"))
+    assert read >= 1
+
+    again = chosen(team_channel="C0RANDOM01", lesson_time="10:00")
+    assert bot.driver.submit_view(BEN, open_setup(bot, BEN), again).body == ""
+    bot.settle()
+    assert len(bot.slack.calls_to("conversations.members")) == read
+    assert (stored(bot) or {})["lesson_time"] == "10:00"

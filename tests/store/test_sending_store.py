@@ -157,3 +157,18 @@ def test_skip_locked_hands_a_second_sender_the_next_row_without_waiting(
         first.commit()
         second.commit()
     assert _take_all(database) == []
+
+
+def test_a_workspaces_tick_resolves_and_counts_only_its_own_stale_claims(
+    database: Database,
+) -> None:
+    acme, acme_ids = _team(database, "T0ACME001", 1)
+    other, other_ids = _team(database, "T0OTHR002", 1)
+    assert len(_take_all(database)) == 2  # both in flight, both cut off
+    with database.uow() as uow:
+        assert uow.deliveries.resolve_stale(NOW + timedelta(hours=1), acme) == 1
+        uow.commit()
+    with database.uow() as uow:
+        statuses = [uow.deliveries.get(i) for i in (*acme_ids, *other_ids)]
+        assert [d.status if d else None for d in statuses] == ["unknown", "claimed"]
+        assert uow.deliveries.resolve_stale(NOW + timedelta(hours=1), other) == 1

@@ -300,3 +300,16 @@ def test_a_due_lesson_sent_again_waits_for_its_answer_before_it_is_due_again(
 
     _answered(uow, member.id, "strategy-1", False, later + timedelta(hours=1))
     assert _ids(uow.cards.due(member.id, later + timedelta(days=2))) == ["strategy-1"]
+
+
+def test_postgresql_connections_get_timeouts_and_keepalives_the_url_can_override() -> None:
+    """lock_timeout follows DATABASE_BUSY_TIMEOUT; the URL's own parameters and options win."""
+    from bot.store.db import postgresql_connect_args
+
+    args = postgresql_connect_args("postgresql+psycopg://u@h/db", busy_timeout=2.5)
+    assert args["options"] == "-c lock_timeout=2500 -c statement_timeout=60000"
+    assert (args["connect_timeout"], args["keepalives"], args["tcp_user_timeout"]) == (5, 1, 15000)
+    given = "postgresql+psycopg://u@h/db?keepalives_idle=5&options=-csearch_path%3Dt1"
+    args = postgresql_connect_args(given, busy_timeout=0)
+    assert "keepalives_idle" not in args and args["keepalives_count"] == 3
+    assert args["options"] == "-c lock_timeout=1 -c statement_timeout=60000 -csearch_path=t1"

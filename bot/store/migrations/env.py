@@ -14,6 +14,12 @@ with engine.connect() as connection:
         # transaction, so it is set before the migrations' own.
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
+    elif connection.dialect.name == "postgresql":
+        # Requests' limits (bot.store.db) are not a migration's: a big table's new index may take
+        # longer, and a migration waits for the locks it needs.
+        connection.exec_driver_sql("SET statement_timeout = 0")
+        connection.exec_driver_sql("SET lock_timeout = 0")
+        connection.commit()
     try:
         with connection.begin():
             # render_as_batch lets ALTER TABLE work on SQLite as well as PostgreSQL.
@@ -26,6 +32,11 @@ with engine.connect() as connection:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                 assert not broken, f"the migrations left rows that refer to nothing: {broken}"
     finally:
-        if sqlite:  # the connection goes back to the pool as every other one is
+        # The connection goes back to the pool as every other one is.
+        if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+        elif connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("RESET statement_timeout")
+            connection.exec_driver_sql("RESET lock_timeout")
             connection.commit()

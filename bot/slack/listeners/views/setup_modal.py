@@ -1,5 +1,6 @@
 """The setup modal: opened by `/learn admin setup`; a submission is checked at once (a bad value
-is shown on its own field, nothing stored), then saved whole from the work queue."""
+is shown on its own field, nothing stored), then saved whole from the work queue (and a new team
+channel's roster read there)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from slack_bolt import Ack, App, BoltContext
 from bot.i18n import translator
 from bot.services.deps import Deps
 from bot.services.people import Caller
-from bot.services.team_setup import FIELDS, check_setup, open_setup, save_setup
+from bot.services.roster import set_up_workspace
+from bot.services.team_setup import FIELDS, check_setup, open_setup
 from bot.slack.blocks.team_setup import SETUP_CALLBACK, setup_errors, setup_modal
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.gateway import SlackGateway
@@ -77,7 +79,7 @@ def submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 @apologise_quietly
 def record(context: BoltContext, values: dict[str, object]) -> None:
-    saved = save_setup(deps_of(context), slack_of(context), caller_of(context), values)
+    saved = set_up_workspace(deps_of(context), slack_of(context), caller_of(context), values)
     if saved.status == "saved":
         log.info("workspace settings saved")
     else:  # the modal has closed: nobody to answer, as for another's settings modal
