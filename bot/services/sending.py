@@ -139,7 +139,7 @@ def _message(deps: Deps, slack: SchedulePoster, taken: Taken) -> Callable[[], Se
     if delivery.kind == "reminder" and delivery.local_date is not None:
         with deps.uow() as uow:
             since = delivery.local_date - WEEK_BEFORE
-            asked = uow.strategy_answers.latest_question(member.id, since)
+            asked = uow.strategy_answers.latest_question(member.id, since, queued=True)
     skill = library.skills.get(question.skill)
     question_post = QuestionPost(
         channel=member.dm_channel_id or member.slack_user_id,
