@@ -146,12 +146,18 @@ def start_beside(deps: Deps) -> Callable[[], None]:
     return stop_both
 
 
+def serve_metrics(settings: Settings) -> None:
+    """This process's metrics on METRICS_PORT, if set: `web` serves /metrics itself, the clock's
+    ticks and a worker's deliveries and Slack calls are counted in their own processes."""
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port)
+        log.info("metrics on port %s (GET /metrics)", settings.metrics_port)
+
+
 def clock(settings: Settings) -> int:
     """Exactly one per deployment (two are safe, but do each other's work)."""
     clock = Clock(build_deps(settings))
-    if settings.metrics_port:  # `web` serves /metrics itself; the clock's ticks are here
-        start_http_server(settings.metrics_port)
-        log.info("metrics on port %s (GET /metrics)", settings.metrics_port)
+    serve_metrics(settings)
     clock.refresh_roster()
     scheduler = _scheduler(blocking=True)
     clock.schedule_on(scheduler)
@@ -174,6 +180,7 @@ def worker(settings: Settings) -> int:
     """Send what the clock planned, one message at a time, until SIGTERM or SIGINT: the message
     in flight is finished first, then the process exits 0. Any number may run at once."""
     deps = build_deps(settings)
+    serve_metrics(settings)
     stop = threading.Event()
 
     def finish(signum: int, _frame: object) -> None:
