@@ -8,7 +8,7 @@ installation store on the database, found by `Tokens`), and Nudge paces each at 
 (POSTS_PER_MINUTE, one `send_pace` row per workspace shared by every worker). The fan-out is queued
 as the clock leaves it with CLOCK_SENDS=false (every member's Tuesday lesson claimed, workspace by
 workspace), then N `python -m bot worker` processes send it for SECONDS; a whole fan-out with one
-worker would take 13 minutes, so the rate is measured over that stretch, never to the end.
+worker would take about 16 minutes, so the rate is measured over that stretch, never to the end.
 
 Per N: messages a second from the first post to the last, as a ratio to one worker's and to the sum
 of the ceilings, and per workspace, from the local Slack's own records of that workspace, the
@@ -182,7 +182,7 @@ def run() -> str:
                 "POSTS_PER_MINUTE through its own `send_pace` row. Every member's Tuesday lesson "
                 "is queued as the clock leaves it with CLOCK_SENDS=false (workspace by workspace), "
                 f"then N `python -m bot worker` processes send for {SECONDS:.0f} s (the whole "
-                f"{WORKSPACES * MEMBERS:,} would take one worker about 13 minutes) against a local "
+                f"{WORKSPACES * MEMBERS:,} would take one worker about 16 minutes) against a local "
                 f"Slack that answers after {LATENCY * 1000:.0f} ms. Rate from the first post to "
                 f"the last. Ceiling: from the local Slack's records of each workspace, its busiest "
                 f"{WINDOW:.0f} s against {allowed:.0f} posts (over: more than that plus one, or a "

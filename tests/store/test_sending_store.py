@@ -103,8 +103,8 @@ def test_a_sender_takes_from_the_workspace_whose_slot_comes_first(database: Data
     """Both fan-outs queued, one workspace's after the other's (as the clock plans them): once
     the first has a slot waiting, a sender takes from the second rather than queue behind it,
     and they alternate as their slots do."""
-    acme, acme_ids = _team(database, "T0ACME001", 2)
-    other, other_ids = _team(database, "T0OTHR002", 2)
+    _, acme_ids = _team(database, "T0ACME001", 2)
+    _, other_ids = _team(database, "T0OTHR002", 2)
     taken = []
     for _ in range(4):
         with database.uow() as uow:
