@@ -261,9 +261,8 @@ def test_a_broken_library_stops_start_up_with_one_line(
     )
 
 
-def test_tick_sends_what_fell_due_at_the_time_given(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: LocalSlack
-) -> None:
+def _on_the_local_slack(monkeypatch: pytest.MonkeyPatch, slack: LocalSlack) -> None:
+    """The clock's settings for the seed workspace of the local Slack and the test library."""
     set_env(
         monkeypatch,
         SLACK_BOT_TOKEN=slack.bot_token,
@@ -271,6 +270,12 @@ def test_tick_sends_what_fell_due_at_the_time_given(
         CONTENT_DIR=str(TEST_LIBRARY),
         TEAM_CHANNEL="C0SOCIAL01",
     )
+
+
+def test_tick_sends_what_fell_due_at_the_time_given(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: LocalSlack
+) -> None:
+    _on_the_local_slack(monkeypatch, slack)
     # Monday 22 March 2027: the first tick learns the team; at 07:45 UTC it is 09:45 in Athens,
     # where three members get the lesson and the week's question. (Kolkata's 09:30 came at 04:00
     # UTC, but it is Holi there; Sydney's came before the first tick.)
@@ -305,13 +310,7 @@ def test_clock_rehearses_a_stretch_of_simulated_time_then_exits(
 ) -> None:
     """`clock --from --until` runs the clock's own jobs at every minute (the tick) and 04:00 UTC
     (the roster) of the stretch, as fast as they go: Athens's 09:30 comes, and is sent once."""
-    set_env(
-        monkeypatch,
-        SLACK_BOT_TOKEN=slack.bot_token,
-        SLACK_API_URL=slack.api_url,
-        CONTENT_DIR=str(TEST_LIBRARY),
-        TEAM_CHANNEL="C0SOCIAL01",
-    )
+    _on_the_local_slack(monkeypatch, slack)
     stretch = ["--from", "2027-03-22T03:30:00Z", "--until", "2027-03-22T07:45:00Z"]
     assert main(["clock", *stretch]) == 0
     assert capsys.readouterr().out.splitlines() == [
