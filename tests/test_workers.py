@@ -1,4 +1,4 @@
-"""Senders in processes of their own: `python -m bot worker` and `tick` against one database and
+"""Senders in processes of their own: `python -m bot worker` and `clock` against one database and
 the local Slack (served in this process, reached over loopback through SLACK_API_URL).
 
 What each test counts is what the local Slack received: a message twice, a member left out, or a
@@ -203,7 +203,8 @@ def test_two_clocks_and_two_workers_send_a_week_once_each(
         assert _received(slack) == {u.id: 7 for u in workspace.users}
     minutes = int((REHEARSAL[1] - REHEARSAL[0]).total_seconds() // 60) + 1
     for clock in clocks:  # each ran every job of the week itself
-        assert clock.lines[-1].endswith(f": {minutes} ticks, 5 roster reads"), clock.lines[-1]
+        done = clock.wait_for_line("rehearsed ")
+        assert done.endswith(f": {minutes} ticks, 5 roster reads"), done
     engine = make_engine(postgres_url)
     with engine.connect() as connection:
         rows = connection.execute(
