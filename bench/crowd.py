@@ -16,10 +16,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO
 
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import create_engine, insert, select
 
 from bot.localslack import LocalSlack, load_workspace
-from bot.localslack.workspace import Channel, User, Workspace, WorkspaceSettings
+from bot.localslack.workspace import Channel, Team, User, Workspace, WorkspaceSettings
 from bot.store import tables
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,18 +29,31 @@ SEED = REPO / "seeds" / "demo.yaml"
 CROWD_CHANNEL = "C0FANOUT01"
 
 
-def crowd(members: int, zone: str = "Europe/Athens") -> Workspace:
-    """The seed workspace's team and bot with `members` people in `zone`, all in one channel."""
+def crowd(members: int, zone: str = "Europe/Athens", number: int = 0) -> Workspace:
+    """The seed workspace's team and bot with `members` people in `zone`, all in one channel.
+    Another `number` is another workspace: a team, bot, token and people of its own."""
     seed = load_workspace(SEED)
+    team, bot, prefix = seed.team, seed.bot, "U"
+    if number:
+        prefix = f"U{number:02d}"
+        team = Team(id=f"T{number:02d}CROWD", name=f"Crowd {number}", domain=f"crowd-{number}")
+        bot = seed.bot.model_copy(
+            update={
+                "user_id": f"U{number:02d}NUDGE",
+                "bot_id": f"B{number:02d}NUDGE00",
+                "token": f"xoxb-local-crowd-{number}",
+            }
+        )
     users = [
-        User(id=f"U{n:09d}", name=f"m{n}", real_name=f"Member {n}", tz=zone) for n in range(members)
+        User(id=f"{prefix}{n:09d}", name=f"m{n}", real_name=f"Member {n}", tz=zone)
+        for n in range(members)
     ]
     channel = Channel(
-        id=CROWD_CHANNEL, name="everyone", members=[seed.bot.user_id, *(u.id for u in users)]
+        id=CROWD_CHANNEL, name="everyone", members=[bot.user_id, *(u.id for u in users)]
     )
     return Workspace(
-        team=seed.team,
-        bot=seed.bot,
+        team=team,
+        bot=bot,
         channels=[channel],
         users=users,
         settings=WorkspaceSettings(team_channel=channel.id),
@@ -96,12 +111,35 @@ def queue_lessons(url: str, lesson_id: str, skill: str, day: datetime) -> None:
     engine.dispose()
 
 
+def install(url: str, slack: LocalSlack) -> None:
+    """The app installed in the local Slack's workspace as Nudge's OAuth flow leaves it: the
+    workspace's bot token in the installation store on Nudge's database, where `Tokens` finds it
+    (bot.slack.installs)."""
+    bot, engine = slack.workspace.bot, create_engine(url)
+    SQLAlchemyInstallationStore(slack.client_id, engine).save(
+        Installation(
+            app_id=bot.app_id,
+            team_id=slack.team_id,
+            team_name=slack.workspace.team.name,
+            bot_token=bot.token,
+            bot_id=bot.bot_id,
+            bot_user_id=bot.user_id,
+            bot_scopes="chat:write,im:write,users:read,channels:read",
+            user_id=slack.workspace.users[0].id,
+        )
+    )
+    engine.dispose()
+
+
 def nudge_env(slack: LocalSlack, url: str, content: Path, **settings: str) -> dict[str, str]:
-    """The environment of a Nudge process on the local Slack and the database at `url`."""
+    """The environment of a Nudge process on the local Slack and the database at `url`: with
+    SLACK_BOT_TOKEN for the local Slack's first workspace, or, with `SLACK_CLIENT_ID` among
+    `settings`, for every workspace installed (`install`)."""
+    token = {} if "SLACK_CLIENT_ID" in settings else {"SLACK_BOT_TOKEN": slack.bot_token}
     return {
         **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
         "PYTHONPATH": str(REPO),
-        "SLACK_BOT_TOKEN": slack.bot_token,
+        **token,
         "SLACK_API_URL": slack.api_url,
         "DATABASE_URL": url,
         "CONTENT_DIR": str(content),

@@ -26,9 +26,18 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     commands.add_parser("run", help="serve Slack (Socket Mode if SLACK_APP_TOKEN, else HTTP)")
     commands.add_parser("web", help="HTTP only: POST /slack/events, GET /healthz")
-    commands.add_parser(
+    clock = commands.add_parser(
         "clock", help="the scheduler (one per deployment; it sends too unless CLOCK_SENDS=false)"
     )
+    clock.add_argument(
+        "--from",
+        dest="start",
+        metavar="START",
+        help="rehearsal: run the clock's jobs (a tick a minute, the daily roster) from START "
+        "to --until in simulated time, as fast as they run, then exit (ISO-8601, e.g. "
+        "2027-03-22T00:00Z)",
+    )
+    clock.add_argument("--until", metavar="END", help="rehearsal: where it ends")
     commands.add_parser("worker", help="send what the clock planned (any number of them)")
     tick = commands.add_parser("tick", help="one scheduling pass as if the time were AT")
     tick.add_argument("--at", help="ISO-8601 time, default now")
@@ -77,7 +86,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import clock
 
         if args.command == "clock":
-            return clock.clock(Settings())
+            return clock.clock(Settings(), _stretch(args.start, args.until))
         if args.command == "worker":
             return clock.worker(Settings())
         return clock.tick(Settings(), _instant(args.at))
@@ -120,7 +129,19 @@ def _day(text: str | None) -> date:
         raise ConfigError(f"--today {text!r} is not a date written YYYY-MM-DD") from None
 
 
-def _instant(text: str | None) -> datetime | None:
+def _stretch(start: str | None, until: str | None) -> tuple[datetime, datetime] | None:
+    """`clock --from START --until END`: both or neither, END after START."""
+    if start is None and until is None:
+        return None
+    first, last = _instant(start, "--from"), _instant(until, "--until")
+    if first is None or last is None:
+        raise ConfigError("a rehearsal needs both --from and --until")
+    if last <= first:
+        raise ConfigError(f"--until {until} is not after --from {start}")
+    return first, last
+
+
+def _instant(text: str | None, option: str = "--at") -> datetime | None:
     """`--at 2027-04-01T07:30:00Z`: an aware UTC instant (a time without a zone is refused)."""
     if text is None:
         return None
@@ -128,8 +149,8 @@ def _instant(text: str | None) -> datetime | None:
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ConfigError(
-            f"--at {text!r} is not an ISO-8601 time, e.g. 2027-04-01T07:30:00Z"
+            f"{option} {text!r} is not an ISO-8601 time, e.g. 2027-04-01T07:30:00Z"
         ) from None
     if at.tzinfo is None:
-        raise ConfigError(f"--at {text!r} has no zone; add Z for UTC, e.g. {text}Z")
+        raise ConfigError(f"{option} {text!r} has no zone; add Z for UTC, e.g. {text}Z")
     return at.astimezone(UTC)

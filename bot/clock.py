@@ -14,8 +14,9 @@ import logging
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client import start_http_server
@@ -30,6 +31,9 @@ from bot.slack.gateway import SlackGateway
 from bot.slack.installs import Tokens
 
 log = logging.getLogger("bot.clock")
+
+# A job of the clock: it runs as if the time were its argument (None: now).
+Job = Callable[[datetime | None], object]
 
 # The roster is read in full once a day, early in the UTC morning, and when the clock starts.
 ROSTER_HOUR_UTC = 4
@@ -106,10 +110,52 @@ class Clock:
             workspace_id = uow.workspaces.find(team_id)
             return bool(workspace_id is not None and uow.members.roster(workspace_id))
 
+    def jobs(self) -> dict[str, Job]:
+        """The clock's jobs by name, each run at its trigger's times (TRIGGERS)."""
+        return {"roster": self.refresh_roster, "tick": self.tick}
+
     def schedule_on(self, scheduler: Any) -> None:
         """Every minute a tick; every day the roster."""
-        scheduler.add_job(self.tick, "cron", minute="*", id="tick")
-        scheduler.add_job(self.refresh_roster, "cron", hour=ROSTER_HOUR_UTC, minute=0, id="roster")
+        for name, job in self.jobs().items():
+            scheduler.add_job(job, _trigger(name), id=name)
+
+    def rehearse(self, start: datetime, until: datetime) -> Counter[str]:
+        """`clock --from --until`: the same jobs at every instant their triggers give from
+        `start` to `until`, in order, each run as if it were that instant and as soon as the one
+        before is done (no waiting for the time to come); how many times each job ran."""
+        jobs = self.jobs()
+        triggers = {name: _trigger(name) for name in jobs}
+        fires = {
+            name: trigger.get_next_fire_time(None, start) for name, trigger in triggers.items()
+        }
+        ran = Counter[str]()
+        order = list(triggers)  # at one instant, the roster before the tick
+        while fires:
+            name = min(fires, key=lambda one: (fires[one], order.index(one)))
+            at = fires[name]
+            if at > until:
+                break
+            jobs[name](at)
+            ran[name] += 1
+            following = triggers[name].get_next_fire_time(at, at + timedelta(microseconds=1))
+            if following is None:
+                del fires[name]
+            else:
+                fires[name] = following
+        return ran
+
+
+# The clock's jobs run at these times (UTC), under APScheduler or rehearsed (`Clock.rehearse`).
+TRIGGERS: dict[str, dict[str, str | int]] = {
+    "tick": {"minute": "*"},
+    "roster": {"hour": ROSTER_HOUR_UTC, "minute": 0},
+}
+
+
+def _trigger(name: str) -> Any:
+    from apscheduler.triggers.cron import CronTrigger
+
+    return CronTrigger(timezone=UTC, **TRIGGERS[name])
 
 
 def _scheduler(blocking: bool) -> Any:
@@ -146,17 +192,41 @@ def start_beside(deps: Deps) -> Callable[[], None]:
     return stop_both
 
 
-def clock(settings: Settings) -> int:
-    """Exactly one per deployment (two are safe, but do each other's work)."""
-    clock = Clock(build_deps(settings))
-    if settings.metrics_port:  # `web` serves /metrics itself; the clock's ticks are here
+def serve_metrics(settings: Settings) -> None:
+    """This process's metrics on METRICS_PORT, if set: `web` serves /metrics itself, the clock's
+    ticks and a worker's deliveries and Slack calls are counted in their own processes."""
+    if settings.metrics_port:
         start_http_server(settings.metrics_port)
         log.info("metrics on port %s (GET /metrics)", settings.metrics_port)
+
+
+def clock(settings: Settings, rehearsal: tuple[datetime, datetime] | None = None) -> int:
+    """Exactly one per deployment (two are safe, but do each other's work). With `rehearsal`
+    (`--from`, `--until`): the jobs over that stretch of simulated time, as fast as they run,
+    then exit."""
+    if rehearsal is not None:
+        return _rehearse(settings, *rehearsal)
+    clock = Clock(build_deps(settings))
+    serve_metrics(settings)
     clock.refresh_roster()
     scheduler = _scheduler(blocking=True)
     clock.schedule_on(scheduler)
     log.info("Nudge clock started (UTC, a tick every minute)")
     scheduler.start()
+    return 0
+
+
+def _rehearse(settings: Settings, start: datetime, until: datetime) -> int:
+    # Only the schedule is simulated: the library is loaded and checked as of today.
+    clock = Clock(build_deps(settings))
+    clock.refresh_roster(start)  # as a clock does when it starts
+    log.info("Nudge clock rehearsing %s to %s", start.isoformat(), until.isoformat())
+    ran = clock.rehearse(start, until)
+    print(
+        f"rehearsed {start.isoformat()} to {until.isoformat()}: "
+        f"{ran['tick']} ticks, {ran['roster']} roster reads"
+    )
+    clock.deps.db.dispose()
     return 0
 
 
@@ -174,6 +244,7 @@ def worker(settings: Settings) -> int:
     """Send what the clock planned, one message at a time, until SIGTERM or SIGINT: the message
     in flight is finished first, then the process exits 0. Any number may run at once."""
     deps = build_deps(settings)
+    serve_metrics(settings)
     stop = threading.Event()
 
     def finish(signum: int, _frame: object) -> None:

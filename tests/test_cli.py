@@ -261,9 +261,8 @@ def test_a_broken_library_stops_start_up_with_one_line(
     )
 
 
-def test_tick_sends_what_fell_due_at_the_time_given(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: LocalSlack
-) -> None:
+def _on_the_local_slack(monkeypatch: pytest.MonkeyPatch, slack: LocalSlack) -> None:
+    """The clock's settings for the seed workspace of the local Slack and the test library."""
     set_env(
         monkeypatch,
         SLACK_BOT_TOKEN=slack.bot_token,
@@ -271,6 +270,12 @@ def test_tick_sends_what_fell_due_at_the_time_given(
         CONTENT_DIR=str(TEST_LIBRARY),
         TEAM_CHANNEL="C0SOCIAL01",
     )
+
+
+def test_tick_sends_what_fell_due_at_the_time_given(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: LocalSlack
+) -> None:
+    _on_the_local_slack(monkeypatch, slack)
     # Monday 22 March 2027: the first tick learns the team; at 07:45 UTC it is 09:45 in Athens,
     # where three members get the lesson and the week's question. (Kolkata's 09:30 came at 04:00
     # UTC, but it is Holi there; Sydney's came before the first tick.)
@@ -298,6 +303,47 @@ def test_tick_refuses_a_time_without_a_zone(capsys: pytest.CaptureFixture[str]) 
         "",
         "nudge: --at '2027-03-22T06:45' has no zone; add Z for UTC, e.g. 2027-03-22T06:45Z\n",
     )
+
+
+def test_clock_rehearses_a_stretch_of_simulated_time_then_exits(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], slack: LocalSlack
+) -> None:
+    """`clock --from --until` runs the clock's own jobs at every minute (the tick) and 04:00 UTC
+    (the roster) of the stretch, as fast as they go: Athens's 09:30 comes, and is sent once."""
+    _on_the_local_slack(monkeypatch, slack)
+    stretch = ["--from", "2027-03-22T03:30:00Z", "--until", "2027-03-22T07:45:00Z"]
+    assert main(["clock", *stretch]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "rehearsed 2027-03-22T03:30:00+00:00 to 2027-03-22T07:45:00+00:00: 256 ticks, "
+        "1 roster reads"
+    ]
+    greek = {"U0ANNA0001", "U0DIMI0001", "U0ELENI001"}
+    posts = slack.calls_to("chat.postMessage")
+    received = sorted(recipient(slack, call.args["channel"]) for call in posts)
+    assert received == sorted([*greek, *greek])  # the lesson and the week's question, once
+
+
+@pytest.mark.parametrize(
+    ("args", "refusal"),
+    [
+        (["--from", "2027-03-22T00:00Z"], "a rehearsal needs both --from and --until"),
+        (["--until", "2027-03-22T00:00Z"], "a rehearsal needs both --from and --until"),
+        (
+            ["--from", "2027-03-22T00:00Z", "--until", "2027-03-21T00:00Z"],
+            "--until 2027-03-21T00:00Z is not after --from 2027-03-22T00:00Z",
+        ),
+        (
+            ["--from", "2027-03-22", "--until", "2027-03-23T00:00Z"],
+            "--from '2027-03-22' has no zone; add Z for UTC, e.g. 2027-03-22Z",
+        ),
+    ],
+)
+def test_clock_refuses_a_rehearsal_it_cannot_run(
+    args: list[str], refusal: str, capsys: pytest.CaptureFixture[str], operator_shell: Path
+) -> None:
+    assert main(["clock", *args]) == 2
+    assert capsys.readouterr() == ("", f"nudge: {refusal}\n")
+    assert list(operator_shell.iterdir()) == []  # no database was opened, nothing stored
 
 
 # -- db upgrade and demo ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The processes as an operator runs them with LOG_FORMAT=json (as the Procfile does): `web` writes
-one JSON object a line, a request's among them, and `clock` serves its metrics on METRICS_PORT."""
+one JSON object a line, a request's among them, and `clock` and `worker` serve their metrics on
+METRICS_PORT."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.crowd import queue_lessons, seed_members
 from bot.localslack import LocalSlack, SlackDriver
 from bot.settings import Settings
 from tests.conftest import REPO, SIGNING_SECRET
 from tests.test_cli import operator_env
+from tests.test_workers import _migrate
 
 
 def _json_lines(process: subprocess.Popen[str], until: str, timeout: float = 30) -> list[dict]:
@@ -98,27 +102,35 @@ def test_web_logs_json_lines_with_each_request(tmp_path: Path, slack: LocalSlack
     assert request["time"].endswith("+00:00")
 
 
-def test_the_clock_serves_its_metrics_on_metrics_port(tmp_path: Path, slack: LocalSlack) -> None:
-    with socket.socket() as probe:  # a free port, given back for the clock to take
+def _free_port() -> int:
+    with socket.socket() as probe:  # a free port, given back for the process to take
         probe.bind(("127.0.0.1", 0))
-        metrics_port = probe.getsockname()[1]
-    team = slack.workspace.settings.team_channel
-    process = _bot(
-        tmp_path, "clock", METRICS_PORT=str(metrics_port), TEAM_CHANNEL=team, **_slack_env(slack)
-    )
+        return int(probe.getsockname()[1])
+
+
+def _metrics(process: subprocess.Popen[str], port: int, after: str) -> dict[tuple, float]:
+    """The samples the process serves on `port` once it has logged `after`; then it stops."""
     try:
-        _json_lines(process, "Nudge clock started")
-        url = f"http://127.0.0.1:{metrics_port}/metrics"
-        with urllib.request.urlopen(url, timeout=5) as answer:
+        _json_lines(process, after)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
             shown = answer.read().decode()
     finally:
         process.terminate()
         process.wait(timeout=10)
-    samples = {
+    return {
         (sample.name, tuple(sorted(sample.labels.items()))): sample.value
         for family in text_string_to_metric_families(shown)
         for sample in family.samples
     }
+
+
+def test_the_clock_serves_its_metrics_on_metrics_port(tmp_path: Path, slack: LocalSlack) -> None:
+    metrics_port = _free_port()
+    team = slack.workspace.settings.team_channel
+    process = _bot(
+        tmp_path, "clock", METRICS_PORT=str(metrics_port), TEAM_CHANNEL=team, **_slack_env(slack)
+    )
+    samples = _metrics(process, metrics_port, "Nudge clock started")
     # The roster it read at start, through the Slack client every call of the clock goes through.
     users = (
         "nudge_slack_api_calls_total",
@@ -126,6 +138,25 @@ def test_the_clock_serves_its_metrics_on_metrics_port(tmp_path: Path, slack: Loc
     )
     assert samples[users] == 1
     assert ("nudge_tick_seconds_count", ()) in samples  # its ticks are measured here too
+
+
+def test_a_worker_serves_its_metrics_on_metrics_port(tmp_path: Path, slack: LocalSlack) -> None:
+    """A worker sends a queued lesson; what it did is counted in its own process, served there."""
+    url = operator_env(tmp_path)["DATABASE_URL"]
+    _migrate(url)
+    at = datetime.now(UTC)
+    seed_members(url, slack.team_id, slack.workspace, at)
+    queue_lessons(url, "alpha-1", "alpha", at)
+    metrics_port = _free_port()
+    process = _bot(tmp_path, "worker", METRICS_PORT=str(metrics_port), **_slack_env(slack))
+    samples = _metrics(process, metrics_port, "lesson to ")  # its first delivery's log line
+    sent = ("nudge_deliveries_total", (("kind", "lesson"), ("outcome", "sent")))
+    assert samples[sent] >= 1
+    posts = (
+        "nudge_slack_api_calls_total",
+        (("error", ""), ("method", "chat.postMessage"), ("status", "200")),
+    )
+    assert samples[posts] >= 1
 
 
 def test_every_setting_has_a_row_in_the_readme_configuration_table() -> None:

@@ -1,4 +1,4 @@
-"""Senders in processes of their own: `python -m bot worker` and `tick` against one database and
+"""Senders in processes of their own: `python -m bot worker` and `clock` against one database and
 the local Slack (served in this process, reached over loopback through SLACK_API_URL).
 
 What each test counts is what the local Slack received: a message twice, a member left out, or a
@@ -171,36 +171,40 @@ def test_two_workers_keep_one_pace_for_the_workspace(postgres_url: str, tmp_path
 
 MONDAY = date(2027, 3, 15)  # a week without a holiday in London (the next ends on Good Friday)
 WEEK = [MONDAY + timedelta(days=n) for n in range(5)]
+# Sunday noon (the roster and the first tick, which sends nothing from the past) to Friday 10:00,
+# just past the last lesson (09:30 London, GMT that week).
+REHEARSAL = (datetime(2027, 3, 14, 12, tzinfo=UTC), datetime(2027, 3, 19, 10, tzinfo=UTC))
 
 
 @pytest.mark.slow
-def test_overlapping_ticks_and_two_workers_send_a_week_once_each(
+def test_two_clocks_and_two_workers_send_a_week_once_each(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    """A simulated week on one PostgreSQL: every tick run twice at the same instant (a second
-    clock started by mistake), two workers sending beside them. Each member gets their five
-    lessons, the week's question and its reminder: no duplicate, nothing missed."""
-    members = 12
-    workspace = crowd(members, zone="Europe/London")  # GMT that week: 09:30 is 09:30 UTC
+    """A simulated week on one PostgreSQL: two `python -m bot clock` processes started at once (a
+    second clock started by mistake) each rehearse it, every minute's tick and each day's roster,
+    as fast as they run, and two workers send what they plan (CLOCK_SENDS=false). Each member
+    gets their five lessons, the week's question and its reminder: no duplicate, nothing missed."""
+    members = 6
+    workspace = crowd(members, zone="Europe/London")
     with LocalSlack(workspace, rate_limits=False) as slack:
-        env = nudge_env(slack, postgres_url, TEST_LIBRARY, POSTS_PER_MINUTE="60000")
+        env = nudge_env(
+            slack, postgres_url, TEST_LIBRARY, CLOCK_SENDS="false", POSTS_PER_MINUTE="60000"
+        )
         workers = [_worker(slack, postgres_url, tmp_path) for _ in range(2)]
-
-        def ticks(at: datetime) -> None:
-            both = [NudgeProcess(["tick", "--at", at.isoformat()], env, tmp_path) for _ in "ab"]
-            assert [tick.wait() for tick in both] == [0, 0], [tick.lines for tick in both]
-
-        ticks(datetime(2027, 3, 14, 12, tzinfo=UTC))  # Sunday: the roster and the time
-        expected = 0
-        for day in WEEK:
-            expected += members * (2 if day.weekday() in (0, 2) else 1)
-            ticks(datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9, minutes=31))
-            slack.wait_for(lambda n=expected: len(_posted(slack)) >= n, timeout=60)
+        stretch = ["--from", REHEARSAL[0].isoformat(), "--until", REHEARSAL[1].isoformat()]
+        clocks = [NudgeProcess(["clock", *stretch], env, tmp_path) for _ in "ab"]
+        assert [clock.wait(timeout=600) for clock in clocks] == [0, 0], clocks[0].lines[-5:]
+        expected = members * 7
+        slack.wait_for(lambda: len(_posted(slack)) >= expected, timeout=120)
         for worker in workers:
             worker.process.send_signal(signal.SIGTERM)
         assert [worker.wait() for worker in workers] == [0, 0]
         assert len(slack.calls_to("chat.postMessage")) == len(_posted(slack)) == expected
         assert _received(slack) == {u.id: 7 for u in workspace.users}
+    minutes = int((REHEARSAL[1] - REHEARSAL[0]).total_seconds() // 60) + 1
+    for clock in clocks:  # each ran every job of the week itself
+        done = clock.wait_for_line("rehearsed ")
+        assert done.endswith(f": {minutes} ticks, 5 roster reads"), done
     engine = make_engine(postgres_url)
     with engine.connect() as connection:
         rows = connection.execute(
@@ -208,6 +212,8 @@ def test_overlapping_ticks_and_two_workers_send_a_week_once_each(
             .join(tables.Member, tables.Member.id == tables.Delivery.member_id)
             .where(tables.Delivery.status == "sent")
         ).all()
+        statuses = Counter(connection.execute(select(tables.Delivery.status)).scalars())
     engine.dispose()
     week = {("lesson", day) for day in WEEK} | {("question", WEEK[0]), ("reminder", WEEK[2])}
     assert sorted(rows) == sorted((u.id, *one) for u in workspace.users for one in week)
+    assert statuses == {"sent": expected}  # nothing missed, failed or left unresolved

@@ -94,9 +94,13 @@ def send_all(
 
     if senders <= 1:
         return sender()
+    # The first here: a tick with nothing queued (most minutes) costs one query, no threads.
+    first = send_next(deps, posters, now, workspace_id=workspace_id, sleep=sleep)
+    if first is None:
+        return []
     with ThreadPoolExecutor(senders, thread_name_prefix="nudge-send") as pool:
         started = [pool.submit(sender) for _ in range(senders)]
-        return [sent for future in started for sent in future.result()]
+        return [first, *(sent for future in started for sent in future.result())]
 
 
 def work(deps: Deps, posters: Posters, stop: threading.Event, *, poll: float, sleep: Sleep) -> int:
@@ -139,7 +143,7 @@ def _message(deps: Deps, slack: SchedulePoster, taken: Taken) -> Callable[[], Se
     if delivery.kind == "reminder" and delivery.local_date is not None:
         with deps.uow() as uow:
             since = delivery.local_date - WEEK_BEFORE
-            asked = uow.strategy_answers.latest_question(member.id, since)
+            asked = uow.strategy_answers.latest_question(member.id, since, queued=True)
     skill = library.skills.get(question.skill)
     question_post = QuestionPost(
         channel=member.dm_channel_id or member.slack_user_id,

@@ -216,7 +216,11 @@ def _claim(deps: Deps, member: Member, slot: Slot, now: datetime) -> bool:
             return lesson is not None
         question = question_of_week(library, slot.local_date)
         if slot.kind == "reminder":
-            asked = uow.strategy_answers.latest_question(member.id, slot.local_date - WEEK_BEFORE)
+            # The week's question counts once it is claimed, sent or not: with workers far
+            # behind, it may still be queued when its reminder falls due (the reminder is
+            # queued after it, so it is taken after it too).
+            since = slot.local_date - WEEK_BEFORE
+            asked = uow.strategy_answers.latest_question(member.id, since, queued=True)
             if asked is None or uow.strategy_answers.answered(asked):
                 return False  # nothing asked this week, or answered already: no reminder
             asked_delivery = uow.deliveries.get(asked)

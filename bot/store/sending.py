@@ -1,6 +1,8 @@
 """The senders' queue and the pace they share: how any number of processes send as one.
 
-`take` hands each sender a different delivery: the oldest claimed and not yet taken, picked with
+`take` hands each sender a different delivery: of the workspace whose next send slot comes first,
+the oldest claimed and not yet taken (so that senders spread over the workspaces due together rather
+than queue behind one workspace's pace), picked with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL (senders never wait on each other's row) and marked taken in
 the same statement; on SQLite the statement runs under the database's one write lock, which gives
 the same answer for one process. `pace` gives each chat.postMessage of a workspace the next free
@@ -38,20 +40,23 @@ class Sending:
         self._session = session
 
     def take(self, now: datetime, workspace_id: int | None = None) -> Taken | None:
-        """The oldest queued delivery (of one workspace, or any), now taken by the caller; None
-        when nothing waits that another sender has not locked."""
-        delivery, member = tables.Delivery, tables.Member
+        """The next queued delivery (of one workspace, or any), now taken by the caller; None
+        when nothing waits that another sender has not locked. Next: of the workspace whose
+        next send slot comes first, the oldest. The clock plans workspace by workspace, so in
+        plain age order every sender would queue behind the first workspace's pace while the
+        others' allowances went unused."""
+        delivery, member, pace = tables.Delivery, tables.Member, tables.SendPace
         oldest = (
             select(delivery.id)
+            .join(member, member.id == delivery.member_id)
+            .outerjoin(pace, pace.workspace_id == member.workspace_id)
             .where(delivery.status == "claimed", delivery.taken_at.is_(None))
-            .order_by(delivery.id)
+            .order_by(func.coalesce(pace.next_at, 0.0), delivery.id)
             .limit(1)
             .with_for_update(skip_locked=True, of=delivery)
         )
         if workspace_id is not None:
-            oldest = oldest.join(member, member.id == delivery.member_id).where(
-                member.workspace_id == workspace_id
-            )
+            oldest = oldest.where(member.workspace_id == workspace_id)
         taken_id = self._session.scalar(
             update(delivery)
             .where(delivery.id == oldest.scalar_subquery(), delivery.taken_at.is_(None))

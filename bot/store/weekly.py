@@ -70,13 +70,17 @@ class StrategyAnswers:
         # A reminder stands for the question it reminds of: the one asked in the 6 days before.
         return self.latest_question(row.member_id, row.local_date - WEEK_BEFORE, row.local_date)
 
-    def latest_question(self, member_id: int, since: date, until: date = date.max) -> int | None:
-        """The member's latest question delivery sent from `since` to `until` (this week's)."""
+    def latest_question(
+        self, member_id: int, since: date, until: date = date.max, *, queued: bool = False
+    ) -> int | None:
+        """The member's latest question delivery sent from `since` to `until` (this week's);
+        with `queued`, one still waiting for a sender (or in flight) counts too."""
         delivery = tables.Delivery
+        statuses = (*DELIVERED, "claimed") if queued else DELIVERED
         return self._session.scalar(
             select(delivery.id)
             .where(delivery.member_id == member_id, delivery.kind == "question")
-            .where(delivery.status.in_(DELIVERED), delivery.local_date >= since)
+            .where(delivery.status.in_(statuses), delivery.local_date >= since)
             .where(delivery.local_date <= until)
             .order_by(delivery.local_date.desc())
             .limit(1)

@@ -81,3 +81,26 @@ def test_a_lesson_gone_from_the_library_since_the_plan_is_failed_not_sent(
     ]
     assert athens.posts == []
     assert _statuses(deps)[0] == ("lesson", "failed", GONE)
+
+
+def test_a_reminder_is_planned_while_its_question_still_waits_for_a_sender(
+    deps: Deps, athens: PeopleAndDMs
+) -> None:
+    """Workers far behind: Monday's question is still queued when Wednesday's reminder falls due.
+    The reminder is planned all the same, and sent after the question, pointing at it."""
+    _planned_monday(deps, athens)
+    wednesday = run_tick(deps, athens, TEAM, MONDAY + timedelta(days=2, hours=8), send=False)
+    assert wednesday.planned == 2  # Wednesday's lesson and the reminder
+    done = send_all(deps, lambda _: athens, MONDAY + timedelta(days=2, hours=8))
+    assert [sent.kind for sent in done] == ["lesson", "question", "lesson", "reminder"]
+    question, reminder = athens.questions
+    assert (question.reminder, reminder.reminder) == (False, True)
+    assert reminder.delivery_id == question.delivery_id  # its Answer button answers the question
+    # Tuesday had no tick: its lesson is recorded as missed, the rest sent.
+    assert [status for _, status, _ in _statuses(deps)] == [
+        "sent",
+        "sent",
+        "missed",
+        "sent",
+        "sent",
+    ]

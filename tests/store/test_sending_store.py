@@ -99,6 +99,23 @@ def test_a_sender_takes_only_its_workspace_when_told(database: Database) -> None
     assert _take_all(database, acme) == acme_ids
 
 
+def test_a_sender_takes_from_the_workspace_whose_slot_comes_first(database: Database) -> None:
+    """Both fan-outs queued, one workspace's after the other's (as the clock plans them): once
+    the first has a slot waiting, a sender takes from the second rather than queue behind it,
+    and they alternate as their slots do."""
+    _, acme_ids = _team(database, "T0ACME001", 2)
+    _, other_ids = _team(database, "T0OTHR002", 2)
+    taken = []
+    for _ in range(4):
+        with database.uow() as uow:
+            one = uow.sending.take(NOW)
+            assert one is not None
+            uow.sending.pace(one.member.workspace_id, 60.0)  # as a sender does next
+            uow.commit()
+        taken.append(one.delivery.id)
+    assert taken == [acme_ids[0], other_ids[0], acme_ids[1], other_ids[1]]
+
+
 def test_only_taken_claims_go_stale_a_queued_one_waits_for_its_sender(database: Database) -> None:
     _, ids = _team(database, "T0ACME001", 2)
     with database.uow() as uow:
