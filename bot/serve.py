@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
-from bot.runtime import build_deps
+from bot.runtime import build_deps, collect_again
 from bot.settings import SLACK_API_URL_DEFAULT, ConfigError, Settings
 from bot.slack.app import build_app, health_of, make_queues
 from bot.slack.context import Queues
@@ -195,6 +195,7 @@ def until_told_to_stop(
     told = threading.Event()
     for sign in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sign, lambda _sign, _frame: told.set())
+    collect_again()
     start()
     told.wait()
     log.info("stopping: finishing the requests in flight and the work they queued")
