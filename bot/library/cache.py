@@ -2,9 +2,10 @@
 parse and check every file again (most of what `web` did before its first `/healthz`).
 
 The cache is keyed by everything the check's outcome depends on: every path and byte under the
-content directory, the day the ``checked:`` months are dated against, Nudge's version and the
-source of ``bot/library`` itself (so an edited checker in a working copy checks again), and the
-Python version (the pickle's format). Anything changed means a full check, and a library with
+content directory, the day the ``checked:`` months are dated against, the source of
+``bot/library`` itself (what a new version of Nudge changes in the check; an edited checker in a
+working copy checks again too), the packages the checker relies on as installed, and the Python
+version (the pickle's format). Anything changed means a full check, and a library with
 errors is never cached, so start-up still refuses a broken library. Only a check with no error is
 written, and only where nobody else can write: the file is a pickle, so it is read only when this
 user owns it and no one else may write it or its folder.
@@ -13,13 +14,13 @@ user owns it and no one else may write it or its folder.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import stat
 import sys
 import tempfile
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 from bot.library import limits
@@ -35,11 +36,18 @@ def default_folder() -> Path:
     return Path(base) / "nudge"
 
 
-def _version() -> str:
-    try:
-        return metadata.version("nudge")
-    except metadata.PackageNotFoundError:  # a working copy run without installing
-        return "unknown"
+# The packages whose behaviour decides what the checker reports.
+_PACKAGES = ("markdown_it", "pydantic", "pydantic_core", "yaml")
+
+
+def _installed(package: str) -> str:
+    """Where the package is and when it was written: an upgrade or a reinstall changes it.
+
+    Found without importing it (the point is not to import markdown-it at start) and without
+    reading installed metadata (`importlib.metadata` took 19 ms for a few packages here)."""
+    spec = importlib.util.find_spec(package)
+    origin = spec.origin if spec is not None and spec.origin else ""
+    return f"{package} {origin} {Path(origin).stat().st_mtime_ns if origin else 0}"
 
 
 def _feed_tree(digest: hashlib._Hash, root: Path) -> None:
@@ -68,7 +76,8 @@ def _feed_tree(digest: hashlib._Hash, root: Path) -> None:
 def library_key(content_dir: Path, today: date) -> str:
     """What a check of ``content_dir`` on ``today`` depends on, as one hash."""
     digest = hashlib.sha256(_FORMAT)
-    for part in (_version(), sys.version, today.isoformat(), str(content_dir.is_dir())):
+    packages = [_installed(package) for package in _PACKAGES]
+    for part in (*packages, sys.version, today.isoformat(), str(content_dir.is_dir())):
         digest.update(b"\0" + part.encode())
     for source in sorted(_CODE.glob("*.py")):
         digest.update(b"\0" + source.name.encode() + b"\0" + source.read_bytes())
