@@ -99,7 +99,7 @@ def queue_lessons(url: str, lesson_id: str, skill: str, day: datetime) -> None:
 def nudge_env(slack: LocalSlack, url: str, content: Path, **settings: str) -> dict[str, str]:
     """The environment of a Nudge process on the local Slack and the database at `url`."""
     return {
-        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LIBRARY_CACHE")},
         "PYTHONPATH": str(REPO),
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_API_URL": slack.api_url,

@@ -287,6 +287,15 @@ untimed; "SQL statements" were counted on one more call of each, untimed. {note}
 """)
 
 
+def _stalls(gap: str, worst: float) -> str:
+    """What the mean against the median says, said only while it is true."""
+    if worst < 1.05:
+        return f"The mean is {gap} the median for this member: no stalls worth naming."
+    return f"""The mean is {gap} the median for this member: a few calls are much slower than
+  the rest (most likely the garbage collector's full collections); the mean counts them, as a
+  busy bot pays them."""
+
+
 def _meaning(results: list[tuple[str, Costs]]) -> str:
     fresh = [c.cpu_mean(FRESH) / c.cpu_mean(FLOOR) for _, c in results]
     veteran = [c.cpu_mean(VETERAN) / c.cpu_mean(FLOOR) for _, c in results]
@@ -327,9 +336,7 @@ def _meaning(results: list[tuple[str, Costs]]) -> str:
   {span(growth)} as costly as none, about {per_lesson} of CPU per past lesson.
   The history is one GROUP BY query that returns a row per lesson seen (at most the library's
   size), so what remains of the growth is the database scanning the member's deliveries inside
-  that query. The mean is {span(gap)} the median for this member: a few calls are much slower
-  than the rest (most likely the garbage collector's full collections); the mean counts them, as
-  a busy bot pays them.
+  that query. {_stalls(span(gap), max(gap))}
 - The local Slack's share (parsing the post, checking the blocks) is in every row alike; it is
   why the floor is not near zero, and it makes every ratio smaller than Nudge's own share of the
   CPU would be.

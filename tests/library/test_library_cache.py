@@ -11,7 +11,8 @@ import pytest
 from library_content import TODAY, ContentDir, lesson
 
 from bot.library import LibraryHolder, LibraryInvalid, check_library
-from bot.library.cache import library_key, read_cached, write_cached
+from bot.library.cache import default_folder, library_key, read_cached, write_cached
+from bot.settings import Settings
 
 NEW = "lessons/strategy/strategy-metrics.md"
 
@@ -119,3 +120,13 @@ def test_a_folder_that_cannot_be_written_only_costs_the_cache(
     holder = LibraryHolder(content.path, TODAY, cache=blocked / "nudge")
     assert holder.current.lessons
     assert blocked.read_text() == "a file where the cache folder would be"
+
+
+def test_library_cache_setting_names_a_folder_the_default_or_none(tmp_path: Path) -> None:
+    assert Settings(_env_file=None, library_cache="off").library_cache_folder() is None  # type: ignore[call-arg]
+    assert Settings(_env_file=None, library_cache=" OFF ").library_cache_folder() is None  # type: ignore[call-arg]
+    chosen = Settings(_env_file=None, library_cache=str(tmp_path)).library_cache_folder()  # type: ignore[call-arg]
+    assert chosen == tmp_path
+    default = Settings(_env_file=None, library_cache="").library_cache_folder()  # type: ignore[call-arg]
+    assert default == default_folder()
+    assert default.name == "nudge"
