@@ -250,8 +250,8 @@ def _why(closed: list[float], beside: list[float], one_extra: list[float]) -> st
   128 clients both apps are saturated and latency is clients divided by throughput ("acks/s").
   Running the work in a process of its own would bring the ratio down: the clock's lessons can
   already be sent by `python -m bot worker`, but `/learn now` and button presses still do their
-  work on the web process's work threads, and this bench runs every app inside its own process,
-  so it could not show such a gain. The acknowledgement code itself (measured here for buttons;
+  work on the web process's work threads, and this bench runs every app inside the bench's one
+  process, so it could not show such a gain. The acknowledgement code itself (measured here for buttons;
   a command's takes the same steps) has little left to remove. Single p99s on a shared 2-core
   machine move by tens of percent between runs, so read the pattern across levels."""
     return f"""{found} So most of the gap is Nudge's acknowledgement itself (Bolt's listener
