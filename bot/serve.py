@@ -194,7 +194,9 @@ def until_told_to_stop(
     acknowledged is dropped."""
     told = threading.Event()
     for sign in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sign, lambda _sign, _frame: told.set())
+        # Set from a thread of its own: the main thread may be inside `told.wait()` holding the
+        # event's lock when the signal's handler runs on it (see bot.clock.worker).
+        signal.signal(sign, lambda _sign, _frame: threading.Thread(target=told.set).start())
     collect_again()
     start()
     told.wait()
