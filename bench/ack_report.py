@@ -198,9 +198,9 @@ def _meaning(levels: Levels, names: list[str], pauses: list[float]) -> str:
     plural = "s" if worst[1] > 1 else ""
     where = f"{worst[3]}, {worst[1]} client{plural}, +{worst[0] * 1000:.0f} ms, {worst[2]}"
     stall = f"""At 64 requests a level's p99 is its slowest answer, so one stall sets it: this
-  process (the apps, their local Slacks and the bench) made {len(pauses)} full garbage
-  collections during the run, the longest {ms(max(pauses, default=0.0))}, and each stops every
-  thread, whichever app is being timed. The worst ratio,
+  process (the apps, their local Slacks and the bench, with what their start-up made frozen as
+  `web` freezes its own) made {len(pauses)} full garbage collections during the run, the longest
+  {ms(max(pauses, default=0.0))}, and each stops every thread, whichever app is being timed. The worst ratio,
   {ratios[worst]:.2f}x ({where}), is a p99 of {ms(percentile(worst_run.elapsed, 0.99))} over
   {worst_run.count} requests whose p50 was {ms(percentile(worst_run.elapsed, 0.5))}."""
     busy_below = sum(level.busy for key, level in nudge.items() if key[1] != top)
@@ -248,10 +248,12 @@ def _why(closed: list[float], beside: list[float], one_extra: list[float]) -> st
   come back in a millisecond or two, so the next request arrives while earlier work is still
   running (the settle times after each level say so) and waits its turn for the interpreter. At
   128 clients both apps are saturated and latency is clients divided by throughput ("acks/s").
-  Running the work in a process of its own would bring the ratio down; the acknowledgement code
-  itself (measured here for buttons; a command's takes the same steps) has little left to
-  remove. Single p99s on a shared 2-core machine move by tens of percent
-  between runs, so read the pattern across levels."""
+  Running the work in a process of its own would bring the ratio down: the clock's lessons can
+  already be sent by `python -m bot worker`, but `/learn now` and button presses still do their
+  work on the web process's work threads, and this bench runs every app inside the bench's one
+  process, so it could not show such a gain. The acknowledgement code itself (measured here for buttons;
+  a command's takes the same steps) has little left to remove. Single p99s on a shared 2-core
+  machine move by tens of percent between runs, so read the pattern across levels."""
     return f"""{found} So most of the gap is Nudge's acknowledgement itself (Bolt's listener
   matching, Nudge's middleware, the queue offer), not the work beside it; that is where to look.
   Single p99s on a shared 2-core machine move by tens of percent between runs, so read the

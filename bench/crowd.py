@@ -137,7 +137,7 @@ def nudge_env(slack: LocalSlack, url: str, content: Path, **settings: str) -> di
     `settings`, for every workspace installed (`install`)."""
     token = {} if "SLACK_CLIENT_ID" in settings else {"SLACK_BOT_TOKEN": slack.bot_token}
     return {
-        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+        **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LIBRARY_CACHE")},
         "PYTHONPATH": str(REPO),
         **token,
         "SLACK_API_URL": slack.api_url,

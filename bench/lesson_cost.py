@@ -287,6 +287,15 @@ untimed; "SQL statements" were counted on one more call of each, untimed. {note}
 """)
 
 
+def _stalls(gap: str, worst: float) -> str:
+    """What the mean against the median says, said only while it is true."""
+    if worst < 1.05:
+        return f"The mean is {gap} the median for this member: no stalls worth naming."
+    return f"""The mean is {gap} the median for this member: a few calls are much slower than
+  the rest (most likely the garbage collector's full collections); the mean counts them, as a
+  busy bot pays them."""
+
+
 def _meaning(results: list[tuple[str, Costs]]) -> str:
     fresh = [c.cpu_mean(FRESH) / c.cpu_mean(FLOOR) for _, c in results]
     veteran = [c.cpu_mean(VETERAN) / c.cpu_mean(FLOOR) for _, c in results]
@@ -311,21 +320,23 @@ def _meaning(results: list[tuple[str, Costs]]) -> str:
     return f"""- **Within 1.5x of the floor: {aim_fresh}.** A lesson for a member with no history costs
   {span(fresh)} the floor's CPU ({", ".join(n for n, _ in results)}), and for one with
   {HISTORY} past lessons {span(veteran)}. The floor is one post and
-  one insert; a lesson sends {" or ".join(map(str, statements))} SQL statements in two
-  transactions (find the member with their workspace in one query, read the history as one
-  aggregate and the due reviews, claim the delivery and commit, then mark it sent with the
-  message's ts and commit again) and renders the lesson's blocks itself. The claim commits
-  before the post on purpose, so that a crash or a retry never sends a lesson twice. At 1.5x
+  one insert; a lesson sends {" or ".join(map(str, statements))} SQL statements in three
+  transactions (the workspace's stored setup; then the member with their workspace in one query,
+  the lessons they asked for in the last hour, the history as one aggregate, the due reviews,
+  the claim, and commit; then the sent mark with the message's ts, and commit again) and renders
+  the lesson's message itself. The claim commits before the post on purpose, so that a crash or
+  a retry never sends a lesson twice. These statements are built once with bind parameters
+  (bot/store/lesson_sql.py), the due reviews are matched to the library in Python rather than by
+  an `IN` of every lesson id, and the part of the message above the buttons is built by the
+  Block Kit models once per lesson and language, then copied. At 1.5x
   the floor a lesson would have {budget} of CPU beyond one post and
-  one insert for its other statements, its second commit, selection and rendering; the
+  one insert for its other statements, its other commits, selection and rendering; the
   no-history lesson would have to shed {shed} of its CPU to get there.
 - **The same for 0 and {HISTORY} past lessons: {aim_flat}.** {HISTORY} past lessons make a lesson
   {span(growth)} as costly as none, about {per_lesson} of CPU per past lesson.
   The history is one GROUP BY query that returns a row per lesson seen (at most the library's
   size), so what remains of the growth is the database scanning the member's deliveries inside
-  that query. The mean is {span(gap)} the median for this member: a few calls are much slower
-  than the rest (most likely the garbage collector's full collections); the mean counts them, as
-  a busy bot pays them.
+  that query. {_stalls(span(gap), max(gap))}
 - The local Slack's share (parsing the post, checking the blocks) is in every row alike; it is
   why the floor is not near zero, and it makes every ratio smaller than Nudge's own share of the
   CPU would be.

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.library import LibraryInvalid
 from bot.logs import configure_from
+from bot.runtime import collect_again
 from bot.settings import ConfigError, Settings
 from bot.store.db import SchemaOutOfDate
 
@@ -82,6 +83,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     # The streams are passed at call time: the commands' defaults (`out=sys.stdout`) are the
     # streams of the moment their module was imported, which a caller may have replaced since
     # (pytest's capsys does).
+    if args.command not in ("run", "web"):
+        collect_again()  # only serving waits to have started (bot/__main__.py says why)
     if args.command in ("tick", "clock", "worker"):
         from bot import clock
 

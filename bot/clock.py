@@ -247,12 +247,18 @@ def worker(settings: Settings) -> int:
     serve_metrics(settings)
     stop = threading.Event()
 
-    def finish(signum: int, _frame: object) -> None:
+    def stopping(signum: int) -> None:
         log.info(
             "%s: the message in flight is finished, then the worker stops",
             signal.Signals(signum).name,
         )
         stop.set()
+
+    def finish(signum: int, _frame: object) -> None:
+        # Not here: the handler runs on the main thread between two bytecodes, and that thread may
+        # be inside `stop.wait()` holding the event's own lock (or the log stream's), which
+        # `stop.set()` (or the log line) would then wait for for ever: a worker that never stops.
+        threading.Thread(target=stopping, args=(signum,), name="nudge-stopping").start()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, finish)

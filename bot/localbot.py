@@ -45,6 +45,9 @@ def local_settings(
         "leads_channel": ws.settings.leads_channel or "",
         "leads": [user.id for user in ws.users if user.lead],
         "admins": [user.id for user in ws.users if user.admin],
+        # Each local bot checks its library: tests change content between starts, and none should
+        # read or write the user's own cache folder.
+        "library_cache": "off",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import datetime
 
@@ -21,8 +22,24 @@ def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     return Deps(
         settings=settings,
         db=Database(engine),
-        library=LibraryHolder(settings.content_dir, clock().date(), clock=clock),
+        library=LibraryHolder(
+            settings.content_dir,
+            clock().date(),
+            clock=clock,
+            cache=settings.library_cache_folder(),
+        ),
         roles=RoleBook(settings.leads, settings.admins),
         schedule=schedule,
         clock=clock,
     )
+
+
+def collect_again() -> None:
+    """Turn garbage collection back on after start-up (`python -m bot` starts with it off).
+
+    What start-up made lives as long as the process: frozen, later full collections skip it, so
+    they pause the threads that acknowledge Slack for less time.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.web import SlackResponse
 
-from bot.runtime import build_deps
+from bot.runtime import build_deps, collect_again
 from bot.settings import SLACK_API_URL_DEFAULT, ConfigError, Settings
 from bot.slack.app import build_app, health_of, make_queues
 from bot.slack.context import Queues
@@ -194,7 +194,10 @@ def until_told_to_stop(
     acknowledged is dropped."""
     told = threading.Event()
     for sign in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sign, lambda _sign, _frame: told.set())
+        # Set from a thread of its own: the main thread may be inside `told.wait()` holding the
+        # event's lock when the signal's handler runs on it (see bot.clock.worker).
+        signal.signal(sign, lambda _sign, _frame: threading.Thread(target=told.set).start())
+    collect_again()
     start()
     told.wait()
     log.info("stopping: finishing the requests in flight and the work they queued")

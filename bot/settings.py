@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     # that nothing was saved): SQLite's busy timeout, PostgreSQL's lock_timeout.
     database_busy_timeout: float = 30.0
     content_dir: Path = Path("content")
+    # Where a checked library is kept between starts ("" the user's cache folder, "off" none).
+    library_cache: str = ""
     port: int = 3000
     slash_command: str = "/learn"
     team_channel: str = ""
@@ -150,6 +152,16 @@ class Settings(BaseSettings):
                 )
         else:
             self.require("slack_bot_token", "slack_signing_secret")
+
+    def library_cache_folder(self) -> Path | None:
+        """LIBRARY_CACHE as a folder, or None when it is "off"."""
+        if self.library_cache.strip().lower() == "off":
+            return None
+        if self.library_cache.strip():
+            return Path(self.library_cache.strip())
+        from bot.library.cache import default_folder
+
+        return default_folder()
 
     def team_schedule(self) -> TeamSchedule:
         """The schedule settings, checked together; a bad one stops start-up with its reason."""

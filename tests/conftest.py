@@ -27,6 +27,11 @@ TEST_LIBRARY = REPO / "tests" / "fixtures" / "library"
 SEED = REPO / "seeds" / "demo.yaml"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 
+# Every Nudge a test starts (in this process or as `python -m bot`) checks its library: tests change
+# content between starts and run side by side, and none should read or write the user's cache
+# folder. tests/library/test_library_cache.py gives the cache a folder of its own.
+os.environ["LIBRARY_CACHE"] = "off"
+
 DATABASES = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
 
 # CI runs the same examples every time, so that a green build stays green; a developer's run

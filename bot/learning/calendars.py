@@ -13,8 +13,6 @@ from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 
-import holidays as holiday_data
-
 
 def _table(name: str) -> list[list[str]]:
     """The rows of a tzdata file, split on tabs (or spaces for tzdata.zi), comments dropped."""
@@ -54,6 +52,9 @@ def country_of_zone(tz: str) -> str | None:
 @lru_cache(maxsize=1024)
 def _holidays(country: str, year: int) -> dict[date, str]:
     """One country's public holidays in one year, observed days included (US 5 July 2027)."""
+    # Imported at the first holiday asked for, not at start: `web` answers /healthz sooner.
+    import holidays as holiday_data
+
     try:
         calendar = holiday_data.country_holidays(country, years=year)
     except NotImplementedError:  # a country the package does not know: no holidays, not a crash
@@ -74,4 +75,6 @@ def is_public_holiday(country: str, day: date) -> bool:
 @cache
 def holiday_countries() -> frozenset[str]:
     """Every country whose public holidays the `holidays` package knows (ISO 3166 alpha-2)."""
+    import holidays as holiday_data
+
     return frozenset(code for code in holiday_data.list_supported_countries() if len(code) == 2)

@@ -5,8 +5,7 @@ Admins edit ``content/`` (skills.yaml, lessons/<skill>/<id>.md, questions/<id>.y
 ever dropping a working library.
 """
 
-from bot.library.checker import check_library
-from bot.library.loader import LibraryHolder, LibraryInvalid, load_library
+from bot.library.loader import LibraryHolder, LibraryInvalid, check_library, load_library
 from bot.library.locales import KNOWN_LOCALES, ORIGINAL_LOCALE, normalize_locale
 from bot.library.models import (
     Check,

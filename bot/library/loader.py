@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.library.checker import check_library
+from bot.library.cache import library_key, read_cached, write_cached
 from bot.library.models import Library
 from bot.library.problems import CheckReport
 
@@ -24,6 +24,16 @@ class LibraryInvalid(Exception):
         super().__init__(f"{report.summary_line()}\n{shown}{tail}")
 
 
+def check_library(content_dir: Path, today: date) -> CheckReport:
+    """``bot.library.checker.check_library``, imported at the first check: the checker and its
+    pydantic schemas are most of the library's import time, and a start served from the cache
+    (``bot.library.cache``) checks nothing.
+    """
+    from bot.library import checker
+
+    return checker.check_library(content_dir, today)
+
+
 def load_library(content_dir: Path, today: date) -> Library:
     """The checked library; raises :class:`LibraryInvalid` on any error (warnings pass)."""
     library = _passed(content_dir, today).library
@@ -36,6 +46,18 @@ def _passed(content_dir: Path, today: date) -> CheckReport:
     report = check_library(content_dir, today)
     if report.library is None:
         raise LibraryInvalid(report)
+    return report
+
+
+def _started(content_dir: Path, today: date, cache: Path | None) -> CheckReport:
+    """The check a start serves: the cached one when nothing it depends on changed."""
+    if cache is None:
+        return _passed(content_dir, today)
+    key = library_key(content_dir, today)
+    report = read_cached(cache, content_dir, key)
+    if report is None:
+        report = _passed(content_dir, today)
+        write_cached(cache, content_dir, key, report)
     return report
 
 
@@ -62,13 +84,19 @@ class LibraryHolder:
     """
 
     def __init__(
-        self, content_dir: Path, today: date, *, clock: Callable[[], datetime] = _utc_now
+        self,
+        content_dir: Path,
+        today: date,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        cache: Path | None = None,
     ) -> None:
-        """`clock` dates each load, for /healthz."""
+        """`clock` dates each load, for /healthz; `cache` is a folder that keeps the last passed
+        check between starts (see ``bot.library.cache``): reloads always check the files."""
         self.content_dir = Path(content_dir)
         self._lock = threading.Lock()
         self._clock = clock
-        report = _passed(self.content_dir, today)
+        report = _started(self.content_dir, today, cache)
         assert report.library is not None
         self._current = report.library
         self._loaded_at = self._checked_at = clock()

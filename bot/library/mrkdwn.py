@@ -14,15 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from bot.i18n import Message
 
-_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from markdown_it.tree import SyntaxTreeNode
+
 _SLACK_LINK_SCHEMES = ("http://", "https://", "mailto:")
 _NESTED_INDENT = "    "
 
@@ -50,14 +51,25 @@ def markdown_to_mrkdwn(markdown: str) -> str:
     return "\n\n".join(block.text for block in mrkdwn_blocks(markdown))
 
 
+@cache
+def _parser() -> MarkdownIt:
+    # Imported at the first parse: a start that serves a cached library (bot.library.cache) and
+    # has rendered no lesson yet needs no markdown-it, so `web` answers /healthz sooner.
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
 @lru_cache(maxsize=64)
 def _tokens(markdown: str) -> tuple[Token, ...]:
     """One parse per body serves both the checker's fault scan and the renderer (read-only)."""
-    return tuple(_PARSER.parse(markdown))
+    return tuple(_parser().parse(markdown))
 
 
 @lru_cache(maxsize=8192)
 def _cached_blocks(markdown: str) -> tuple[RenderedBlock, ...]:
+    from markdown_it.tree import SyntaxTreeNode
+
     tree = SyntaxTreeNode(list(_tokens(markdown)))
     blocks = []
     for node in tree.children:

@@ -42,7 +42,7 @@ from bot.services.lessons import claim_lesson
 from bot.services.people import speaks
 from bot.services.sending import Sleep, send_all
 from bot.services.team_setup import in_workspace
-from bot.store.repositories import DELIVERED
+from bot.store.lesson_sql import DELIVERED
 from bot.store.weekly import WEEK_BEFORE
 
 log = logging.getLogger("bot.tick")

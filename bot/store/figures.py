@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.learning.figures import MemberStates, Traffic
 from bot.store import tables
+from bot.store.lesson_sql import DELIVERED
 from bot.store.members import learners
-from bot.store.repositories import DELIVERED
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.learning import model
 from bot.learning.schedule_settings import parse_lesson_time, parse_working_days
 from bot.store import tables
+from bot.store.lesson_sql import MEMBER_IN_TEAM, WORKSPACE_SETTINGS
 from bot.store.repositories import insert_new
 
 log = logging.getLogger("bot.store")
@@ -107,7 +108,7 @@ class Workspaces:
 
     def settings_of(self, team_id: str) -> dict[str, object] | None:
         """What an admin stored in the workspace's setup modal; None: nothing (yet)."""
-        stored = self._session.scalar(select(tables.Workspace.settings).filter_by(team_id=team_id))
+        stored = self._session.scalar(WORKSPACE_SETTINGS, {"team_id": team_id})
         return dict(json.loads(stored)) if stored else None
 
     def save_settings(self, workspace_id: int, values: dict[str, object]) -> None:
@@ -149,10 +150,7 @@ class Members:
     def find_in_team(self, team_id: str, slack_user_id: str) -> model.Member | None:
         """The member for a Slack team and user, workspace and all in one query."""
         row = self._session.scalar(
-            select(tables.Member)
-            .join(tables.Workspace, tables.Workspace.id == tables.Member.workspace_id)
-            .where(tables.Workspace.team_id == team_id)
-            .where(tables.Member.slack_user_id == slack_user_id)
+            MEMBER_IN_TEAM, {"team_id": team_id, "slack_user_id": slack_user_id}
         )
         return None if row is None else _member(row)
 

@@ -11,43 +11,63 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from functools import lru_cache
+from importlib import import_module
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Executable, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.learning import model
 from bot.learning.reviews import DueCard, StoredCard
 from bot.store import tables
+from bot.store.lesson_sql import (
+    ASKED_SINCE,
+    DELIVERED,
+    DUE,
+    HISTORY,
+    LESSON_KINDS,
+    MARK_SENT,
+    due_cards,
+)
 
 
 def _dialect(session: Session) -> Any:
-    """The dialect module whose `insert` has ON CONFLICT (the generic `insert` has none)."""
-    return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    """The dialect module whose `insert` has ON CONFLICT (the generic `insert` has none).
+
+    Imported by name when first used: the engine has loaded its own dialect by then, and a start
+    on SQLite need not import PostgreSQL's (and the reverse)."""
+    return import_module(f"sqlalchemy.dialects.{_dialect_name(session.get_bind().dialect.name)}")
+
+
+def _dialect_name(name: str) -> str:
+    return "postgresql" if name == "postgresql" else "sqlite"
 
 
 def insert_new(
     session: Session, table: type[tables.Base], values: dict[str, Any], keys: list[str]
 ) -> int | None:
     """Insert a row unless one with the same unique `keys` exists; the new id, else None."""
-    statement = (
-        _dialect(session)
-        .insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=keys)
-        .returning(table.__table__.c.id)
-    )
-    inserted: int | None = session.scalar(statement)
+    dialect = session.get_bind().dialect.name
+    statement = _insert_new(dialect, table, tuple(sorted(values)), tuple(keys))
+    inserted: int | None = session.scalar(statement, {f"new_{k}": v for k, v in values.items()})
     return inserted
 
 
-# Deliveries that teach (a lesson, scheduled or asked for, or a review), as opposed to the weekly
-# question and its reminder.
-LESSON_KINDS = ("lesson", "review")
-# A delivery counts as sent when Slack said so, or when its send was cut off and may have reached
-# the member ("unknown", see Deliveries.resolve_stale): counted once, never sent again.
-DELIVERED = ("sent", "unknown")
+@lru_cache(maxsize=64)
+def _insert_new(
+    dialect: str, table: type[tables.Base], columns: tuple[str, ...], keys: tuple[str, ...]
+) -> Executable:
+    """`insert_new`'s statement, built once per table and set of columns: on the path of every
+    lesson sent, building it cost more CPU than executing it (bench/lesson_cost)."""
+    module = import_module(f"sqlalchemy.dialects.{_dialect_name(dialect)}")
+    return cast(
+        Executable,
+        module.insert(table)
+        .values({column: bindparam(f"new_{column}") for column in columns})
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .returning(table.__table__.c.id),
+    )
 
 
 @dataclass(frozen=True)
@@ -119,23 +139,14 @@ class Deliveries:
 
     def mark_sent(self, delivery_id: int, channel_id: str, ts: str, now: datetime) -> None:
         self._session.execute(
-            update(tables.Delivery)
-            .where(tables.Delivery.id == delivery_id)
-            .values(status="sent", channel_id=channel_id, ts=ts, sent_at=now)
+            MARK_SENT,
+            {"delivery_id": delivery_id, "sent_channel": channel_id, "sent_ts": ts, "now": now},
         )
 
     def asked_since(self, member_id: int, since: datetime) -> list[datetime]:
         """When the member's on-demand lessons (`/learn now`) were claimed after `since`, oldest
         first."""
-        delivery = tables.Delivery
-        return list(
-            self._session.scalars(
-                select(delivery.claimed_at)
-                .where(delivery.member_id == member_id, delivery.local_date.is_(None))
-                .where(delivery.kind.in_(LESSON_KINDS), delivery.claimed_at > since)
-                .order_by(delivery.claimed_at)
-            )
-        )
+        return list(self._session.scalars(ASKED_SINCE, {"member_id": member_id, "since": since}))
 
     def resolve_stale(self, before: datetime, workspace_id: int | None = None) -> int:
         """Claims taken to send before `before` and never marked: their send was cut off (a
@@ -177,22 +188,6 @@ class Deliveries:
     def history(self, member_id: int) -> model.History:
         """The member's past per lesson, in one aggregate query: as many rows as lessons they
         have seen, however many times and days they have seen them."""
-        delivered_at = func.coalesce(tables.Delivery.sent_at, tables.Delivery.claimed_at)
-        query = (
-            select(
-                tables.Delivery.lesson_id,
-                tables.Delivery.skill,
-                func.count(tables.Delivery.id),
-                func.count(tables.Response.id),
-                func.count(tables.Response.id).filter(tables.Response.correct.is_(True)),
-                func.max(delivered_at),
-                func.max(tables.Delivery.id),
-            )
-            .outerjoin(tables.Response, tables.Response.delivery_id == tables.Delivery.id)
-            .where(tables.Delivery.member_id == member_id, tables.Delivery.status.in_(DELIVERED))
-            .where(tables.Delivery.kind.in_(LESSON_KINDS))
-            .group_by(tables.Delivery.lesson_id, tables.Delivery.skill)
-        )
         return model.History(
             {
                 row[0]: model.LessonSeen(
@@ -204,7 +199,7 @@ class Deliveries:
                     last_delivered_at=row[5],
                     last_delivery=row[6],
                 )
-                for row in self._session.execute(query)
+                for row in self._session.execute(HISTORY, {"member_id": member_id})
             }
         )
 
@@ -354,42 +349,25 @@ class Cards:
     ) -> list[DueCard]:
         """The cards due by `now`, oldest due first; all of them unless `limit`: the choice of a
         review weighs every one (`bot.learning.selection.most_retrievable_first`), and a member
-        has at most one card per lesson of the library."""
-        query = self._due(member_id, now, among).order_by(tables.Card.due, tables.Card.lesson_id)
-        rows = self._session.execute(query.limit(limit))
-        return [DueCard(lesson, due, last, stability) for lesson, due, last, stability in rows]
+        has at most one card per lesson of the library.
+
+        `among` keeps only those lessons (the library's): cards of removed lessons stay due for
+        ever, and would otherwise fill the list. It is applied here rather than as SQL `IN`: a
+        member's due cards are few, and an `IN` of the whole library binds one parameter per
+        lesson on every lesson sent (most of a lesson's SQL work, measured in bench/lesson_cost).
+        """
+        rows = self._session.execute(DUE, {"member_id": member_id, "now": now}).all()
+        if among is not None:
+            rows = [row for row in rows if row[0] in among]
+        return [
+            DueCard(lesson, due, last, stability) for lesson, due, last, stability in rows[:limit]
+        ]
 
     def count_due(
         self, member_id: int, now: datetime, *, among: Collection[str] | None = None
     ) -> int:
         """How many reviews are due by `now`, counted as `due` lists them."""
-        due = self._due(member_id, now, among).subquery()
-        return self._session.scalar(select(func.count()).select_from(due)) or 0
-
-    def _due(
-        self, member_id: int, now: datetime, among: Collection[str] | None
-    ) -> Select[str, datetime, datetime, float | None]:
-        """The member's due cards.
-
-        `among` keeps only those lessons (the library's): cards of removed lessons stay due for
-        ever, and would otherwise fill the list. A card whose lesson was sent again since it fell
-        due is left out until that delivery is answered (which sets a new due): a review waiting
-        for its answer is not sent twice.
-        """
-        card, delivery = tables.Card, tables.Delivery
-        sent_since_due = (
-            select(delivery.id)
-            .where(
-                delivery.member_id == card.member_id,
-                delivery.lesson_id == card.lesson_id,
-                delivery.claimed_at >= card.due,
-                delivery.status.in_(DELIVERED),  # as in `history`: a failed send is no review
-            )
-            .exists()
-        )
-        query = select(card.lesson_id, card.due, card.last_review, card.stability).where(
-            card.member_id == member_id, card.due <= now, ~sent_since_due
-        )
         if among is not None:
-            query = query.where(card.lesson_id.in_(list(among)))
-        return query
+            return len(self.due(member_id, now, among=among))
+        counted = select(func.count()).select_from(due_cards().subquery())
+        return self._session.scalar(counted, {"member_id": member_id, "now": now}) or 0

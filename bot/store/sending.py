@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from bot.learning import model
 from bot.store import tables
+from bot.store.lesson_sql import DELIVERED
 from bot.store.members import _member
-from bot.store.repositories import DELIVERED, _delivery, _dialect
+from bot.store.repositories import _delivery, _dialect
 
 
 @dataclass(frozen=True)

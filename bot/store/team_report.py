@@ -36,8 +36,8 @@ from bot.learning.team import (
     Window,
 )
 from bot.store import tables
+from bot.store.lesson_sql import DELIVERED, LESSON_KINDS
 from bot.store.members import learners
-from bot.store.repositories import DELIVERED, LESSON_KINDS
 
 AREA_COLUMNS = (
     "lessons",

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from bot.learning.model import StrategyAnswer
 from bot.store import tables
-from bot.store.repositories import DELIVERED, insert_new
+from bot.store.lesson_sql import DELIVERED
+from bot.store.repositories import insert_new
 
 WEEK_BEFORE = timedelta(days=6)
 

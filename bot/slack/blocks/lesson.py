@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from copy import deepcopy
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -15,7 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.i18n import Translator
+from bot.i18n import Translator, translator
 from bot.library import LocalizedLesson, escape_mrkdwn
 from bot.library.limits import SECTION_MAX
 from bot.library.mrkdwn import pack_sections
@@ -37,6 +39,14 @@ def parse_answer_value(value: str) -> tuple[int, int] | None:
     return int(delivery), int(choice)
 
 
+class _LessonText(NamedTuple):
+    """What of a lesson its message shows above the buttons (hashable, unlike the lesson)."""
+
+    title: str
+    body_sections: tuple[str, ...]
+    question: str
+
+
 def _body_sections(sections: tuple[str, ...]) -> list[Block]:
     """Top-level Markdown blocks packed into as few sections as Slack's 3,000-character limit
     allows: the checker counts with the same packing, so a lesson that passes it fits."""
@@ -45,19 +55,19 @@ def _body_sections(sections: tuple[str, ...]) -> list[Block]:
 
 
 def _lesson_blocks(
-    t: Translator, lesson: LocalizedLesson, skill_name: str, minutes: int, review: bool
+    t: Translator, text: _LessonText, skill_name: str, minutes: int, review: bool
 ) -> list[Block]:
     # Library text is shown as the author typed it: a `<!channel>` in it is no mention.
     about = [f"*{escape_mrkdwn(skill_name)}*", t.plural("lesson.minutes", minutes)]
     if review:
         about.insert(1, t("lesson.review"))
     return [
-        HeaderBlock(text=lesson.title),
+        HeaderBlock(text=text.title),
         ContextBlock(elements=[MarkdownTextObject(text=" · ".join(about))]),
-        *_body_sections(lesson.body_sections),
+        *_body_sections(text.body_sections),
         DividerBlock(),
         SectionBlock(
-            text=MarkdownTextObject(text=f"*{t('lesson.check')}* {escape_mrkdwn(lesson.question)}")
+            text=MarkdownTextObject(text=f"*{t('lesson.check')}* {escape_mrkdwn(text.question)}")
         ),
     ]
 
@@ -80,14 +90,26 @@ def lesson_message(
         )
         for index, option in enumerate(lesson.options)
     ]
-    blocks = [
-        *_lesson_blocks(t, lesson, skill_name, minutes, review),
-        ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons),
-    ]
+    text = _LessonText(lesson.title, lesson.body_sections, lesson.question)
+    shown = _shown_blocks(t.language, text, skill_name, minutes, review)
     return SlackMessage(
         text=t("lesson.notification", title=escape_mrkdwn(lesson.title)),
-        blocks=[b.to_dict() for b in blocks],
+        blocks=[
+            *deepcopy(shown),
+            ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons).to_dict(),
+        ],
     )
+
+
+@lru_cache(maxsize=1024)
+def _shown_blocks(
+    language: str, text: _LessonText, skill_name: str, minutes: int, review: bool
+) -> tuple[dict[str, Any], ...]:
+    """Everything above the buttons, which is the same for every member who reads the lesson in
+    one language: built and checked by the Block Kit models once, not on every send (it was most
+    of a lesson's rendering CPU). Copied per message, so no caller can change another's."""
+    blocks = _lesson_blocks(translator(language), text, skill_name, minutes, review)
+    return tuple(block.to_dict() for block in blocks)
 
 
 def option_texts(blocks: list[dict[str, Any]]) -> list[str]:
