@@ -18,7 +18,7 @@ from bot.learning.schedule_settings import TeamSchedule
 from bot.localslack import View
 from bot.localslack.blockkit import check_view
 from bot.services.roster import refresh_roster
-from bot.slack.blocks.settings import settings_modal
+from bot.slack.blocks.settings import settings_errors, settings_modal
 from bot.slack.gateway import SlackGateway, make_web_client
 from bot.store import tables
 from tests.conftest import Bot
@@ -294,3 +294,30 @@ def test_lessons_a_week_are_checked_at_once_against_the_workspaces_working_days(
     assert (three.status, three.body) == (200, "")
     bot.settle()
     assert _stored(bot, member)["lessons_per_week"] == 3
+
+
+def test_working_days_cut_while_the_modal_is_open_are_shown_on_the_field_at_save(
+    bot: Bot,
+) -> None:
+    """A Greek member opens Settings while the team works five days; the admin then cuts them to
+    three (`/learn admin setup`). Four lessons a week, saved after that, keep the modal open with
+    the reason on the lessons-a-week field, in Greek, and nothing is stored."""
+    member, admin = bot.user("greek"), bot.user("admin")
+    modal = open_settings(bot, member)
+    assert bot.driver.command(admin, "admin setup").status == 200
+    bot.settle()
+    (setup,) = bot.slack.views(admin)
+    three_days = chosen(working_days=["mon", "tue", "wed"])
+    assert bot.driver.submit_view(admin, setup, three_days).body == ""
+    bot.settle()
+
+    four = bot.driver.submit_view(member, modal, {"lessons_per_week": {"lessons_per_week": "4"}})
+    problem = {"lessons_per_week": ("too_many_lessons", {"days": 3})}
+    assert four.json() == {
+        "response_action": "errors",
+        "errors": settings_errors(translator("el"), problem),
+    }
+    assert "3" in four.json()["errors"]["lessons_per_week"]
+    bot.settle()
+    assert settings_rows(bot) == 0
+    assert [view.id for view in bot.slack.views(member)] == [modal.id], "the modal stays open"
