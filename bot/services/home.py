@@ -32,12 +32,13 @@ def identify_caller(deps: Deps, slack: Directory, caller: Caller) -> Person:
         return recognize(uow, slack, deps.roles, caller)
 
 
-def language_of_caller(deps: Deps, caller: Caller) -> str:
-    """The language of a member Nudge has met, from the database alone (English for anyone else):
-    what an apology after a failure can still use."""
+def language_of_caller(deps: Deps, caller: Caller, slack_locale: str | None = None) -> str:
+    """The language of a member Nudge has met, from the database alone; for anyone else their
+    `slack_locale`'s, if the edge knows it, else English: what an apology after a failure can
+    still use."""
     with deps.uow() as uow:
         member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
-    return speaks(member) if member else language_of(None, None)
+    return speaks(member) if member else language_of(None, slack_locale)
 
 
 @dataclass(frozen=True)

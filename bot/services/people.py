@@ -153,11 +153,13 @@ def enrol(
     is_lead, is_admin = Role.LEAD in held, Role.ADMIN in held
     member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
     if member is None or (member.is_lead, member.is_admin) != (is_lead, is_admin):
-        workspace_id = member.workspace_id if member else uow.workspaces.ensure(caller.team_id, now)
+        # Slack first, then the first write: no write lock is held while Slack answers, and a
+        # write that fails on a lock leaves the caller's locale known to say so in (safety.py).
         profile = (
             directory.profile(caller.slack_user_id)
             if member is None
             else MemberProfile(member.slack_user_id, member.name, member.tz, member.locale)
         )
+        workspace_id = member.workspace_id if member else uow.workspaces.ensure(caller.team_id, now)
         member = uow.members.save(workspace_id, profile, now, is_lead=is_lead, is_admin=is_admin)
     return Person(caller.slack_user_id, member.locale, held, member), member

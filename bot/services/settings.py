@@ -146,22 +146,20 @@ class Checked:
     problems: Mapping[str, Problem] = field(default_factory=dict)  # by field (= block id)
 
 
-def check_settings(
-    deps: Deps,
-    caller: Caller,
-    owner: str,
-    values: Mapping[str, object],
-    team_days: frozenset[Weekday] | None = None,
-) -> Checked:
-    """The submitted values checked, without the database or Slack (so that the modal can be
-    answered within Slack's three seconds). A modal is its owner's: anyone else is refused.
-
-    `team_days`: the workspace's working days as the modal was opened with them (its admin may
-    have changed the environment's); None: `deps.schedule`'s, which `save_settings` reads from
-    the workspace and checks against again."""
+def check_settings(deps: Deps, caller: Caller, owner: str, values: Mapping[str, object]) -> Checked:
+    """The submitted values checked before the modal is answered, so that a bad value is shown on
+    its field. A modal is its owner's: anyone else is refused. Lessons a week are checked against
+    the workspace's working days as they are now (its admin may have changed them while the modal
+    was open): one read, which neither SQLite's WAL nor PostgreSQL makes wait for a writer, so
+    the answer stays within Slack's three seconds. Slack is not asked."""
     if caller.slack_user_id != owner:
         return Checked("not_yours")
-    days = deps.schedule.working_days if team_days is None else team_days
+    return _checked(in_workspace(deps, caller.team_id), values)
+
+
+def _checked(deps: Deps, values: Mapping[str, object]) -> Checked:
+    """`values` checked against `deps`' library and working days (already the workspace's)."""
+    days = deps.schedule.working_days
     context = {"skills": frozenset(deps.library.current.skills), "team_days": days}
     try:
         form = SettingsForm.model_validate(dict(values), context=context)
@@ -241,12 +239,12 @@ def save_settings(
 ) -> SettingsSaved:
     """Check the values and save all of them, with the member's next lesson rescheduled from
     them, in one unit of work: all of it is stored or none."""
+    if caller.slack_user_id != owner:
+        return SettingsSaved("not_yours", "en")
     deps = in_workspace(deps, caller.team_id)
-    checked = check_settings(deps, caller, owner, values)
-    if checked.form is None:
-        return SettingsSaved(
-            "not_yours" if checked.status == "not_yours" else "invalid", "en", checked.problems
-        )
+    checked = _checked(deps, values)
+    if checked.form is None:  # the days changed again since the submission was checked
+        return SettingsSaved("invalid", "en", checked.problems)
     now = deps.clock()
     with deps.uow() as uow:
         _person, member = enrol(uow, slack, deps.roles, caller, now)

@@ -15,12 +15,14 @@ from slack_bolt import BoltContext, BoltResponse
 from bot.services.deps import Deps
 from bot.services.people import Caller
 from bot.slack.gateway import SlackGateway
+from bot.slack.profiles import ProfileCache
 from bot.slack.work import WorkQueue
 
 log = logging.getLogger("bot.slack")
 
 DEPS_KEY = "nudge_deps"
 QUEUES_KEY = "nudge_queues"
+PROFILES_KEY = "nudge_profiles"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ def provide(
     """The middleware that hands every listener the process's dependencies and queues, and
     refuses requests from any workspace but the one the request's token belongs to (with
     installs by OAuth, Bolt has already refused a workspace that has no install)."""
+    profiles = ProfileCache()  # the app's, so one per process
 
     def attach(context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
         installed = context.authorize_result.team_id if context.authorize_result else None
@@ -45,6 +48,7 @@ def provide(
             return BoltResponse(status=200, body="")
         context[DEPS_KEY] = deps
         context[QUEUES_KEY] = queues
+        context[PROFILES_KEY] = profiles
         next()
         return None
 
@@ -67,4 +71,11 @@ def caller_of(context: BoltContext) -> Caller:
 
 
 def slack_of(context: BoltContext) -> SlackGateway:
-    return SlackGateway(context.client)
+    return SlackGateway(context.client, profiles=context.get(PROFILES_KEY))
+
+
+def slack_locale(context: BoltContext) -> str | None:
+    """The caller's Slack locale without asking Slack: users.info's answer if it was asked lately
+    (a request from someone Nudge has not met asks it before its first write); None otherwise."""
+    known = slack_of(context).known_profile(context.user_id) if context.user_id else None
+    return known.locale if known else None

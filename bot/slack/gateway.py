@@ -43,6 +43,7 @@ from bot.slack.blocks.question import channel_question_message, question_message
 from bot.slack.blocks.team import period_days
 from bot.slack.blocks.team_files import file_name, heatmap_png
 from bot.slack.message import SlackMessage
+from bot.slack.profiles import ProfileCache
 
 Sleep = Callable[[float], None]
 
@@ -169,15 +170,32 @@ class SlackGateway:
     """The Slack that use cases talk to (see `bot.services.lessons.SlackPort` and
     `bot.services.roster.RosterSource`), on one request's WebClient."""
 
-    def __init__(self, client: WebClient, *, sleep: Sleep = time.sleep) -> None:
+    def __init__(
+        self, client: WebClient, *, sleep: Sleep = time.sleep, profiles: ProfileCache | None = None
+    ) -> None:
         """Posts go at once: the clock's and workers' pace is the workspace's, kept in the database
-        (bot.services.sending)."""
+        (bot.services.sending). `profiles`: the process's recent users.info answers (requests'
+        gateways share one; None: Slack is asked every time)."""
         self._client = client
         self._sleep = sleep
+        self._profiles = profiles
 
     def profile(self, slack_user_id: str) -> MemberProfile:
         """users.info with the locale, so that Nudge speaks the member's language."""
-        return profile_of(self._client.users_info(user=slack_user_id, include_locale=True)["user"])
+        key = (self._client.token or "", slack_user_id)
+        kept = self._profiles.get(key) if self._profiles is not None else None
+        if kept is not None:
+            return kept
+        answer = self._client.users_info(user=slack_user_id, include_locale=True)
+        profile = profile_of(answer["user"])
+        if self._profiles is not None:
+            self._profiles.put(key, profile)
+        return profile
+
+    def known_profile(self, slack_user_id: str) -> MemberProfile | None:
+        """The profile users.info gave lately, without asking Slack (None: not asked lately)."""
+        key = (self._client.token or "", slack_user_id)
+        return self._profiles.get(key) if self._profiles is not None else None
 
     def channel_members(self, channel: str) -> list[str]:
         pages = self._pages("conversations.members", channel=channel, limit=MEMBERS_PAGE)

@@ -18,7 +18,7 @@ from bot.learning.schedule_settings import TeamSchedule
 from bot.localslack import View
 from bot.localslack.blockkit import check_view
 from bot.services.roster import refresh_roster
-from bot.slack.blocks.settings import settings_modal
+from bot.slack.blocks.settings import settings_errors, settings_modal
 from bot.slack.gateway import SlackGateway, make_web_client
 from bot.store import tables
 from tests.conftest import Bot
@@ -267,17 +267,22 @@ def test_the_settings_modal_fits_slack_with_forty_long_skill_areas(language: str
     assert check_view(view) == []
 
 
-def test_lessons_a_week_are_checked_at_once_against_the_workspaces_working_days(bot: Bot) -> None:
-    """`/learn admin setup` changed the team's days from the environment's five to three: four
-    lessons a week are refused on the spot (not accepted, then quietly not saved), three are
-    saved."""
-    admin = bot.user("admin")
+def cut_to_three_days(bot: Bot, admin: str) -> None:
+    """`/learn admin setup`: the team's working days become Monday to Wednesday."""
     assert bot.driver.command(admin, "admin setup").status == 200
     bot.settle()
     (setup,) = bot.slack.views(admin)
     three_days = chosen(working_days=["mon", "tue", "wed"])
     assert bot.driver.submit_view(admin, setup, three_days).body == ""
     bot.settle()
+
+
+def test_lessons_a_week_are_checked_at_once_against_the_workspaces_working_days(bot: Bot) -> None:
+    """`/learn admin setup` changed the team's days from the environment's five to three: four
+    lessons a week are refused on the spot (not accepted, then quietly not saved), three are
+    saved."""
+    admin = bot.user("admin")
+    cut_to_three_days(bot, admin)
     assert len(bot.deps.schedule.working_days) == 5  # the environment's
 
     member = bot.user("member")
@@ -294,3 +299,25 @@ def test_lessons_a_week_are_checked_at_once_against_the_workspaces_working_days(
     assert (three.status, three.body) == (200, "")
     bot.settle()
     assert _stored(bot, member)["lessons_per_week"] == 3
+
+
+def test_working_days_cut_while_the_modal_is_open_are_shown_on_the_field_at_save(
+    bot: Bot,
+) -> None:
+    """A Greek member opens Settings while the team works five days; the admin then cuts them to
+    three (`/learn admin setup`). Four lessons a week, saved after that, keep the modal open with
+    the reason on the lessons-a-week field, in Greek, and nothing is stored."""
+    member, admin = bot.user("greek"), bot.user("admin")
+    modal = open_settings(bot, member)
+    cut_to_three_days(bot, admin)
+
+    four = bot.driver.submit_view(member, modal, {"lessons_per_week": {"lessons_per_week": "4"}})
+    problem = {"lessons_per_week": ("too_many_lessons", {"days": 3})}
+    assert four.json() == {
+        "response_action": "errors",
+        "errors": settings_errors(translator("el"), problem),
+    }
+    assert "3" in four.json()["errors"]["lessons_per_week"]
+    bot.settle()
+    assert settings_rows(bot) == 0
+    assert [view.id for view in bot.slack.views(member)] == [modal.id], "the modal stays open"

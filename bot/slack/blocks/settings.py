@@ -121,9 +121,7 @@ def settings_modal(
     skills: Sequence[tuple[str, str]],
 ) -> dict[str, Any]:
     """`owner` goes in private_metadata with the modal's language: a submission by anyone else
-    is refused, and a bad value is explained in the language the modal was read in. The team's
-    working days go there too, so that the instant check of lessons a week compares with the
-    workspace's days without reading the database."""
+    is refused, and a bad value is explained in the language the modal was read in."""
     now_time = current.lesson_time.strftime("%H:%M") if current.lesson_time else AUTO
     times = sorted({*TIMES, *([now_time] if now_time != AUTO else [])})
     team_time = team.lesson_time.strftime("%H:%M")
@@ -186,7 +184,6 @@ def settings_modal(
             {
                 "owner": owner,
                 "language": t.language,
-                "team_days": [day.short for day in sorted(team.working_days)],
             }
         ),
         title=PlainTextObject(text=t("settings.title")),

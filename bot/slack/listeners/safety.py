@@ -11,22 +11,24 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 
-from bot.i18n import translator
+from bot.i18n import language_of, translator
 from bot.services.deps import DatabaseBusy
 from bot.services.home import language_of_caller
-from bot.slack.context import caller_of, deps_of
+from bot.slack.context import caller_of, deps_of, slack_locale
 from bot.slack.gateway import slack_error_code
 
 log = logging.getLogger("bot.slack")
 
 
 def caller_language(context: BoltContext) -> str:
-    """The caller's language from the database alone: no Slack call, usable anywhere."""
+    """The caller's language from the database, else from the Slack locale already known (see
+    `slack_locale`): no Slack call, usable anywhere."""
+    locale = slack_locale(context)
     try:
-        return language_of_caller(deps_of(context), caller_of(context))
-    except Exception:  # the database may be what failed: English is all that is left
+        return language_of_caller(deps_of(context), caller_of(context), locale)
+    except Exception:  # the database may be what failed: the locale is all that is left
         log.exception("could not read the language of %s", context.user_id)
-        return "en"
+        return language_of(None, locale)
 
 
 def _from_nobody(error: Exception, context: BoltContext | None) -> bool:

@@ -13,7 +13,6 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.i18n import translator
-from bot.learning.schedule_settings import Weekday
 from bot.services.deps import Deps
 from bot.services.people import Caller
 from bot.services.settings import FIELDS, check_settings, open_settings, save_settings
@@ -43,21 +42,15 @@ def show_settings(deps: Deps, slack: SlackGateway, caller: Caller, trigger_id: s
     slack.open_view(trigger_id, view)
 
 
-def _metadata(view: dict[str, Any]) -> tuple[str, str, frozenset[Weekday] | None]:
-    """(owner, language, the team's working days) as the modal was opened with; nobody's when it
-    was tampered with (and no days: the save checks against the workspace's own)."""
+def _metadata(view: dict[str, Any]) -> tuple[str, str]:
+    """(owner, language) as the modal was opened with; nobody's when it was tampered with."""
     try:
         data = json.loads(str(view.get("private_metadata") or ""))
     except ValueError:
-        return "", "en", None
+        return "", "en"
     if not isinstance(data, dict):
-        return "", "en", None
-    by_name = {day.short: day for day in Weekday}
-    days = data.get("team_days")
-    team_days = None
-    if isinstance(days, list) and days and all(day in by_name for day in days):
-        team_days = frozenset(by_name[day] for day in days)
-    return str(data.get("owner") or ""), str(data.get("language") or "en"), team_days
+        return "", "en"
+    return str(data.get("owner") or ""), str(data.get("language") or "en")
 
 
 def _values(view: dict[str, Any]) -> dict[str, object]:
@@ -74,9 +67,9 @@ def _values(view: dict[str, Any]) -> dict[str, object]:
 
 
 def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    owner, language, team_days = _metadata(body["view"])
+    owner, language = _metadata(body["view"])
     values = _values(body["view"])
-    checked = check_settings(deps_of(context), caller_of(context), owner, values, team_days)
+    checked = check_settings(deps_of(context), caller_of(context), owner, values)
     if checked.status == "invalid":
         problems = {name: (p.kind, p.values) for name, p in checked.problems.items()}
         ack(response_action="errors", errors=settings_errors(translator(language), problems))
