@@ -4,7 +4,6 @@ which the member's Home is published again with their new next lesson."""
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import partial
 from typing import Any
@@ -22,6 +21,7 @@ from bot.slack.gateway import SlackGateway
 from bot.slack.listeners.events.app_home import publish_home
 from bot.slack.listeners.handover import save_later
 from bot.slack.listeners.safety import apologise_quietly
+from bot.slack.listeners.views.submission import metadata, picked
 
 log = logging.getLogger("bot.slack")
 
@@ -42,33 +42,10 @@ def show_settings(deps: Deps, slack: SlackGateway, caller: Caller, trigger_id: s
     slack.open_view(trigger_id, view)
 
 
-def _metadata(view: dict[str, Any]) -> tuple[str, str]:
-    """(owner, language) as the modal was opened with; nobody's when it was tampered with."""
-    try:
-        data = json.loads(str(view.get("private_metadata") or ""))
-    except ValueError:
-        return "", "en"
-    if not isinstance(data, dict):
-        return "", "en"
-    return str(data.get("owner") or ""), str(data.get("language") or "en")
-
-
-def _values(view: dict[str, Any]) -> dict[str, object]:
-    """Each setting's picked option value (a list for a multi-select), as Slack submits them."""
-    values: dict[str, object] = {}
-    state = (view.get("state") or {}).get("values") or {}
-    for name in FIELDS:
-        entry = (state.get(name) or {}).get(name) or {}
-        if "selected_options" in entry:
-            values[name] = [o.get("value") for o in entry["selected_options"] or []]
-        elif entry.get("selected_option"):
-            values[name] = entry["selected_option"].get("value")
-    return values
-
-
 def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    owner, language = _metadata(body["view"])
-    values = _values(body["view"])
+    opened_with = metadata(body["view"])  # nobody's, in English, when it was tampered with
+    owner, language = str(opened_with.get("owner") or ""), str(opened_with.get("language") or "en")
+    values = picked(body["view"], FIELDS)
     checked = check_settings(deps_of(context), caller_of(context), owner, values)
     if checked.status == "invalid":
         problems = {name: (p.kind, p.values) for name, p in checked.problems.items()}

@@ -4,7 +4,6 @@ channel's roster read there)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import partial
 from typing import Any
@@ -21,6 +20,7 @@ from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners.handover import save_later
 from bot.slack.listeners.safety import apologise_quietly
+from bot.slack.listeners.views.submission import metadata, picked
 
 log = logging.getLogger("bot.slack")
 
@@ -42,33 +42,9 @@ def show_setup(deps: Deps, slack: SlackGateway, caller: Caller, trigger_id: str)
     slack.open_view(trigger_id, view)
 
 
-def _language(view: dict[str, Any]) -> str:
-    try:
-        data = json.loads(str(view.get("private_metadata") or ""))
-    except ValueError:
-        return "en"
-    return str(data.get("language") or "en") if isinstance(data, dict) else "en"
-
-
-def _values(view: dict[str, Any]) -> dict[str, object]:
-    """Each field's value as Slack submits it: a channel id, user ids, option values."""
-    values: dict[str, object] = {}
-    state = (view.get("state") or {}).get("values") or {}
-    for name in FIELDS:
-        entry = (state.get(name) or {}).get(name) or {}
-        if "selected_channel" in entry:
-            values[name] = entry["selected_channel"]
-        elif "selected_users" in entry:
-            values[name] = entry["selected_users"]
-        elif "selected_options" in entry:
-            values[name] = [o.get("value") for o in entry["selected_options"] or []]
-        elif entry.get("selected_option"):
-            values[name] = entry["selected_option"].get("value")
-    return values
-
-
 def submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    language, values = _language(body["view"]), _values(body["view"])
+    language = str(metadata(body["view"]).get("language") or "en")
+    values = picked(body["view"], FIELDS)
     checked = check_setup(deps_of(context).settings, values)
     if checked.status == "invalid":
         ack(response_action="errors", errors=setup_errors(translator(language), checked.problems))
