@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 from dataclasses import dataclass
 
 from bench.common import ms, percentile, prose, ratio, table
 from bench.load import Run
-from bench.targets import BARE, CLOSED, HELP, NOW, PRESS
+from bench.targets import BARE, CLOSED, HELP, NOW, PRESS, QUIET_SECONDS, WORKER
 
 LEVELS = (1, 8, 32, 128)  # concurrent clients
 LATENCIES = (0.0, 0.1)  # seconds the local Slack adds to every call
@@ -20,6 +21,16 @@ class Level:
     run: Run
     settle: float | None  # seconds from the last answer until the work was done; None: timed out
     busy: int  # requests refused as "busy" (commands: in the ack; buttons: in a later notice)
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """The CPU time one process used over the timed levels."""
+
+    app: str
+    process: str  # "web", "worker", "script", or the bench's own
+    seconds: float
+    requests: int  # requests sent to the app over the timed levels (all of them, for the bench's)
 
 
 Key = tuple[float, int, str, str]  # latency, clients, target name, request kind
@@ -94,7 +105,22 @@ def _closed_table(levels: Levels, names: list[str]) -> str:
     return table(["local Slack", "clients", *[BARE, CLOSED, *names]], rows, right_from=1)
 
 
-def report(levels: Levels, names: list[str], note: str, pauses: list[float]) -> str:
+def _cpu_table(cpu: list[Cpu]) -> str:
+    rows = [
+        [
+            one.app,
+            one.process,
+            f"{one.seconds:,.1f} s",
+            str(one.requests),
+            ms(one.seconds / one.requests) if one.requests else "n/a",
+        ]
+        for one in cpu
+    ]
+    header = ["app", "process", "CPU over the timed levels", "requests", "CPU per request"]
+    return table(header, rows, right_from=2)
+
+
+def report(levels: Levels, names: list[str], note: str, cpu: list[Cpu]) -> str:
     sections = []
     for name in names:
         for latency in LATENCIES:
@@ -103,8 +129,18 @@ def report(levels: Levels, names: list[str], note: str, pauses: list[float]) -> 
             print(f"\n{heading}\n{body}")
             sections.append(f"{heading}\n\n{body}")
     settle, closed = _settle_table(levels, names), _closed_table(levels, names)
-    print(f"\n{settle}\n\n{closed}")
+    used = _cpu_table(cpu)
+    print(f"\n{settle}\n\n{closed}\n\n{used}\n\n{' '.join(note.split())}")
     tables = "\n\n".join(sections)
+    workers = [name for name in names if name.startswith(WORKER)]
+    worker_setup = (
+        f"""With `WORK_IN=worker` ({", ".join(workers)}), `web` stores each accepted request and
+  one `python -m bot worker` on the same database (one of its own) does the work; that backlog is
+  not in web's `/healthz`, so the bench takes the work as done once the app's local Slack has had
+  no call for {QUIET_SECONDS:.0f} s, and the settle time runs to the last call."""
+        if workers
+        else ""
+    )
     return prose(f"""## Acknowledgements under load: Nudge against a bare Bolt app
 
 Slack gives an app 3 s to answer a slash command or a button press. For `/learn help`, `/learn
@@ -112,40 +148,55 @@ now` and a check-button press, levels of 1, 8, 32 and 128 concurrent clients sen
 client, at least 64 (p50 and p99 are nearest-rank: with 64 requests p99 is the slowest one, with
 512 the 6th slowest). Each request is built and signed by the local Slack's SlackDriver and sent
 over loopback by a load generator in a process of its own (bench/loadgen.py, the driver's urllib
-call), so that 128 client threads do not share the interpreter lock with the app they time; the
-time is from sending the request to having the whole HTTP answer. The floor is a bare Bolt `App`
-(bench/bare_bolt.py) with one command and one button listener that only `ack()`, served by the
-same `WebServer` (waitress, 8 threads), with the same signing secret and driver, its token
-verified by `auth.test` against a local Slack of its own. It has `process_before_response=True`,
-as Nudge has: Bolt then runs the listener on the request's thread, as Nudge's listeners do,
-instead of on its executor with a poll for the ack. Having one command, it is compared with both
-`/learn help` and `/learn now`. Presses are on real lesson messages (one `/learn now` per learner,
-settled before any timing), and each app is warmed up with 64 untimed requests of each kind from 8
-clients; only the first press records, later ones repaint the message and say
-"already answered". The local Slack's rate limits are off, since 128 clients would meet its Tier
-limits and time the emulator's pacing; "+100 ms" makes it wait 100 ms before answering every Web
-API call and response_url post. The apps are up together and take turns level by level, and
-after each level the bench waits (at most 60 s) until Nudge's work queues are idle. "acks/s" is
-requests over the level's wall time; "busy" counts requests Nudge refused because its work queue
-(5 threads, 200 places) was full: commands say so in the acknowledgement, buttons in a later
-message. {note}
+call); the time is from sending the request to having the whole HTTP answer.
+
+Every app runs as it is deployed, in processes of its own started by the environment only, so
+that no app shares an interpreter lock or a garbage collector with another, with its local Slack
+or with the clients. Nudge is `python -m bot web` (SLACK_API_URL pointing at its local Slack,
+DATABASE_URL, CONTENT_DIR, PORT, the signing secret and the bot token; its work on `WORK_THREADS=5`
+threads with `WORK_QUEUE=200` places, the defaults). The floor is the bare Bolt script of
+bench/bare_bolt.py, started the same way: a Bolt `App` with one command and one button listener
+that only `ack()`, served by the same `WebServer` (waitress, 8 threads), with the same signing
+secret and driver, its token verified by `auth.test` against a local Slack of its own. It has
+`process_before_response=True`, as Nudge has: Bolt then runs the listener on the request's
+thread, as Nudge's listeners do, instead of on its executor with a poll for the ack. Having one
+command, it is compared with both `/learn help` and `/learn now`. {worker_setup}
+
+The local Slacks, one per app, run in the bench's process, playing Slack's servers; their rate
+limits are off, since 128 clients would meet their Tier limits and time the emulator's pacing;
+"+100 ms" makes each wait 100 ms before answering every Web API call and response_url post.
+Presses are on real lesson messages (one `/learn now` per learner through the app, read from its
+local Slack once the app's work is done, before any timing), and each app is warmed up with 64
+untimed requests of each kind from 8 clients; only the first press records, later ones repaint the
+message and say "already answered". The apps are up together and take turns level by level, and
+after each level the bench waits (at most 60 s) until the app's `GET /healthz` says no work is
+pending (`work_queue.pending`). "acks/s" is requests over the level's wall time; "busy" counts
+requests Nudge refused because its work queue was full: commands say so in the acknowledgement,
+buttons in a later message. {note}
 
 {tables}
 
-Settle time at 128 clients with +100 ms: from the last acknowledgement until Nudge's work queues
-are idle (information, not an aim):
+Settle time at 128 clients with +100 ms: from the last acknowledgement until the app's work is
+done (information, not an aim):
 
 {settle}
 
 Where the extra button latency comes from: check-button p99 (and acks/s) of the bare app, of Nudge
-with its work queue closed (`WORK_QUEUE=0` on SQLite: every press is acknowledged, then refused,
-so no work runs; what is left is Nudge's acknowledgement alone), and of Nudge:
+with its work queue closed (`python -m bot web` with `WORK_QUEUE=0` on SQLite: every press is
+acknowledged, then refused, so no work runs; what is left is Nudge's acknowledgement alone), and
+of Nudge:
 
 {closed}
 
+CPU time each process used over the timed levels (user and system, from `/proc/<pid>/stat`), and
+per request sent to it. The machine's cores are shared by all of them: while one app is timed
+the others are idle, but its work, its local Slack and the load generator compete for the cores.
+
+{used}
+
 ### What the numbers mean
 
-{_meaning(levels, names, pauses)}
+{meaning(levels, names, cpu)}
 """)
 
 
@@ -154,7 +205,13 @@ def _span(values: list[float], unit: str = "x") -> str:
     return f"{low:.2f}{unit} to {high:.2f}{unit}"
 
 
-def _meaning(levels: Levels, names: list[str], pauses: list[float]) -> str:
+def _per_request(cpu: list[Cpu], app: str, process: str) -> float:
+    one = next((c for c in cpu if c.app == app and c.process == process), None)
+    return one.seconds / one.requests if one is not None and one.requests else float("nan")
+
+
+def meaning(levels: Levels, names: list[str], cpu: list[Cpu]) -> str:
+    """The hand-written reading of the tables, with every number taken from them."""
     nudge = {key: level for key, level in levels.items() if key[2] in names}
     over = sum(level.run.over_limit for level in nudge.values())
     failed = sum(level.run.errors + level.run.not_ok for level in levels.values())
@@ -167,94 +224,104 @@ def _meaning(levels: Levels, names: list[str], pauses: list[float]) -> str:
         f"{c} client{'s' if c > 1 else ''} {_span([r for k, r in ratios.items() if k[1] == c])}"
         for c in LEVELS
     )
-    one = [
-        (percentile(nudge[(slow, 1, n, k)].run.elapsed, 0.5), _bare(levels, slow, 1, k).elapsed)
-        for n in names
-        for k in KINDS
-    ]
-    one_extra = [(p50 - percentile(bare, 0.5)) * 1000 for p50, bare in one]
-    closed = [_p99_ratio(levels, (lat, c, CLOSED, PRESS)) for lat in LATENCIES for c in LEVELS]
-    beside = [
-        percentile(levels[(lat, c, n, PRESS)].run.elapsed, 0.99)
-        / percentile(levels[(lat, c, CLOSED, PRESS)].run.elapsed, 0.99)
-        for lat in LATENCIES
-        for c in LEVELS
-        for n in names
-    ]
+    worst = max(ratios, key=lambda key: ratios[key])
+    worst_run = nudge[worst].run
+    plural = "s" if worst[1] > 1 else ""
+    where = f"{worst[3]}, {worst[1]} client{plural}, +{worst[0] * 1000:.0f} ms, {worst[2]}"
     busy_top = [
         nudge[(lat, top, n, k)].busy / nudge[(lat, top, n, k)].run.count
         for lat in LATENCIES
         for n in names
         for k in KINDS
     ]
-    busy_commands = [
+    busy_commands = max(
         nudge[(lat, top, n, k)].busy / nudge[(lat, top, n, k)].run.count
         for lat in LATENCIES
         for n in names
         for k in (HELP, NOW)
-    ]
-    worst = max(ratios, key=lambda key: ratios[key])
-    worst_run = nudge[worst].run
-    plural = "s" if worst[1] > 1 else ""
-    where = f"{worst[3]}, {worst[1]} client{plural}, +{worst[0] * 1000:.0f} ms, {worst[2]}"
-    stall = f"""At 64 requests a level's p99 is its slowest answer, so one stall sets it: this
-  process (the apps, their local Slacks and the bench, with what their start-up made frozen as
-  `web` freezes its own) made {len(pauses)} full garbage collections during the run, the longest
-  {ms(max(pauses, default=0.0))}, and each stops every thread, whichever app is being timed. The worst ratio,
-  {ratios[worst]:.2f}x ({where}), is a p99 of {ms(percentile(worst_run.elapsed, 0.99))} over
-  {worst_run.count} requests whose p50 was {ms(percentile(worst_run.elapsed, 0.5))}."""
+    )
     busy_below = sum(level.busy for key, level in nudge.items() if key[1] != top)
-    why = _why(closed, beside, one_extra)
-    commands = f"up to {max(busy_commands):.0%}"
+    busy = "No request was refused as busy."
+    if max(busy_top) > 0:
+        busy = f"""At {top} clients up to {max(busy_top):.0%} of a level's requests were refused
+  as busy ({busy_below} below {top} clients): the work queue holds 200 and 5 threads empty it, so
+  when requests come faster than the work behind them finishes, the rest are told "busy, try
+  again in a minute" within Slack's 3 s, as designed, rather than accepted and left waiting."""
+    if busy_commands > 0:
+        busy += f""" The busy answer to a command is the one acknowledgement that reads the
+  database (the caller's language, on the request's thread), so when up to {busy_commands:.0%}
+  of the commands are refused, the database is in the acknowledgement path after all."""
     met = "met" if over == 0 and failed == 0 else "not met"
     aim = "met" if within == len(ratios) else "not met"
     verb = "is" if within == 1 else "are"
     return f"""- **No acknowledgement over 3 s: {met}.** {over} of Nudge's acknowledgements took over
-  3 s, and {failed} requests to any app got no answer or a status other than 200. At 128 clients
-  with +100 ms Nudge's p99 is at most {ms(hardest_p99)}. The acknowledgement never waits for the
-  Slack API, so +100 ms per Slack call does not reach it (`tests/slack/test_acks_never_wait.py`
-  proves the same by ordering alone).
-- **p99 within {AIM}x of bare Bolt: {aim}.** {within} of {len(ratios)} levels {verb}
-  within it. The p99 ratios by level: {spread}. {stall}
-- **Why.** {why}
-- **Busy.** At 128 clients up to {max(busy_top):.0%} of a level's requests were refused as
-  busy ({busy_below} below 128 clients): 512 requests arrive within a second or two, mostly
-  faster than 5 work threads finish them, so the 200-place queue fills and the rest are told
-  "busy, try again in a minute" within Slack's 3 s, as designed, rather than accepted and left
-  waiting. With +100 ms the queue drains more slowly (a lesson and a press are each at least two
-  Slack calls), which the settle times show; busy notices for buttons go through response_url
-  from a one-thread queue, so they take longest. The busy answer to a command is the one
-  acknowledgement that reads the database (the caller's language, on the request's thread), so
-  at 128 clients, when {commands} of the commands are refused, the database is in the
-  acknowledgement path after all. A team that sees "busy" in practice needs more `WORK_THREADS`.
+  3 s, and {failed} requests to any app got no answer or a status other than 200. At {top} clients
+  with +{slow * 1000:.0f} ms Nudge's p99 is at most {ms(hardest_p99)}. No acknowledgement calls the Slack API
+  (`tests/slack/test_acks_never_wait.py` shows it by ordering alone), so +100 ms per Slack call
+  reaches the acknowledgements only through the work it keeps running longer beside them.
+- **p99 within {AIM}x of bare Bolt: {aim}.** {within} of {len(ratios)} levels {verb} within it.
+  The p99 ratios by level: {spread}. At 64 requests a level's p99 is its slowest answer, so one
+  slow answer sets it: the worst ratio, {ratios[worst]:.2f}x ({where}), is a p99 of
+  {ms(percentile(worst_run.elapsed, 0.99))} over {worst_run.count} requests whose p50 was
+  {ms(percentile(worst_run.elapsed, 0.5))}.
+- **Why.** {_why(levels, names, cpu)}
+- **Busy.** {busy}
 - **Both apps.** waitress accepts at most 100 connections by default, so at 128 clients some
-  wait in the listen backlog; that is the same for both apps.
+  wait in the listen backlog; that is the same for both apps. Single p99s on a shared
+  {os.cpu_count()}-core machine move by tens of percent between runs, so read the pattern across
+  levels.
 """
 
 
-def _why(closed: list[float], beside: list[float], one_extra: list[float]) -> str:
+def _why(levels: Levels, names: list[str], cpu: list[Cpu]) -> str:
     """Which part of the gap is the acknowledgement and which the work, as the numbers say."""
+    singles = [n for n in names if not n.startswith(WORKER)]
+    closed = [_p99_ratio(levels, (lat, c, CLOSED, PRESS)) for lat in LATENCIES for c in LEVELS]
+    beside = [
+        percentile(levels[(lat, c, n, PRESS)].run.elapsed, 0.99)
+        / percentile(levels[(lat, c, CLOSED, PRESS)].run.elapsed, 0.99)
+        for lat in LATENCIES
+        for c in LEVELS
+        for n in singles
+    ]
     ack_part, work_part = statistics.median(closed), statistics.median(beside)
+    bare_cpu = _per_request(cpu, BARE, "script")
+    web_cpu = [_per_request(cpu, n, "web") for n in singles]
+    apart = " and ".join(f"{ms(_per_request(cpu, n, 'web'))} ({n})" for n in singles)
     found = f"""With its work queue closed, Nudge's button p99 is {_span(closed)} the bare app's
-  (median {ack_part:.2f}x): that is Nudge's acknowledgement alone. With its work running, Nudge's
-  button p99 is {_span(beside)} that (median {work_part:.2f}x). At 1 client with +100 ms, where
-  the work behind each request mostly waits on Slack, Nudge's p50 differs from the bare app's by
-  {min(one_extra):+.2f} to {max(one_extra):+.2f} ms."""
-    if work_part >= ack_part:
-        return f"""{found} So most of the gap is the work running beside the acknowledgements:
-  database, rendering and replies on 5 work threads in the same process, on 2 cores and one
-  interpreter lock, and here also the local Slack answering that work's calls, which against
-  the real Slack runs on Slack's servers. Even at 1 client the work is there: acknowledgements
-  come back in a millisecond or two, so the next request arrives while earlier work is still
-  running (the settle times after each level say so) and waits its turn for the interpreter. At
-  128 clients both apps are saturated and latency is clients divided by throughput ("acks/s").
-  Running the work in a process of its own would bring the ratio down: the clock's lessons can
-  already be sent by `python -m bot worker`, but `/learn now` and button presses still do their
-  work on the web process's work threads, and this bench runs every app inside the bench's one
-  process, so it could not show such a gain. The acknowledgement code itself (measured here for buttons;
-  a command's takes the same steps) has little left to remove. Single p99s on a shared 2-core
-  machine move by tens of percent between runs, so read the pattern across levels."""
-    return f"""{found} So most of the gap is Nudge's acknowledgement itself (Bolt's listener
-  matching, Nudge's middleware, the queue offer), not the work beside it; that is where to look.
-  Single p99s on a shared 2-core machine move by tens of percent between runs, so read the
-  pattern across levels."""
+  (median {ack_part:.2f}x): that is Nudge's acknowledgement alone, in a process of its own. With
+  its work running, Nudge's button p99 is {_span(beside)} that (median {work_part:.2f}x). Over
+  the timed levels `web` used {apart} of CPU per request sent to it, work included, against the
+  bare script's {ms(bare_cpu)} ({_span([w / bare_cpu for w in web_cpu])})."""
+    if work_part < ack_part:
+        return f"""{found} So most of the gap is Nudge's acknowledgement itself (Bolt's listener
+  matching, Nudge's middleware, the queue offer), not the work beside it; that is where to look."""
+    shared = f"""{found} So most of the gap is the work running beside the acknowledgements: the
+  bare app no longer shares a process with it, but Nudge's acknowledgements share `web`'s interpreter
+  lock and garbage collector with their own work (database, rendering and replies on 5 work
+  threads), and every process shares the machine's cores."""
+    workers = [n for n in names if n.startswith(WORKER)]
+    if not workers:
+        return f"""{shared} Moving that work into another process is what would take it off
+  `web`'s interpreter; this code has no `WORK_IN` setting, so that was not measured."""
+    against = "; ".join(_with_worker(levels, cpu, w, singles) for w in workers)
+    return f"""{shared} With the work in a `worker` process (`WORK_IN=worker`): {against}. The
+  worker's CPU no longer takes `web`'s interpreter lock, but on this machine's cores it still
+  competes with `web` for the CPU."""
+
+
+def _with_worker(levels: Levels, cpu: list[Cpu], name: str, singles: list[str]) -> str:
+    """A WORK_IN=worker app against the bare app and against `web` alone on its database."""
+    alone = next(s for s in singles if s.endswith(name.rsplit(", ", 1)[-1]))
+    keys = [(lat, c, k) for lat in LATENCIES for c in LEVELS for k in KINDS]
+    to_bare = [_p99_ratio(levels, (lat, c, name, k)) for lat, c, k in keys]
+    to_alone = [
+        percentile(levels[(lat, c, name, k)].run.elapsed, 0.99)
+        / percentile(levels[(lat, c, alone, k)].run.elapsed, 0.99)
+        for lat, c, k in keys
+    ]
+    return (
+        f"{name}: p99 {_span(to_bare)} the bare app's and {statistics.median(to_alone):.2f}x "
+        f"{alone}'s (median over levels); its `web` used {ms(_per_request(cpu, name, 'web'))} and "
+        f"its worker {ms(_per_request(cpu, name, 'worker'))} of CPU per request"
+    )

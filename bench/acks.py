@@ -3,31 +3,38 @@
 Slack gives an app 3 seconds to acknowledge a slash command or a button press. For `/learn help`,
 `/learn now` and a check-button press this sends signed requests (built by the SlackDriver, sent by
 a load generator in its own process) from 1, 8, 32 and 128 concurrent clients and times each HTTP
-answer, with the local Slack answering every call at once and after 100 ms. The floor is a bare
-Bolt app that only acks (bench/bare_bolt.py) on the same web server, secret and driver. Nudge runs
-on SQLite and on PostgreSQL; all apps are up together and take turns level by level, so that they
-share the machine's state. After each level the bench waits (bounded) until Nudge's work queues
-are idle, so that no level starts with the previous one's backlog; that wait at 128 clients and
-+100 ms is reported as the settle time. The report is bench/ack_report.py."""
+answer, with the local Slack answering every call at once and after 100 ms. Every app runs as it is
+deployed, in processes of its own (bench/targets.py): the floor is the bare Bolt script of
+bench/bare_bolt.py, Nudge is `python -m bot web` on SQLite and on PostgreSQL. The local Slacks stay
+in this process, as Slack's servers are apart from the app. All apps are up together and take
+turns level by level, so that they share the machine's state. After each level the bench waits
+(bounded) until the app's /healthz says its work is done, so that no level starts with the previous
+one's backlog; that wait at 128 clients and +100 ms is reported as the settle time. The CPU time
+each process used over the timed levels is read from /proc. The report is bench/ack_report.py."""
 
 from __future__ import annotations
 
-import gc
 import logging
+import os
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
-from bench.ack_report import KINDS, LATENCIES, LEVELS, Key, Level, report
-from bench.common import Database, databases, full_collections, log, ms, percentile
+from bench.ack_report import KINDS, LATENCIES, LEVELS, Cpu, Key, Level, report
+from bench.common import databases, log, ms, percentile
 from bench.load import LoadGenerator
+from bench.processes import cpu_seconds
 from bench.targets import (
     BARE_KIND,
     DRIVER_TIMEOUT,
+    HAS_WORKERS,
     Target,
     start_bare,
     start_closed,
     start_nudge,
+    start_with_worker,
 )
 
 RUN_SECONDS = 30.0  # a level stops sending after this long, however many requests are left
@@ -42,7 +49,7 @@ def requests_at(clients: int) -> int:
 
 def _measure_level(load: LoadGenerator, target: Target, kind: str, clients: int) -> Level:
     notices_before = target.busy_notices()
-    sent = BARE_KIND[kind] if target.bot is None else kind
+    sent = kind if target.works else BARE_KIND[kind]
     with target.driver.capture() as prepared:
         for number in range(requests_at(clients)):
             target.send(kind, number)
@@ -50,7 +57,7 @@ def _measure_level(load: LoadGenerator, target: Target, kind: str, clients: int)
     settle = target.drain(run.finished_at, DRAIN_SECONDS)
     busy = run.busy + target.busy_notices() - notices_before
     log(
-        f"{target.name:18} {sent:13} {clients:3} clients: p99 {ms(percentile(run.elapsed, 0.99))}"
+        f"{target.name:26} {sent:13} {clients:3} clients: p99 {ms(percentile(run.elapsed, 0.99))}"
         + (f", settled in {settle:.1f} s" if settle else "")
     )
     return Level(run, settle, busy)
@@ -68,38 +75,55 @@ def _warm_up(load: LoadGenerator, target: Target) -> None:
 
 
 @contextmanager
-def _targets(found: list[Database]) -> Iterator[list[Target]]:
+def _targets(folder: Path) -> Iterator[tuple[list[Target], str]]:
+    """Every app, started one after another (each ready before the next starts)."""
     with ExitStack() as stack:
+        found, note = stack.enter_context(databases())
         nudges = []
         for database in found:
-            nudges.append(start_nudge(database))
+            nudges.append(start_nudge(database, folder))
             stack.callback(nudges[-1].close)
-        bare = start_bare(nudges[0].pressed)
+        bare = start_bare(nudges[0].pressed, folder)
         stack.callback(bare.close)
-        closed = start_closed(found[0], nudges[0].pressed)
+        # On the SQLite file of "Nudge, SQLite": it stores nothing, so it changes nothing there.
+        closed = start_closed(found[0], nudges[0].pressed, folder)
         stack.callback(closed.close)
-        yield [bare, closed, *nudges]
+        if HAS_WORKERS:
+            # Databases of their own, so that their members' lessons and limits start afresh.
+            apart, _ = stack.enter_context(databases())
+            for database in apart:
+                nudges.append(start_with_worker(database, folder))
+                stack.callback(nudges[-1].close)
+        yield [bare, closed, *nudges], note
 
 
-def measure() -> tuple[dict[Key, Level], list[str], str, list[float]]:
-    """Every level, every app; returns the levels, the Nudge targets' names, a note and the
-    full garbage collections this process made meanwhile (every app here shares them)."""
+def _cpu(targets: list[Target], load: LoadGenerator) -> dict[tuple[str, str], float]:
+    """CPU seconds so far of every process: each app's, the load generator's and this one's
+    (the local Slacks, the driver building requests, and the bench's waiting)."""
+    used = {("load generator", "loadgen"): cpu_seconds(load.pid)}
+    used[("local Slacks and the bench", "bench")] = time.process_time()
+    for target in targets:
+        roles = ["web", "worker"] if target.works else ["script"]
+        for role, seconds in zip(roles, target.cpu(), strict=False):
+            used[(target.name, role)] = seconds
+    return used
+
+
+def measure() -> tuple[dict[Key, Level], list[str], str, list[Cpu]]:
+    """Every level, every app; returns the levels, the Nudge targets' names, a note and the CPU
+    each process used over the timed levels."""
     # waitress warns on every request that waits for a thread; at 128 clients that is thousands
     # of lines saying what the latencies below say in numbers.
     logging.getLogger("waitress").setLevel(logging.ERROR)
     levels: dict[Key, Level] = {}
     with (
-        databases() as (found, note),
-        _targets(found) as targets,
+        tempfile.TemporaryDirectory(prefix="nudge-acks-") as folder,
+        _targets(Path(folder)) as (targets, note),
         LoadGenerator() as load,
-        full_collections() as pauses,
     ):
-        # What `python -m bot web` does once started (bot.runtime.collect_again): what start-up
-        # made is frozen, so full collections do not walk it. Here that is every app's start-up
-        # (and the bench's), so the bare app gains as Nudge does.
-        gc.freeze()
         for target in targets:
             _warm_up(load, target)
+        before, began = _cpu(targets, load), os.getloadavg()[0]
         for latency in LATENCIES:
             for target in targets:
                 target.slack.latency = latency
@@ -108,9 +132,17 @@ def measure() -> tuple[dict[Key, Level], list[str], str, list[float]]:
                     for kind in target.kinds:
                         key = (latency, clients, target.name, kind)
                         levels[key] = _measure_level(load, target, kind, clients)
+        after, ended = _cpu(targets, load), os.getloadavg()[0]
         names = [t.name for t in targets if t.kinds == KINDS]
-    gc.unfreeze()
-    return levels, names, note, pauses
+    sent = {t: sum(level.run.count for k, level in levels.items() if k[2] == t) for t, _ in after}
+    everything = sum(level.run.count for level in levels.values())
+    cpu = [
+        Cpu(app, role, after[(app, role)] - before[(app, role)], sent.get(app) or everything)
+        for app, role in after
+    ]
+    note += f""" The machine's 1-minute load average was {began:.2f} when the timed levels
+  began and {ended:.2f} when they ended."""
+    return levels, names, note.strip(), cpu
 
 
 def run() -> str:

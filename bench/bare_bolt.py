@@ -7,9 +7,9 @@ the two is Nudge. ``process_before_response=True`` as in Nudge: Bolt then runs t
 request's thread instead of handing it to its executor and polling for the ack, which is what
 Nudge does too, so the comparison is like for like.
 
-The acknowledgement benchmark builds the app in its own process; the start-up benchmark copies
-this file into a temporary directory and runs it as a script, configured like ``python -m bot
-web`` by SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL and PORT. It imports nothing of Nudge
+The acknowledgement and start-up benchmarks copy this file into a temporary directory and run it
+as a script (bench/processes.py), configured like ``python -m bot web`` by SLACK_BOT_TOKEN,
+SLACK_SIGNING_SECRET, SLACK_API_URL and PORT. It imports nothing of Nudge
 but ``bot.slack.web``, so its import count is Bolt's plus the web server's.
 """
 

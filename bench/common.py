@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import sys
@@ -132,25 +131,3 @@ def prose(markdown: str, width: int = 100) -> str:
             )
         out.append("\n".join(wrapped))
     return "\n\n".join(out)
-
-
-@contextmanager
-def full_collections() -> Iterator[list[float]]:
-    """The seconds each full (generation 2) garbage collection took inside the block: every
-    thread of the process stops for them, so they show up in whatever is being timed."""
-    pauses: list[float] = []
-    started = [0.0]
-
-    def note(phase: str, info: dict[str, int]) -> None:
-        if info.get("generation") != 2:
-            return
-        if phase == "start":
-            started[0] = time.perf_counter()
-        else:
-            pauses.append(time.perf_counter() - started[0])
-
-    gc.callbacks.append(note)
-    try:
-        yield pauses
-    finally:
-        gc.callbacks.remove(note)

@@ -56,6 +56,10 @@ class LoadGenerator:
             text=True,
         )
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def run(
         self, requests: Sequence[PreparedRequest], clients: int, seconds: float, timeout: float
     ) -> Run:

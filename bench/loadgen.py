@@ -2,9 +2,9 @@
 
 Run as ``python -m bench.loadgen`` by bench/load.py, which writes one job per line on stdin and
 reads one result per line from stdout. In the bench's own process 128 client threads would share
-the interpreter lock with the app they time, and a thread waiting for the lock after its answer
-arrived would count that wait as the app's; here they share only the CPU, as Slack's servers
-share the network with the app. Only the standard library: the process starts in milliseconds.
+the interpreter lock with the local Slacks the bench runs, and a thread waiting for the lock after
+its answer arrived would count that wait as the app's; here they share only the CPU, as Slack's
+servers share the network with the app. Only the standard library: the process starts in milliseconds.
 
 A job: ``{"clients": n, "seconds": s, "timeout": t, "requests": [{"url", "body", "headers"}]}``
 (bodies are ASCII: form-encoded or JSON). A result: ``{"wall": s, "answers": [[elapsed, status,

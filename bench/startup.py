@@ -15,23 +15,18 @@ imported by the first 200 (that start is slower and is not timed).
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bench import bare_bolt
 from bench.common import CONTENT, REPO, SEED, SIGNING_SECRET, log, ms, prose, ratio, table
+from bench.processes import AppProcess, bare_bolt_script, free_port, memory_kib
 from bot.library import check_library, load_library
 from bot.library.cache import library_key, read_cached, write_cached
 from bot.localslack import LocalSlack, load_workspace
@@ -40,8 +35,6 @@ NUDGE = "Nudge (`python -m bot web`), a restart"
 CHECKING = "Nudge, LIBRARY_CACHE=off"
 BARE = "bare Bolt script"
 STARTS = 5  # timed starts of each app, taking turns; the median is reported
-READY_SECONDS = 30.0  # a start that has not answered /healthz by then is a failure
-POLL_SECONDS = 0.005  # how often /healthz is tried: the resolution of the start time
 
 
 @dataclass
@@ -57,56 +50,14 @@ class Starts:
         return sum(self.packages.values())
 
 
-def _free_port() -> int:
-    # The port is free when asked; the child binds it a moment later (a race only on a busy host).
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _memory_kib(pid: int) -> tuple[int, int]:
-    """VmRSS and VmHWM in KiB, read from /proc (Linux)."""
-    fields = dict(
-        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-    )
-    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
-
-
-def _healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
-            return bool(answer.status == 200)
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
 def _start(argv: Sequence[str], env: dict[str, str], log_path: Path) -> tuple[float, int, int]:
     """Launch, wait for the first 200, read the memory, stop; seconds, VmRSS and VmHWM (KiB)."""
-    port = _free_port()
-    with log_path.open("w") as output:
-        began = time.perf_counter()
-        child = subprocess.Popen(
-            list(argv),
-            env={**env, "PORT": str(port)},
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=output,
-        )
-        try:
-            while not _healthy(port):
-                if child.poll() is not None or time.perf_counter() - began > READY_SECONDS:
-                    tail = log_path.read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"{' '.join(argv)} did not answer /healthz:\n{tail}")
-                time.sleep(POLL_SECONDS)
-            seconds = time.perf_counter() - began
-            rss, peak = _memory_kib(child.pid)
-        finally:
-            child.terminate()
-            try:
-                child.wait(10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait(10)
+    child = AppProcess(argv, env, log_path, port=free_port())
+    try:
+        seconds = child.wait_ready()
+        rss, peak = memory_kib(child.pid)
+    finally:
+        child.stop()
     return seconds, rss, peak
 
 
@@ -121,8 +72,6 @@ def measure() -> dict[str, Starts]:
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="nudge-startup-") as tmp_name:
         tmp = Path(tmp_name)
-        script = tmp / "bare_bolt.py"
-        shutil.copyfile(bare_bolt.__file__, script)
         with LocalSlack(load_workspace(SEED), rate_limits=False) as slack:
             env = {
                 "PATH": os.environ.get("PATH", ""),
@@ -137,7 +86,7 @@ def measure() -> dict[str, Starts]:
             apps = {
                 NUDGE: [python, "-m", "bot", "web"],
                 CHECKING: [python, "-m", "bot", "web"],
-                BARE: [python, str(script)],
+                BARE: [python, *bare_bolt_script(tmp)],
             }
             envs = {name: env for name in apps} | {CHECKING: {**env, "LIBRARY_CACHE": "off"}}
             results = {name: Starts() for name in apps}

@@ -47,6 +47,12 @@ class WorkQueue:
         with self._idle:
             return self._pending >= self._capacity
 
+    @property
+    def pending(self) -> int:
+        """Accepted work not finished yet, waiting or running."""
+        with self._idle:
+            return self._pending
+
     def wait_idle(self, timeout: float) -> bool:
         """True once nothing is queued or running; False if `timeout` seconds pass first."""
         with self._idle:

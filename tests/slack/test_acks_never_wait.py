@@ -137,8 +137,10 @@ def test_healthz_says_busy_while_the_work_queue_is_full(small_bot: Bot) -> None:
         for user in learners[1:]:
             small_bot.driver.command(user, "now")
         assert _health(small_bot) == (503, "busy: the work queue is full")
+        assert health_report(small_bot)[1]["work_queue"] == {"state": "full", "pending": 3}
     small_bot.settle()
     assert _health(small_bot) == (200, "ok")
+    assert health_report(small_bot)[1]["work_queue"] == {"state": "ok", "pending": 0}
 
 
 def test_healthz_says_unavailable_when_the_database_does_not_answer(

@@ -48,7 +48,7 @@ def test_healthz_names_the_database_its_schema_and_the_library(bot: Bot) -> None
             "checked_at": BOT_START.isoformat(),
             "problems": {"errors": 0, "warnings": 0, "refused_by_slack": {}},
         },
-        "work_queue": {"state": "ok"},
+        "work_queue": {"state": "ok", "pending": 0},
         "slack": {"state": "ok"},
     }
     assert report["library"]["lessons"] > 0
