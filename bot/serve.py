@@ -8,10 +8,10 @@ import signal
 import threading
 from collections.abc import Callable
 from http.client import HTTPException
+from typing import TYPE_CHECKING
 from urllib.error import URLError
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -25,6 +25,9 @@ from bot.settings import SLACK_API_URL_DEFAULT, ConfigError, Settings
 from bot.slack.app import build_app, health_of, make_queues
 from bot.slack.context import Queues
 from bot.slack.web import WebServer
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 log = logging.getLogger("bot")
 
@@ -111,6 +114,9 @@ def socket_mode_handler(app: App, settings: Settings, url: str) -> SocketModeHan
     """Bolt's Socket Mode handler for ``app``, to connect to ``url`` (see :func:`open_socket_url`)
     with connect(). It reconnects by itself whenever Slack asks it to or the connection drops;
     close() stops it."""
+    # Imported here: only Socket Mode needs its client, and `web` starts without it.
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
     handler = SocketModeHandler(app, settings.slack_app_token)
     # The client calls apps.connections.open itself only when it has no URL: it uses the one the
     # start-up check obtained, whose ticket would otherwise go unused.
