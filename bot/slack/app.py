@@ -11,6 +11,8 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.middleware.authorization import SingleTeamAuthorization
+from slack_sdk.web import SlackResponse
 
 from bot.i18n import LANGUAGES, translator
 from bot.services.deps import Deps
@@ -89,9 +91,12 @@ def build_app(
     *,
     sleep: Sleep = time.sleep,
     verify_token: bool = True,
+    verified: SlackResponse | None = None,
 ) -> App:
     """`queues` run the work behind acknowledged requests; pass them to wait on them (demo,
-    tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not)."""
+    tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not).
+    `verified`: Slack's answer to auth.test for SLACK_BOT_TOKEN, when start-up already asked
+    (bot.serve.check_slack): Bolt keeps it as if it had asked itself, one round trip fewer."""
     settings = deps.settings
     settings.require_slack()
     client = make_web_client(settings, sleep=sleep)
@@ -111,11 +116,13 @@ def build_app(
         # Listeners acknowledge on the request's own thread and hand their work to the queues, so
         # an acknowledgement never waits for a thread that is busy with Slack or the database.
         process_before_response=True,
-        token_verification_enabled=verify_token,
+        token_verification_enabled=verify_token and verified is None,
         # A request no listener takes reaches `answer_failure`, which acknowledges it.
         raise_error_for_unhandled_request=True,
         logger=log,
     )
+    if verified is not None:
+        _answered_already(app, verified)
     app.use(provide(deps, queues or make_queues(settings)))
     if settings.many_workspaces:
         # app_uninstalled and tokens_revoked delete the workspace's tokens from the installation
@@ -124,6 +131,15 @@ def build_app(
     app.error(answer_failure)
     register_listeners(app, settings.slash_command)
     return app
+
+
+def _answered_already(app: App, verified: SlackResponse) -> None:
+    """Bolt's one-workspace authorization keeps the auth.test answer that App() asks for and
+    authorizes every request with it (asking at the first request when it has none); here it is
+    given the answer start-up had, rather than asking Slack the same question twice."""
+    for middleware in app._middleware_list:  # Bolt keeps its middleware private
+        if isinstance(middleware, SingleTeamAuthorization):
+            middleware.auth_test_result = verified
 
 
 def answer_failure(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:
