@@ -110,8 +110,11 @@ def build_app(
         oauth_settings=oauth,
         authorize=cached_authorize(oauth, client) if oauth is not None else None,
         # A request from a workspace with no install: its person's language is not known yet.
-        user_facing_authorize_error_message="\n".join(
-            translator(language)("error.not_installed") for language in LANGUAGES
+        # Only OAuth's authorization, or one that asks auth.test at a request, can fail so; with
+        # start-up's answer given it cannot, and the catalogues are read at the first request that
+        # needs them instead of before the first /healthz.
+        user_facing_authorize_error_message=(
+            _not_installed() if oauth is not None or verified is None else None
         ),
         # Listeners acknowledge on the request's own thread and hand their work to the queues, so
         # an acknowledgement never waits for a thread that is busy with Slack or the database.
@@ -131,6 +134,10 @@ def build_app(
     app.error(answer_failure)
     register_listeners(app, settings.slash_command)
     return app
+
+
+def _not_installed() -> str:
+    return "\n".join(translator(language)("error.not_installed") for language in LANGUAGES)
 
 
 def _answered_already(app: App, verified: SlackResponse) -> None:
