@@ -49,8 +49,9 @@ class Starts:
     seconds: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     peak_kib: list[int] = field(default_factory=list)
-    # Modules imported by the first 200, by name (from -X importtime).
-    names: frozenset[str] = frozenset()
+    # Modules imported by the first 200, a line of -X importtime each: a module that its own
+    # package's __init__ imported on the way to it has two lines, and counts twice, as it always has.
+    names: tuple[str, ...] = ()
 
     @property
     def packages(self) -> Counter[str]:
@@ -115,11 +116,11 @@ def _start(argv: Sequence[str], env: dict[str, str], log_path: Path) -> tuple[fl
     return seconds, rss, peak
 
 
-def _imports(log_path: Path) -> frozenset[str]:
+def _imports(log_path: Path) -> tuple[str, ...]:
     """Modules in a -X importtime log (one line each after the header)."""
     lines = log_path.read_text(errors="replace").splitlines()
     names = [line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")]
-    return frozenset(names[1:])
+    return tuple(names[1:])
 
 
 def measure() -> dict[str, Starts]:
@@ -207,8 +208,10 @@ def _text(starts_table: str, ratios: str, nudge: Starts, checking: Starts, bare:
     extra_ms = (statistics.median(nudge.seconds) - bare_s) * 1000
     extra_mib = (statistics.median(nudge.rss_kib) - statistics.median(bare.rss_kib)) / 1024
     extra = nudge.packages - bare.packages
-    orm = sum(1 for name in nudge.names if name.startswith("sqlalchemy.orm"))
-    postgresql = sum(1 for name in nudge.names if name.startswith("sqlalchemy.dialects.postgresql"))
+    orm = sum(1 for name in set(nudge.names) if name.startswith("sqlalchemy.orm"))
+    postgresql = sum(
+        1 for name in set(nudge.names) if name.startswith("sqlalchemy.dialects.postgresql")
+    )
     biggest = ", ".join(f"{name} {count}" for name, count in extra.most_common(10))
     lessons = sum(1 for _ in CONTENT.glob("lessons/**/*.md"))
     today = date.today()
