@@ -42,8 +42,14 @@ class Starts:
     seconds: list[float] = field(default_factory=list)
     rss_kib: list[int] = field(default_factory=list)
     peak_kib: list[int] = field(default_factory=list)
-    # Modules imported by the first 200, by top-level package (from -X importtime).
-    packages: Counter[str] = field(default_factory=Counter)
+    # Modules imported by the first 200, a line of -X importtime each: a module that its own
+    # package's __init__ imported on the way to it has two lines, and counts twice, as it always has.
+    names: tuple[str, ...] = ()
+
+    @property
+    def packages(self) -> Counter[str]:
+        """The modules by top-level package."""
+        return Counter(name.split(".")[0] for name in self.names)
 
     @property
     def modules(self) -> int:
@@ -61,11 +67,11 @@ def _start(argv: Sequence[str], env: dict[str, str], log_path: Path) -> tuple[fl
     return seconds, rss, peak
 
 
-def _imports(log_path: Path) -> Counter[str]:
-    """Modules in a -X importtime log (one line each after the header), by top-level package."""
+def _imports(log_path: Path) -> tuple[str, ...]:
+    """Modules in a -X importtime log (one line each after the header)."""
     lines = log_path.read_text(errors="replace").splitlines()
     names = [line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")]
-    return Counter(name.split(".")[0] for name in names[1:])
+    return tuple(names[1:])
 
 
 def measure() -> dict[str, Starts]:
@@ -101,7 +107,7 @@ def measure() -> dict[str, Starts]:
                         results[name].peak_kib.append(peak)
             for name, argv in apps.items():
                 _start([argv[0], "-X", "importtime", *argv[1:]], envs[name], tmp / "imports.log")
-                results[name].packages = _imports(tmp / "imports.log")
+                results[name].names = _imports(tmp / "imports.log")
             log("start-up measured")
     return results
 
@@ -151,6 +157,10 @@ def _text(starts_table: str, ratios: str, nudge: Starts, checking: Starts, bare:
     extra_ms = (statistics.median(nudge.seconds) - bare_s) * 1000
     extra_mib = (statistics.median(nudge.rss_kib) - statistics.median(bare.rss_kib)) / 1024
     extra = nudge.packages - bare.packages
+    orm = sum(1 for name in set(nudge.names) if name.startswith("sqlalchemy.orm"))
+    postgresql = sum(
+        1 for name in set(nudge.names) if name.startswith("sqlalchemy.dialects.postgresql")
+    )
     biggest = ", ".join(f"{name} {count}" for name, count in extra.most_common(10))
     lessons = sum(1 for _ in CONTENT.glob("lessons/**/*.md"))
     today = date.today()
@@ -180,21 +190,35 @@ find both, as a restart does).
 - **First 200 within 2x of bare Bolt: {aim}** for a restart ({restart:.2f}x); a start that
   checks the library ({CHECKING}) takes {checked:.2f}x. Nudge answers its first `/healthz`
   {extra_ms:,.0f} ms after the bare app and holds {extra_mib:,.1f} MiB more then.
-- Before it listens Nudge does what the bare app does (import Bolt and waitress, one `auth.test`
-  in Bolt's `App`), and also opens the database and reads its schema version (one query;
-  Alembic is imported only to migrate), and has a library that passed the checker, since a
-  library that does not check stops start-up rather than serving part of it. Checking the
-  {lessons} lesson files in `content/` takes {library_ms:,.0f} ms in this process, warm; a
-  restart with the same files, the same Nudge and the same day reads the check it kept instead
-  (`LIBRARY_CACHE`, bot/library/cache.py: hashing the files and reading it back,
-  {cached_ms:,.0f} ms here), and a changed library is checked again before the first 200.
+- Before it listens Nudge does what the bare app does (import Bolt and waitress, build Bolt's
+  `App`, one `auth.test`: Nudge asks it itself, so that a refused token stops start-up with one
+  line, and gives the answer to Bolt's `App` rather than letting it ask again), and also opens
+  the database and reads its schema version (one query; Alembic is imported only to migrate),
+  and has a library that passed the checker, since a library that does not check stops start-up
+  rather than serving part of it. Checking the {lessons} lesson files in `content/` takes
+  {library_ms:,.0f} ms in this process, warm; a restart with the same files, the same Nudge and
+  the same day reads the check it kept instead (`LIBRARY_CACHE`, bot/library/cache.py: hashing
+  the files and reading it back, {cached_ms:,.0f} ms here), and a changed library is checked
+  again before the first 200.
 - Start-up runs with the garbage collector off (nothing it makes is garbage; collecting while
   importing cost about 80 ms of CPU), and freezes what it made before serving. markdown-it,
-  `holidays`, the checker with its pydantic schemas and PostgreSQL's `insert` are imported when
-  first used, not at start.
+  `holidays`, the checker with its pydantic schemas, PostgreSQL's `insert`, Babel with the
+  message catalogues (read by the first request that says something), python-json-logger (a
+  text log needs none) and Socket Mode's client are imported when first used, not at start
+  (tests/test_start_up.py keeps it so). Bolt's `App` is given its name: left to find it, Bolt
+  calls `inspect.stack()`, which reads every frame's source and looks through every loaded
+  module (the bare app, which does not name its `App`, pays that with its fewer modules).
 - It imports {nudge.modules - bare.modules} more modules than the bare app. By top-level package
-  the most are: {biggest}.{_candidates(extra)} SQLAlchemy (Core and ORM) and pydantic-settings
-  are most of what is left: the database is opened and its schema checked before the first 200.
+  the most are: {biggest}.{_candidates(extra)} {orm} of SQLAlchemy's are its ORM, which the
+  schema check does not use (its Core does): the listeners import the use cases they call at
+  module level, those import the store's repositories and its tables declared with the ORM, so
+  building the Bolt app imports them, and most of the `bot` modules counted are that chain.
+  Importing each use case inside the listener that calls it is what is left to cut, at the cost
+  of the first request of each kind waiting for its imports. {postgresql} more are PostgreSQL's
+  dialect, loaded on SQLite too: SQLAlchemy loads it to check the `postgresql_where` of the
+  deliveries' partial index when the table is declared. pydantic-settings imports all of
+  its sources (cloud secret stores, command line, TOML, YAML) whatever the settings use, so no
+  part of it can be put off short of reading the environment without it.
 - Start-up happens once per deploy or restart: a platform that health-checks `/healthz` routes
   traffic after the time above. Starts on this shared 2-core machine vary by tens of percent
   (the range column); the ratio is of medians taken in turns.
@@ -211,6 +235,10 @@ def _candidates(extra: Counter[str]) -> str:
         )
     if extra["apscheduler"]:
         notes.append("APScheduler comes with `bot.serve`, which also holds the `clock` command")
+    if extra["babel"]:
+        notes.append("Babel is imported at start, so something makes a translator before serving")
+    if extra["pythonjsonlogger"]:
+        notes.append("python-json-logger is imported although the log is text")
     if not notes:
         return ""
     return (

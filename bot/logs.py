@@ -19,8 +19,6 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from pythonjsonlogger.json import JsonFormatter
-
 from bot.settings import ConfigError, Settings
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -89,6 +87,10 @@ def secrets_of(settings: Settings) -> list[str]:
 
 def _formatter(log_format: str) -> logging.Formatter:
     if log_format == "json":
+        # Imported only for a JSON log: text, the default, needs none of python-json-logger's
+        # modules at start.
+        from pythonjsonlogger.json import JsonFormatter
+
         return JsonFormatter(
             JSON_FIELDS, rename_fields=JSON_NAMES, timestamp="time", json_ensure_ascii=False
         )

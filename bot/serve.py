@@ -8,10 +8,10 @@ import signal
 import threading
 from collections.abc import Callable
 from http.client import HTTPException
+from typing import TYPE_CHECKING
 from urllib.error import URLError
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -25,6 +25,9 @@ from bot.settings import SLACK_API_URL_DEFAULT, ConfigError, Settings
 from bot.slack.app import build_app, health_of, make_queues
 from bot.slack.context import Queues
 from bot.slack.web import WebServer
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 log = logging.getLogger("bot")
 
@@ -53,12 +56,14 @@ class SlackWatch:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._answered = threading.Event()
+        # Slack's answer at start, which Bolt's App is given rather than asking again.
+        self.verified: SlackResponse | None = None
         if settings.many_workspaces:
             # No token of its own to check: each workspace's is checked as its requests come.
             self._answered.set()
             return
         try:
-            check_slack(settings)
+            self.verified = check_slack(settings)
             self._answered.set()
         except SlackUnreachable as down:
             log.warning("%s Serving anyway; /healthz says degraded until Slack answers.", down)
@@ -93,11 +98,12 @@ _TOKEN_SOURCES = {
 }
 
 
-def check_slack(settings: Settings) -> None:
+def check_slack(settings: Settings) -> SlackResponse:
     """Call auth.test once before anything is opened or built, so that an unreachable Slack or a
-    refused token ends start-up with one line. Bolt's App makes the same call in its constructor
-    and lets a connection error through as a 100-line traceback."""
-    _ask_slack(settings, "auth.test", "slack_bot_token")
+    refused token ends start-up with one line. Bolt's App would make the same call in its
+    constructor and let a connection error through as a 100-line traceback: it is given this
+    answer instead (bot.slack.app.build_app's `verified`)."""
+    return _ask_slack(settings, "auth.test", "slack_bot_token")
 
 
 def open_socket_url(settings: Settings) -> str:
@@ -111,6 +117,9 @@ def socket_mode_handler(app: App, settings: Settings, url: str) -> SocketModeHan
     """Bolt's Socket Mode handler for ``app``, to connect to ``url`` (see :func:`open_socket_url`)
     with connect(). It reconnects by itself whenever Slack asks it to or the connection drops;
     close() stops it."""
+    # Imported here: only Socket Mode needs its client, and `web` starts without it.
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
     handler = SocketModeHandler(app, settings.slack_app_token)
     # The client calls apps.connections.open itself only when it has no URL: it uses the one the
     # start-up check obtained, whose ticket would otherwise go unused.
@@ -175,7 +184,7 @@ def web(settings: Settings) -> int:
     deps = build_deps(settings)
     queues = make_queues(settings)
     # With Slack silent, Bolt checks the token at the first request instead of at start.
-    app = build_app(deps, queues, verify_token=watch.answered)
+    app = build_app(deps, queues, verify_token=watch.answered, verified=watch.verified)
     health = health_of(deps, queues, also=watch.health)
     server = WebServer(app, port=settings.port, health=health)
     installs = ", GET /slack/install" if settings.many_workspaces else ""
@@ -211,12 +220,11 @@ def run(settings: Settings) -> int:
     """One process for a small team, with the clock and one worker beside the app: Socket Mode
     when SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings.require_slack()
-    if not settings.many_workspaces:
-        check_slack(settings)
+    verified = None if settings.many_workspaces else check_slack(settings)
     socket_url = open_socket_url(settings) if settings.slack_app_token else None
     deps = build_deps(settings)
     queues = make_queues(settings)
-    app = build_app(deps, queues)
+    app = build_app(deps, queues, verified=verified)
     from bot.clock import start_beside
 
     stop_clock = start_beside(deps)

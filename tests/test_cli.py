@@ -429,6 +429,8 @@ def test_python_m_bot_web_serves_slack(tmp_path: Path, slack: LocalSlack) -> Non
         assert answer.text == (
             "Nudge teaches in short lessons, each with a one-click check. Here is what you can do:"
         )
+        # Start-up asked auth.test once, and Bolt authorized the request with that answer.
+        assert len(slack.calls_to("auth.test")) == 1
         forged = driver.post_raw(
             b"text=help", {"X-Slack-Signature": "v0=00", "X-Slack-Request-Timestamp": "1"}
         )

@@ -6,17 +6,15 @@ import io
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
-from babel.support import Translations
-
 from bot.i18n.message import Message, Value
+
+# Babel is imported by the functions below that use it, when the first translator is made: `web`
+# makes none before its first /healthz (bot.slack.app), and starts without Babel's modules.
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogues"
 LANGUAGES = ("en", "el")
@@ -43,6 +41,8 @@ def language_of(setting: str | None, slack_locale: str | None) -> str:
 
 @cache
 def _catalogue(language: str) -> Catalog:
+    from babel.messages.pofile import read_po
+
     with (CATALOGUE_DIR / f"{language}.po").open("rb") as handle:
         return read_po(handle, locale=language)
 
@@ -60,6 +60,9 @@ class Translator:
     """One language's messages. `t("help.intro", command="/learn")` fills `{command}`."""
 
     def __init__(self, language: str) -> None:
+        from babel.messages.mofile import write_mo
+        from babel.support import Translations
+
         self.language = language
         # Compiling the .po in memory keeps the repository free of binary .mo files.
         compiled = io.BytesIO()
@@ -96,14 +99,20 @@ class Translator:
 
     def when(self, moment: datetime, zone: str) -> str:
         """A day and time in the member's own zone, as people write it in this language."""
+        from babel.dates import format_datetime
+
         return format_datetime(moment, WHEN_PATTERN, tzinfo=ZoneInfo(zone), locale=self.language)
 
     def day(self, on: date) -> str:
         """A date as people write it in this language: "Monday 4 January", "Δευτέρα 4 Ιανουαρίου"."""
+        from babel.dates import format_date
+
         return format_date(on, DAY_PATTERN, locale=self.language)
 
     def country(self, code: str) -> str:
         """A country's name in this language (CLDR's, through Babel): "Greece", "Ελλάδα"."""
+        from babel import Locale
+
         return str(Locale.parse(self.language).territories.get(code.upper(), code.upper()))
 
     def _require(self, message_id: str) -> None:
@@ -124,6 +133,8 @@ class _Number(int):
 
     def __format__(self, spec: str) -> str:
         if spec == ",":
+            from babel.numbers import format_decimal
+
             return format_decimal(int(self), locale=self.language)
         return int(self).__format__(spec)
 

@@ -11,6 +11,8 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_bolt.middleware.authorization import SingleTeamAuthorization
+from slack_sdk.web import SlackResponse
 
 from bot.i18n import LANGUAGES, translator
 from bot.services.deps import Deps
@@ -26,6 +28,11 @@ from bot.slack.web import Health, HealthReport
 from bot.slack.work import WorkQueue
 
 log = logging.getLogger("bot.slack")
+
+# Bolt names its listeners' loggers after the file that built the App ("app.py:acknowledge"),
+# found with inspect.stack(), which reads every frame's source and walks every loaded module: 30 to
+# 80 ms of start-up. Named here as it would find it, so that the log says the same.
+_BOLT_APP_NAME = "app.py"
 
 
 class _SameTokenTwice(logging.Filter):
@@ -89,9 +96,12 @@ def build_app(
     *,
     sleep: Sleep = time.sleep,
     verify_token: bool = True,
+    verified: SlackResponse | None = None,
 ) -> App:
     """`queues` run the work behind acknowledged requests; pass them to wait on them (demo,
-    tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not)."""
+    tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not).
+    `verified`: Slack's answer to auth.test for SLACK_BOT_TOKEN, when start-up already asked
+    (bot.serve.check_slack): Bolt keeps it as if it had asked itself, one round trip fewer."""
     settings = deps.settings
     settings.require_slack()
     client = make_web_client(settings, sleep=sleep)
@@ -99,22 +109,28 @@ def build_app(
     # in the installation store by its workspace (auth.test once per token, not per request).
     oauth = oauth_settings(deps) if settings.many_workspaces else None
     app = ObservedApp(
+        name=_BOLT_APP_NAME,
         client=client,
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
         authorize=cached_authorize(oauth, client) if oauth is not None else None,
         # A request from a workspace with no install: its person's language is not known yet.
-        user_facing_authorize_error_message="\n".join(
-            translator(language)("error.not_installed") for language in LANGUAGES
+        # Only OAuth's authorization, or one that asks auth.test at a request, can fail so; with
+        # start-up's answer given it cannot, and the catalogues are read at the first request that
+        # needs them instead of before the first /healthz.
+        user_facing_authorize_error_message=(
+            _not_installed() if oauth is not None or verified is None else None
         ),
         # Listeners acknowledge on the request's own thread and hand their work to the queues, so
         # an acknowledgement never waits for a thread that is busy with Slack or the database.
         process_before_response=True,
-        token_verification_enabled=verify_token,
+        token_verification_enabled=verify_token and verified is None,
         # A request no listener takes reaches `answer_failure`, which acknowledges it.
         raise_error_for_unhandled_request=True,
         logger=log,
     )
+    if verified is not None:
+        _answered_already(app, verified)
     app.use(provide(deps, queues or make_queues(settings)))
     if settings.many_workspaces:
         # app_uninstalled and tokens_revoked delete the workspace's tokens from the installation
@@ -123,6 +139,19 @@ def build_app(
     app.error(answer_failure)
     register_listeners(app, settings.slash_command)
     return app
+
+
+def _not_installed() -> str:
+    return "\n".join(translator(language)("error.not_installed") for language in LANGUAGES)
+
+
+def _answered_already(app: App, verified: SlackResponse) -> None:
+    """Bolt's one-workspace authorization keeps the auth.test answer that App() asks for and
+    authorizes every request with it (asking at the first request when it has none); here it is
+    given the answer start-up had, rather than asking Slack the same question twice."""
+    for middleware in app._middleware_list:  # Bolt keeps its middleware private
+        if isinstance(middleware, SingleTeamAuthorization):
+            middleware.auth_test_result = verified
 
 
 def answer_failure(error: Exception, body: dict[str, Any], context: BoltContext) -> BoltResponse:

@@ -1,0 +1,74 @@
+"""What `python -m bot web` does before its first /healthz, kept to what serving needs (issue 7,
+bench/startup.py): modules that only other commands, other settings or a request's work use are
+imported when first used, and Bolt is not left to name the app by walking the call stack."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
+
+from bot.cli import main
+from bot.localbot import local_settings
+from bot.localslack import LocalSlack
+from bot.runtime import build_deps
+from bot.slack.app import build_app
+from tests.conftest import SIGNING_SECRET, TEST_LIBRARY
+from tests.test_cli import web_process
+
+# Top-level packages and modules `web` must start without, and who needs them instead.
+NOT_AT_START = (
+    "alembic",  # migrations: `db upgrade`, or a start that finds the schema behind
+    "apscheduler",  # the clock
+    "matplotlib",  # a lead's heatmap
+    "babel",  # the first translator, made by the first request that says something
+    "pythonjsonlogger",  # LOG_FORMAT=json
+    "slack_bolt.adapter.socket_mode",  # `run` with SLACK_APP_TOKEN
+    "slack_sdk.socket_mode",
+)
+
+
+def test_web_starts_without_what_only_other_work_needs(
+    tmp_path: Path, slack: LocalSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restart (the schema made): every module imported up to "listening", from Python's own
+    -X importtime lines (PYTHONPROFILEIMPORTTIME), none of NOT_AT_START."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'nudge.db'}")
+    assert main(["db", "upgrade"]) == 0
+    with web_process(
+        tmp_path,
+        PYTHONPROFILEIMPORTTIME="1",
+        SLACK_BOT_TOKEN=slack.bot_token,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.api_url,
+    ) as (_process, _port, log):
+        imported = {
+            line.rsplit("|", 1)[1].strip() for line in log if line.startswith("import time:")
+        }
+    assert {"bot.serve", "slack_bolt", "waitress"} <= imported  # the lines are what they seem
+    unwanted = [
+        name
+        for name in imported
+        if any(name == part or name.startswith(part + ".") for part in NOT_AT_START)
+    ]
+    assert sorted(unwanted) == []
+
+
+def _walked(*_args: Any, **_kwargs: Any) -> NoReturn:
+    raise AssertionError("inspect.stack() was called while the app was built")
+
+
+def test_the_app_is_built_without_walking_the_call_stack(
+    tmp_path: Path, slack: LocalSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bolt names an App that is given no name with inspect.stack(), which reads the source of
+    every frame and looks through every loaded module: 30 ms or more at start."""
+    settings = local_settings(
+        slack, f"sqlite:///{tmp_path / 'nudge.db'}", TEST_LIBRARY, SIGNING_SECRET
+    )
+    deps = build_deps(settings)
+    monkeypatch.setattr(inspect, "stack", _walked)
+    app = build_app(deps)
+    assert app.name == "app.py"  # the name Bolt would find: its loggers' names stay the same
