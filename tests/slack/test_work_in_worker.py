@@ -9,12 +9,15 @@ own thread (`drain`) or from a thread of its own: what it did is what the local 
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from bench.crowd import NudgeProcess, nudge_env
 from bot.clock import _stored_request_app
 from bot.localslack import LocalSlack
 from bot.services import accepted
@@ -22,7 +25,7 @@ from bot.services.accepted import STALE_REQUEST
 from bot.slack.forward import Requests
 from bot.slack.listeners.commands.subcommands import SUBCOMMANDS
 from bot.store import tables
-from tests.conftest import Bot, start_bot
+from tests.conftest import TEST_LIBRARY, Bot, start_bot
 from tests.slack.test_acks_never_wait import BUSY, BUSY_EL, health_report
 from tests.slack.test_learn_now_and_answer import buttons, current
 
@@ -209,3 +212,23 @@ def test_a_request_whose_worker_died_is_given_up_and_never_run(
     with web.deps.db.engine.connect() as connection:
         given_up = connection.scalars(select(tables.AcceptedRequest.given_up_at)).all()
     assert len(given_up) == 1 and given_up[0] is not None
+
+
+def test_a_worker_process_sends_the_lesson_of_a_now_that_web_acknowledged(
+    web: Bot, tmp_path: Path
+) -> None:
+    """`python -m bot worker` beside `web`: woken by NOTIFY on PostgreSQL, by its short look
+    at the table on SQLite (WORKER_POLL stays at its 1 s default)."""
+    env = nudge_env(web.slack, web.deps.settings.database_url, TEST_LIBRARY)
+    process = NudgeProcess(["worker"], env, tmp_path)
+    member = web.user("member")
+    try:
+        process.wait_for_line("Nudge worker started")
+        assert web.driver.command(member, "now").body == ""
+        web.slack.wait_for(lambda: web.slack.ephemerals(member), timeout=30)
+    finally:
+        process.process.send_signal(signal.SIGTERM)
+        assert process.wait() == 0, process.lines[-5:]
+    assert len(web.slack.dm_messages(member)) == 1
+    assert web.slack.ephemerals(member)[0].text.startswith(":mailbox_with_mail: Your lesson *")
+    assert accepted.waiting(web.deps) == 0
