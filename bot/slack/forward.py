@@ -7,6 +7,11 @@ dispatches its payload through the same Bolt app (`build_app`), with request ver
 same listener runs again and its work runs there and then, on the worker's thread. Its
 acknowledgement goes nowhere: Slack was answered by `web`. Work that opens a modal never gets here
 (bot.slack.listeners.handover).
+
+Why a table beside `WorkQueue` (bot.slack.work), both bounded by WORK_QUEUE: the queue lives in
+one `web` process, so its work shares that interpreter with the acknowledgements and is lost if
+the process dies; the table is shared by every `web` and worker and outlives them all. The queue
+still runs what must happen within seconds of the click (modals), and everything with WORK_IN=web.
 """
 
 from __future__ import annotations
