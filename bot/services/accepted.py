@@ -30,11 +30,19 @@ def accept(deps: Deps, team_id: str, kind: str, payload: str) -> bool:
 
 
 def take(deps: Deps) -> Accepted | None:
-    """The oldest waiting request, taken; first, the ones whose worker died are given up."""
+    """The oldest waiting request, taken; None when none waits."""
+    with deps.uow() as uow:
+        taken = uow.accepted.take(deps.clock())
+        uow.commit()
+    return taken
+
+
+def give_up_lost(deps: Deps) -> None:
+    """Mark given up (and log) the requests whose worker died while running them: looked for
+    when a worker finds nothing to take (such a request is never run again either way)."""
     now = deps.clock()
     with deps.uow() as uow:
         lost = uow.accepted.give_up(now - STALE_REQUEST, now)
-        taken = uow.accepted.take(now)
         uow.commit()
     for request in lost:
         log.error(
@@ -44,7 +52,6 @@ def take(deps: Deps) -> Accepted | None:
             request.team_id,
             request.taken_at.isoformat(),
         )
-    return taken
 
 
 def done(deps: Deps, request: Accepted) -> None:

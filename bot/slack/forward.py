@@ -61,6 +61,7 @@ class Requests:
         """Run the oldest waiting request, if any waits: whether one did."""
         request = accepted.take(self._deps)
         if request is None:
+            accepted.give_up_lost(self._deps)
             return False
         try:
             response = self._app_once().dispatch(

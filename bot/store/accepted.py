@@ -7,18 +7,22 @@ oldest, with `FOR UPDATE SKIP LOCKED` on PostgreSQL and under the one write lock
 `Sending.take` does for deliveries; a taken row is never handed out again.
 
 On PostgreSQL `accept` also says `NOTIFY` on CHANNEL (delivered when the row commits), and a
-worker waits on a `LISTEN` connection of its own (`Wakeup`), so it starts at once; on SQLite a
-worker looks again every POLL_SQLITE seconds.
+worker waits on a `LISTEN` connection of its own (`Wakeup`), so it starts at once; on SQLite an
+idle worker reads whether anything waits every POLL_SQLITE seconds (a read, so it never holds the
+one write lock while idle).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, literal, select, text, update
+from sqlalchemy import Connection, Engine, delete, func, insert, literal, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.store import tables
@@ -74,8 +78,11 @@ class AcceptedRequests:
 
     def take(self, now: datetime) -> Accepted | None:
         """The oldest waiting request, now taken by the caller; None when none waits that another
-        worker has not locked."""
+        worker has not locked. A read first: a worker looks before each delivery it sends, and
+        on SQLite a write, even one that changes nothing, would take the one write lock."""
         row = tables.AcceptedRequest
+        if not self.any_waiting():
+            return None
         oldest = (
             select(row.id)
             .where(row.taken_at.is_(None))
@@ -110,6 +117,9 @@ class AcceptedRequests:
             GivenUp(int(i), str(team), str(kind), when) for i, team, kind, when in stale if when
         ]
 
+    def any_waiting(self) -> bool:
+        return _any_waiting(self._session)
+
     def waiting(self) -> int:
         """Requests no worker has taken yet."""
         row = tables.AcceptedRequest
@@ -118,15 +128,22 @@ class AcceptedRequests:
         )
 
 
+def _any_waiting(connection: Session | Connection) -> bool:
+    row = tables.AcceptedRequest
+    return connection.scalar(select(row.id).where(row.taken_at.is_(None)).limit(1)) is not None
+
+
 def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
 class Wakeup:
-    """What an idle worker waits on: a NOTIFY on CHANNEL (PostgreSQL, on a connection of its own,
-    outside the pool) or POLL_SQLITE seconds, whichever comes first, and never longer than asked."""
+    """What an idle worker waits on, never longer than asked: a NOTIFY on CHANNEL (PostgreSQL, on a
+    connection of its own, outside the pool), or on SQLite a waiting row, read every POLL_SQLITE
+    seconds."""
 
     def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._listening: Any = None
         if engine.dialect.name == "postgresql":
             import psycopg
@@ -137,11 +154,21 @@ class Wakeup:
             )
             self._listening.execute(f"LISTEN {CHANNEL}")
 
-    def wait(self, seconds: float, sleep: Any) -> None:
+    def wait(self, seconds: float, sleep: Callable[[float], object]) -> None:
         """Until a request is accepted or `seconds` pass; `sleep(seconds)` is how the caller waits
         otherwise (its stop event's wait, so that a stop is not held up)."""
         if self._listening is None:
-            sleep(min(seconds, POLL_SQLITE))
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    with self._engine.connect() as connection:  # a read: no write lock
+                        if _any_waiting(connection):
+                            return
+                except SQLAlchemyError:  # the worker's own loop says what is wrong, after it
+                    sleep(max(0.0, deadline - time.monotonic()))
+                    return
+                if sleep(min(POLL_SQLITE, max(0.0, deadline - time.monotonic()))):
+                    return  # told to stop
             return
         try:
             for _ in self._listening.notifies(timeout=seconds, stop_after=1):
