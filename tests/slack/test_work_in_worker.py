@@ -12,6 +12,7 @@ import logging
 import signal
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,14 +20,17 @@ from sqlalchemy import func, select
 
 from bench.crowd import NudgeProcess, nudge_env
 from bot.clock import _stored_request_app
-from bot.localslack import LocalSlack
+from bot.localslack import LocalSlack, load_workspace
+from bot.localslack.workspace import second_seed_path
 from bot.services import accepted
 from bot.services.accepted import STALE_REQUEST
 from bot.slack.forward import Requests
 from bot.slack.listeners.commands.subcommands import SUBCOMMANDS
 from bot.store import tables
 from tests.conftest import TEST_LIBRARY, Bot, start_bot
+from tests.slack.installs import install, start_oauth_bot
 from tests.slack.test_acks_never_wait import BUSY, BUSY_EL, health_report
+from tests.slack.test_install_by_oauth import MARIA, driver_for
 from tests.slack.test_learn_now_and_answer import buttons, current
 
 
@@ -232,3 +236,25 @@ def test_a_worker_process_sends_the_lesson_of_a_now_that_web_acknowledged(
     assert len(web.slack.dm_messages(member)) == 1
     assert web.slack.ephemerals(member)[0].text.startswith(":mailbox_with_mail: Your lesson *")
     assert accepted.waiting(web.deps) == 0
+
+
+def test_installs_by_oauth_a_worker_answers_with_the_workspaces_own_token(
+    slack: LocalSlack, database_url: str
+) -> None:
+    """Many workspaces: the worker's app finds the bakery's token in the installation store, as
+    `web`'s does, and needs no signing secret (its requests come from the database)."""
+    bakery = slack.add_workspace(load_workspace(second_seed_path()))
+    web = start_oauth_bot(slack, database_url, work_in="worker")
+    unsigned = web.deps.settings.model_copy(update={"slack_signing_secret": ""})
+    requests = Requests(replace(web.deps, settings=unsigned), _stored_request_app)
+    try:
+        assert install(web, bakery).status == 200
+        response = driver_for(web, bakery).command(MARIA, "help")
+        assert (response.status, response.body) == (200, "")
+        web.settle()
+        assert bakery.ephemerals(MARIA) == [] and drain(requests) == 1
+        assert bakery.ephemerals(MARIA), "the bakery's owner got no answer"
+        assert not [c for c in slack.calls if c.method != "auth.test"]
+    finally:
+        requests.close()
+        web.close()
