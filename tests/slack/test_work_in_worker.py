@@ -32,6 +32,7 @@ from tests.slack.installs import install, start_oauth_bot
 from tests.slack.test_acks_never_wait import BUSY, BUSY_EL, health_report
 from tests.slack.test_install_by_oauth import MARIA, driver_for
 from tests.slack.test_learn_now_and_answer import buttons, current
+from tests.slack.test_settings_over_slack import _stored, open_settings, settings_rows
 
 
 @pytest.fixture
@@ -258,3 +259,22 @@ def test_installs_by_oauth_a_worker_answers_with_the_workspaces_own_token(
     finally:
         requests.close()
         web.close()
+
+
+def test_a_settings_save_closes_the_modal_in_web_and_is_stored_by_the_worker(
+    web: Bot, worker: Requests
+) -> None:
+    member = web.user("member")
+    modal = open_settings(web, member)  # opened by web
+
+    done = web.driver.submit_view(
+        member, modal, {"lesson_time": {"lesson_time": "14:00"}, "interests": {"interests": []}}
+    )
+
+    assert (done.status, done.body) == (200, "")
+    web.settle()
+    assert web.slack.views(member) == []  # closed by web's acknowledgement
+    assert settings_rows(web) == 0
+    assert drain(worker) == 1
+    assert _stored(web, member)["lesson_time"] == "14:00"
+    assert web.slack.home(member) is not None  # and the Home republished, by the worker
