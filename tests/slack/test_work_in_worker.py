@@ -22,6 +22,7 @@ from bench.crowd import NudgeProcess, nudge_env
 from bot.clock import _stored_request_app
 from bot.localslack import LocalSlack, load_workspace
 from bot.localslack.workspace import second_seed_path
+from bot.runtime import build_deps
 from bot.services import accepted
 from bot.services.accepted import STALE_REQUEST
 from bot.slack.forward import Requests
@@ -278,3 +279,25 @@ def test_a_settings_save_closes_the_modal_in_web_and_is_stored_by_the_worker(
     assert drain(worker) == 1
     assert _stored(web, member)["lesson_time"] == "14:00"
     assert web.slack.home(member) is not None  # and the Home republished, by the worker
+
+
+def test_a_request_accepted_by_a_web_that_then_stopped_is_still_done(
+    slack: LocalSlack, database_url: str
+) -> None:
+    """The row is committed before Slack is answered: `web` gone, a worker of its own (its own
+    process's dependencies) still sends the lesson."""
+    web = start_bot(slack, database_url, work_in="worker")
+    member = web.user("member")
+    assert web.driver.command(member, "now").body == ""
+    settings = web.deps.settings
+    web.close()
+
+    deps = build_deps(settings)
+    requests = Requests(deps, _stored_request_app)
+    try:
+        assert drain(requests) == 1
+    finally:
+        requests.close()
+        deps.db.dispose()
+    assert len(slack.dm_messages(member)) == 1
+    assert slack.ephemerals(member)[0].text.startswith(":mailbox_with_mail: Your lesson *")
