@@ -100,12 +100,13 @@ acknowledgement came back to the moment the local Slack recorded the lesson's ch
 {markdown_table(header, rows, right_from=2)}
 
 What the numbers mean: with WORK_IN=worker the lesson waits for a worker to notice the stored
-request (on PostgreSQL a NOTIFY wakes it at once; on SQLite it reads whether anything waits every
-50 ms, so up to 50 ms is added by design) and to run the request's listener again from the stored payload, in a process
-of its own. On WORK_IN=web the work starts on `web`'s own threads as soon as the request is
-acknowledged, so a figure near or below zero means the lesson was posted about when the
-acknowledgement arrived. This is one request at a time: it measures the added delay, not
-throughput or the acknowledgement's own speed under load (see "Acknowledgements under load").
+request (on PostgreSQL a NOTIFY wakes it at once; on SQLite it reads whether anything waits
+every 50 ms, so up to 50 ms is added by design) and to run the request's listener again from the
+stored payload, in a process of its own. On WORK_IN=web the work starts on `web`'s own threads
+as soon as the request is acknowledged, so a figure near or below zero means the lesson was
+posted about when the acknowledgement arrived. This is one request at a time: it measures the
+added delay, not throughput or the acknowledgement's own speed under load (see "Acknowledgements
+under load").
 {note}"""
     result = prose(text)
     print(result)
