@@ -18,6 +18,7 @@ from bench import (
     acks,
     fanout,
     fanout_workers,
+    forward,
     learning,
     lesson_cost,
     library_load,
@@ -34,6 +35,7 @@ BENCHMARKS: dict[str, Callable[[], str]] = {
     "startup": startup.run,
     "fanout": fanout.run,
     "fanout_workers": fanout_workers.run,
+    "forward": forward.run,
     "team_report": team_report.run,
     "learning": learning.run,
 }

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prometheus_client import start_http_server
+from slack_bolt import App
 
 from bot.runtime import build_deps
 from bot.services.deps import Deps
@@ -27,8 +28,11 @@ from bot.services.roster import refresh_roster
 from bot.services.sending import work
 from bot.services.tick import run_tick
 from bot.settings import Settings
+from bot.slack.context import Queues
+from bot.slack.forward import Requests
 from bot.slack.gateway import SlackGateway
 from bot.slack.installs import Tokens
+from bot.store.accepted import Wakeup
 
 log = logging.getLogger("bot.clock")
 
@@ -263,8 +267,28 @@ def worker(settings: Settings) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, finish)
     posters = Clock(deps).slack_for
+    requests = Requests(deps, _stored_request_app)
+    wakeup = Wakeup(deps.db.engine)
     log.info("Nudge worker started")
-    sent = work(deps, posters, stop, poll=settings.worker_poll, sleep=time.sleep)
+    sent = work(
+        deps,
+        posters,
+        stop,
+        poll=settings.worker_poll,
+        sleep=time.sleep,
+        requests=requests.run_next,
+        idle=lambda seconds: wakeup.wait(seconds, stop.wait),
+    )
     log.info("Nudge worker stopped after %s messages", sent)
+    requests.close()
+    wakeup.close()
     deps.db.dispose()
     return 0
+
+
+def _stored_request_app(deps: Deps, queues: Queues) -> App:
+    """The Bolt app a worker runs stored requests through (WORK_IN=worker, bot.slack.forward):
+    `web` verified them when they came, and checked the token."""
+    from bot.slack.app import build_app
+
+    return build_app(deps, queues, verify_token=False, verify_requests=False)

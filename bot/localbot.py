@@ -114,7 +114,7 @@ def start_local_bot(
     it would have slept, so that a test of a 429 neither waits nor loses the fact."""
     socket_url = open_socket_url(settings) if settings.slack_app_token else None
     deps = build_deps(settings, clock=clock)
-    queues = make_queues(settings)
+    queues = make_queues(deps)
     waits: list[float] = []
     sleep: Sleep = waits.append if record_waits else time.sleep
     app = build_app(deps, queues, sleep=sleep)

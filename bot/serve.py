@@ -182,7 +182,7 @@ def web(settings: Settings) -> int:
     settings.require_slack()
     watch = SlackWatch(settings)
     deps = build_deps(settings)
-    queues = make_queues(settings)
+    queues = make_queues(deps)
     # With Slack silent, Bolt checks the token at the first request instead of at start.
     app = build_app(deps, queues, verify_token=watch.answered, verified=watch.verified)
     health = health_of(deps, queues, also=watch.health)
@@ -219,11 +219,16 @@ def until_told_to_stop(
 def run(settings: Settings) -> int:
     """One process for a small team, with the clock and one worker beside the app: Socket Mode
     when SLACK_APP_TOKEN is set, else HTTP on PORT."""
+    if settings.work_in == "worker":
+        raise ConfigError(
+            "WORK_IN=worker is for `web` beside `worker` processes; `run` does its work itself: "
+            "unset WORK_IN (or set it to web)."
+        )
     settings.require_slack()
     verified = None if settings.many_workspaces else check_slack(settings)
     socket_url = open_socket_url(settings) if settings.slack_app_token else None
     deps = build_deps(settings)
-    queues = make_queues(settings)
+    queues = make_queues(deps)
     app = build_app(deps, queues, verified=verified)
     from bot.clock import start_beside
 

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # connection at most); WORK_QUEUE bounds what may wait, beyond which people are told "busy".
     work_threads: int = 5
     work_queue: int = 200
+    # Where that work runs: "web", on those threads; "worker", in `worker` processes, which take
+    # each request from the database (web stores it before answering; README, "Workers").
+    work_in: str = "web"
     # Retries that slack_sdk's handlers make for 429, 5xx and connection errors before giving up.
     slack_max_retries: int = 2
     # Seconds a call to Slack may take before Nudge gives up on it (a send it gave up on may have
@@ -117,6 +120,13 @@ class Settings(BaseSettings):
     # The clock's own /metrics port (its ticks and deliveries); 0: none. `web` serves on PORT.
     metrics_port: int = 0
 
+    @field_validator("work_in")
+    @classmethod
+    def _work_in(cls, value: str) -> str:
+        if value not in ("web", "worker"):
+            raise ConfigError(f"WORK_IN is {value!r}: it is web (the default) or worker.")
+        return value
+
     @field_validator("leads", "admins", "slack_scopes", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -140,18 +150,20 @@ class Settings(BaseSettings):
         """Installed by OAuth, a token per workspace, rather than one SLACK_BOT_TOKEN."""
         return bool(self.slack_client_id)
 
-    def require_slack(self) -> None:
+    def require_slack(self, *, signed: bool = True) -> None:
         """The secrets the serving commands need: the bot token of the one workspace, or the
-        app's OAuth credentials; the signing secret either way."""
+        app's OAuth credentials; the signing secret either way, unless the requests are not
+        `signed` (a worker's come from the database)."""
+        secret = ("slack_signing_secret",) if signed else ()
         if self.many_workspaces:
-            self.require("slack_client_secret", "slack_signing_secret")
+            self.require("slack_client_secret", *secret)
             if self.slack_app_token:
                 raise ConfigError(
                     "SLACK_APP_TOKEN and SLACK_CLIENT_ID are both set: installs by OAuth come back "
                     "to /slack/oauth_redirect over HTTP, so unset SLACK_APP_TOKEN (Socket Mode)."
                 )
         else:
-            self.require("slack_bot_token", "slack_signing_secret")
+            self.require("slack_bot_token", *secret)
 
     def library_cache_folder(self) -> Path | None:
         """LIBRARY_CACHE as a folder, or None when it is "off"."""

@@ -543,3 +543,27 @@ def test_web_starts_degraded_while_slack_does_not_answer(tmp_path: Path, refusin
         assert report["database"] == {"state": "ok", "backend": "sqlite"}
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
+
+
+def test_run_refuses_work_in_worker_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], operator_shell: Path
+) -> None:
+    """`run` does its work itself; WORK_IN=worker is for `web` beside `worker` processes."""
+    set_env(monkeypatch, WORK_IN="worker", SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="s")
+
+    assert main(["run"]) == 2
+
+    out, err = capsys.readouterr()
+    assert (out, err.count("\n")) == ("", 1) and err.startswith("nudge: WORK_IN=worker is for")
+    assert list(operator_shell.iterdir()) == []
+
+
+def test_work_in_is_web_or_worker(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], operator_shell: Path
+) -> None:
+    set_env(monkeypatch, WORK_IN="elsewhere")
+
+    assert main(["web"]) == 2
+
+    line = "nudge: WORK_IN is 'elsewhere': it is web (the default) or worker.\n"
+    assert capsys.readouterr() == ("", line)

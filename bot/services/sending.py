@@ -103,13 +103,26 @@ def send_all(
         return [first, *(sent for future in started for sent in future.result())]
 
 
-def work(deps: Deps, posters: Posters, stop: threading.Event, *, poll: float, sleep: Sleep) -> int:
-    """A worker: send one message at a time until `stop` is set, looking again every `poll`
-    seconds while the queue is empty. `stop` is read between messages, never during one, so the
-    message in flight is always finished. How many were sent."""
+def work(
+    deps: Deps,
+    posters: Posters,
+    stop: threading.Event,
+    *,
+    poll: float,
+    sleep: Sleep,
+    requests: Callable[[], bool] = lambda: False,
+    idle: Callable[[float], object] | None = None,
+) -> int:
+    """A worker: run one request people made (`requests`, WORK_IN=worker: whether one ran) or,
+    when none waits, send one message, until `stop` is set; while both queues are empty, wait
+    with `idle(poll)` (default: `poll` seconds; a wake-up may end it sooner). `stop` is read
+    between two, never during one, so the work in flight is always finished. How many messages
+    were sent."""
     count = 0
     while not stop.is_set():
         try:
+            if requests():  # a person is waiting for this one: it goes before the deliveries
+                continue
             sent = send_next(deps, posters, deps.clock(), sleep=sleep)
         except Exception:
             # The database or Slack out of reach: a claim this left taken resolves as any send
@@ -117,7 +130,7 @@ def work(deps: Deps, posters: Posters, stop: threading.Event, *, poll: float, sl
             log.exception("a send went wrong; the worker goes on")
             sent = None
         if sent is None:
-            stop.wait(poll)
+            (idle or stop.wait)(poll)
         else:
             count += 1
     return count

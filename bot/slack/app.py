@@ -15,10 +15,11 @@ from slack_bolt.middleware.authorization import SingleTeamAuthorization
 from slack_sdk.web import SlackResponse
 
 from bot.i18n import LANGUAGES, translator
+from bot.services import accepted
 from bot.services.deps import Deps
 from bot.services.health import check_health
-from bot.settings import Settings
 from bot.slack.context import Queues, provide
+from bot.slack.forward import forward
 from bot.slack.gateway import Sleep, make_web_client
 from bot.slack.installs import cached_authorize, oauth_settings
 from bot.slack.listeners import register_listeners
@@ -57,10 +58,13 @@ log.addFilter(_SameTokenTwice())
 log.addFilter(_NoRejectedBodies())
 
 
-def make_queues(settings: Settings) -> Queues:
+def make_queues(deps: Deps) -> Queues:
+    """`web`'s (and `run`'s): with WORK_IN=worker, what does not open a modal is forwarded."""
+    settings = deps.settings
     return Queues(
         work=WorkQueue(settings.work_threads, settings.work_queue),
         notices=WorkQueue(1, settings.work_queue),
+        forward=forward(deps) if settings.work_in == "worker" else None,
     )
 
 
@@ -84,6 +88,12 @@ def health_of(
             },
             "slack": {"state": "ok" if slack is None else slack},
         }
+        if queues.forward is not None and checked.problem is None:
+            # What waits for the workers, across every `web`: full at WORK_QUEUE.
+            count = accepted.waiting(deps)
+            full = full or count >= deps.settings.work_queue
+            state = "full" if count >= deps.settings.work_queue else "ok"
+            details["accepted_requests"] = {"state": state, "waiting": count}
         busy = "busy: the work queue is full" if full else None
         return HealthReport(slack or checked.problem or busy, details)
 
@@ -97,13 +107,16 @@ def build_app(
     sleep: Sleep = time.sleep,
     verify_token: bool = True,
     verified: SlackResponse | None = None,
+    verify_requests: bool = True,
 ) -> App:
     """`queues` run the work behind acknowledged requests; pass them to wait on them (demo,
     tests). `sleep` is how the Slack client waits before a retry (tests pass one that does not).
     `verified`: Slack's answer to auth.test for SLACK_BOT_TOKEN, when start-up already asked
-    (bot.serve.check_slack): Bolt keeps it as if it had asked itself, one round trip fewer."""
+    (bot.serve.check_slack): Bolt keeps it as if it had asked itself, one round trip fewer.
+    `verify_requests=False`: a worker's, whose requests come from the database (bot.slack.forward),
+    so it needs no signing secret."""
     settings = deps.settings
-    settings.require_slack()
+    settings.require_slack(signed=verify_requests)
     client = make_web_client(settings, sleep=sleep)
     # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token found
     # in the installation store by its workspace (auth.test once per token, not per request).
@@ -125,13 +138,14 @@ def build_app(
         # an acknowledgement never waits for a thread that is busy with Slack or the database.
         process_before_response=True,
         token_verification_enabled=verify_token and verified is None,
+        request_verification_enabled=verify_requests,
         # A request no listener takes reaches `answer_failure`, which acknowledges it.
         raise_error_for_unhandled_request=True,
         logger=log,
     )
     if verified is not None:
         _answered_already(app, verified)
-    app.use(provide(deps, queues or make_queues(settings)))
+    app.use(provide(deps, queues or make_queues(deps)))
     if settings.many_workspaces:
         # app_uninstalled and tokens_revoked delete the workspace's tokens from the installation
         # store, after which the clock no longer serves it (bot.slack.installs.Tokens).

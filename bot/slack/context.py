@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 
@@ -23,23 +24,33 @@ log = logging.getLogger("bot.slack")
 DEPS_KEY = "nudge_deps"
 QUEUES_KEY = "nudge_queues"
 PROFILES_KEY = "nudge_profiles"
+BODY_KEY = "nudge_body"
 
 
 @dataclass(frozen=True)
 class Queues:
+    """Where the work behind an acknowledged request goes (bot.slack.listeners.handover)."""
+
     work: WorkQueue  # what a person asked for
     notices: WorkQueue  # "busy" replies through response_url, kept off the request's thread
+    # WORK_IN=worker, in `web`: stores the request for a worker instead (False: too many wait).
+    # Work that opens a modal stays on `work`: a trigger_id expires within 3 seconds.
+    forward: Callable[[BoltContext], bool] | None = None
+    # In a worker, running a stored request again: its work runs at once, on the worker's thread.
+    inline: bool = False
 
 
 def provide(
     deps: Deps, queues: Queues
-) -> Callable[[BoltContext, Callable[[], None]], BoltResponse | None]:
+) -> Callable[[BoltContext, dict[str, Any], Callable[[], None]], BoltResponse | None]:
     """The middleware that hands every listener the process's dependencies and queues, and
     refuses requests from any workspace but the one the request's token belongs to (with
     installs by OAuth, Bolt has already refused a workspace that has no install)."""
     profiles = ProfileCache()  # the app's, so one per process
 
-    def attach(context: BoltContext, next: Callable[[], None]) -> BoltResponse | None:
+    def attach(
+        context: BoltContext, body: dict[str, Any], next: Callable[[], None]
+    ) -> BoltResponse | None:
         installed = context.authorize_result.team_id if context.authorize_result else None
         if installed and context.team_id and context.team_id != installed:
             # Signed with our secret but from a workspace this deployment does not serve: answer
@@ -49,6 +60,7 @@ def provide(
         context[DEPS_KEY] = deps
         context[QUEUES_KEY] = queues
         context[PROFILES_KEY] = profiles
+        context[BODY_KEY] = body  # what `forward` stores for a worker
         next()
         return None
 
@@ -63,6 +75,12 @@ def deps_of(context: BoltContext) -> Deps:
 def queues_of(context: BoltContext) -> Queues:
     queues: Queues = context[QUEUES_KEY]
     return queues
+
+
+def body_of(context: BoltContext) -> dict[str, Any]:
+    """The request's payload, as Bolt parsed it."""
+    body: dict[str, Any] = context[BODY_KEY]
+    return body
 
 
 def caller_of(context: BoltContext) -> Caller:

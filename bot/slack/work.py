@@ -5,6 +5,9 @@ its lazy work on one executor, so an ack could wait for a thread busy posting a 
 on a 429. Here the ack runs on the HTTP request's own thread and hands the work over to this queue;
 no ack ever waits for it. When the queue is full the ack says "busy, try again in a minute" instead
 of letting Slack time out, and nothing that was accepted is dropped.
+
+With WORK_IN=worker most of that work goes to the workers through the database instead
+(bot.slack.forward says why both exist); what opens a modal stays here.
 """
 
 from __future__ import annotations

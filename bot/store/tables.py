@@ -242,3 +242,29 @@ class SendPace(Base):
     next_at: Mapped[float] = mapped_column(
         Float
     )  # seconds since the epoch, by the database's clock
+
+
+class AcceptedRequest(Base):
+    """A request `web` acknowledged and left for a `worker` (WORK_IN=worker): Slack's payload as
+    Bolt parsed it, dispatched again through the same Bolt app by the worker that takes it
+    (bot.slack.forward). A row is deleted once its work is done; one taken and never done (its
+    worker died) is never run again: it is marked given up after STALE_REQUEST."""
+
+    __tablename__ = "accepted_requests"
+    __table_args__ = (
+        # What waits for a worker: the oldest first, and counted against WORK_QUEUE.
+        Index(
+            "ix_accepted_requests_waiting",
+            "id",
+            postgresql_where=text("taken_at IS NULL"),
+            sqlite_where=text("taken_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))  # command, block_actions, view_submission, ...
+    payload: Mapped[str] = mapped_column(Text())  # JSON, as Bolt parsed the request's body
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.accepted import AcceptedRequests
 from bot.store.db import revision_of
 from bot.store.figures import Figures
 from bot.store.member_data import MemberData
@@ -64,6 +65,7 @@ class UnitOfWork:
     figures: Figures
     team_reports: TeamReports
     sending: Sending
+    accepted: AcceptedRequests
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -82,6 +84,7 @@ class UnitOfWork:
         self.figures = Figures(self.session)
         self.team_reports = TeamReports(self.session)
         self.sending = Sending(self.session)
+        self.accepted = AcceptedRequests(self.session)
         return self
 
     def __exit__(

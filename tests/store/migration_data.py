@@ -388,4 +388,39 @@ DATA: dict[str, Revision] = {
         columns={"workspaces": {"settings": '{"admins": ["U0BEN00001"]}'}},
         becomes={"workspaces": {"settings": None}},
     ),
+    "0009": Revision(
+        rows={
+            # A `/learn now` waiting for a worker, a button press a worker took, and a press whose
+            # worker died with it: given up, never run again.
+            "accepted_requests": [
+                {
+                    "id": 1,
+                    "team_id": "T0ACME0001",
+                    "kind": "command",
+                    "payload": '{"command": "/learn", "text": "now", "user_id": "U0BEN00001"}',
+                    "created_at": _at(25, 7, 30),
+                    "taken_at": None,
+                    "given_up_at": None,
+                },
+                {
+                    "id": 2,
+                    "team_id": "T0ACME0001",
+                    "kind": "block_actions",
+                    "payload": '{"type": "block_actions", "user": {"id": "U1MARIA001"}}',
+                    "created_at": _at(25, 7, 31),
+                    "taken_at": _at(25, 7, 31),
+                    "given_up_at": None,
+                },
+                {
+                    "id": 3,
+                    "team_id": "T0ACME0001",
+                    "kind": "block_actions",
+                    "payload": '{"type": "block_actions", "text": "Σωστό \\u2014 \\"ναι\\""}',
+                    "created_at": _at(25, 7, 32),
+                    "taken_at": _at(25, 7, 32),
+                    "given_up_at": _at(25, 7, 42),
+                },
+            ],
+        },
+    ),
 }

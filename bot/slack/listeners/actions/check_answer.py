@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -28,17 +29,15 @@ def acknowledge(
     ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     ack()
-    act_later(
-        respond, context, lambda: answer(respond=respond, body=body, client=client, context=context)
-    )
+    work = partial(answer, respond=respond, body=body, client=client, context=context)
+    act_later(respond, context, work, opens_modal=False)
 
 
 def answer(respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Record the press, then show the new figures on the presser's Home tab."""
     record(respond=respond, body=body, context=context)
-    refresh_later(
-        context, lambda: publish_home(user_id=body["user"]["id"], client=client, context=context)
-    )
+    home = partial(publish_home, user_id=body["user"]["id"], client=client, context=context)
+    refresh_later(context, home, opens_modal=False)
 
 
 @apologise_on_error

@@ -23,7 +23,9 @@ from bot.slack.listeners.safety import apologise_quietly
 
 def acknowledge(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
-    refresh_later(context, lambda: press(body=body, client=client, context=context))
+    refresh_later(
+        context, lambda: press(body=body, client=client, context=context), opens_modal=False
+    )
 
 
 @apologise_quietly

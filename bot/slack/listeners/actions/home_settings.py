@@ -16,7 +16,7 @@ from bot.slack.listeners.views.settings_modal import show_settings
 
 def acknowledge(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
-    refresh_later(context, lambda: show(body=body, context=context))
+    refresh_later(context, lambda: show(body=body, context=context), opens_modal=True)
 
 
 @apologise_quietly

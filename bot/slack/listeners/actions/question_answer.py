@@ -4,6 +4,7 @@ opens the answer modal for the question's owner (prefilled to edit), or says why
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -32,9 +33,8 @@ def acknowledge(
     ack: Ack, respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     ack()
-    act_later(
-        respond, context, lambda: show(respond=respond, body=body, client=client, context=context)
-    )
+    work = partial(show, respond=respond, body=body, client=client, context=context)
+    act_later(respond, context, work, opens_modal=True)
 
 
 @apologise_on_error

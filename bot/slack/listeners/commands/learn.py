@@ -1,4 +1,4 @@
-"""`/learn <subcommand>`: acknowledged at once, answered from the work queue.
+"""`/learn <subcommand>`: acknowledged at once, answered from the work queue (or by a worker).
 
 The acknowledgement carries nothing, so it never waits on the database or the Slack API and Slack's
 3-second limit holds however slow they are; the answer follows through `respond`, in the person's
@@ -7,19 +7,21 @@ language, which is known only once their member row or profile has been read.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.commands.handlers import Reply, Request
-from bot.slack.listeners.commands.subcommands import dispatch
+from bot.slack.listeners.commands.subcommands import dispatch, opens_modal
 from bot.slack.listeners.handover import answer_later
 from bot.slack.listeners.safety import apologise_on_error
 
 
 def acknowledge(ack: Ack, respond: Respond, body: dict[str, Any], context: BoltContext) -> None:
-    answer_later(ack, context, lambda: answer(respond=respond, body=body, context=context))
+    work = partial(answer, respond=respond, body=body, context=context)
+    answer_later(ack, context, work, opens_modal=opens_modal(body.get("text") or ""))
 
 
 @apologise_on_error

@@ -35,6 +35,9 @@ class Subcommand:
     handler: Handler
     grammar: str = ""  # the arguments as help shows them, e.g. "1w|3d|until YYYY-MM-DD"
     takes: Callable[[tuple[str, ...]], bool] = no_arguments
+    # Its handler opens a modal (views.open), whose trigger_id expires 3 seconds after the command:
+    # it runs on `web`'s own work threads even with WORK_IN=worker (bot.slack.listeners.handover).
+    opens_modal: bool = False
 
     @property
     def usage(self) -> str:
@@ -71,13 +74,21 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand(("resume",), Role.MEMBER, "help.line.resume", handlers.resume_lessons),
     Subcommand(("join",), Role.MEMBER, "help.line.join", handlers.join),
     Subcommand(("leave",), Role.MEMBER, "help.line.leave", handlers.leave),
-    Subcommand(("settings",), Role.MEMBER, "help.line.settings", handlers.settings),
+    Subcommand(
+        ("settings",), Role.MEMBER, "help.line.settings", handlers.settings, opens_modal=True
+    ),
     Subcommand(("export",), Role.MEMBER, "help.line.export", handlers.export),
-    Subcommand(("forget",), Role.MEMBER, "help.line.forget", handlers.forget),
+    Subcommand(("forget",), Role.MEMBER, "help.line.forget", handlers.forget, opens_modal=True),
     Subcommand(("admin", "check"), Role.ADMIN, "help.line.admin_check", handlers.admin_check),
     Subcommand(("admin", "reload"), Role.ADMIN, "help.line.admin_reload", handlers.admin_reload),
     Subcommand(("admin", "stats"), Role.ADMIN, "help.line.admin_stats", handlers.admin_stats),
-    Subcommand(("admin", "setup"), Role.ADMIN, "help.line.admin_setup", handlers.admin_setup),
+    Subcommand(
+        ("admin", "setup"),
+        Role.ADMIN,
+        "help.line.admin_setup",
+        handlers.admin_setup,
+        opens_modal=True,
+    ),
     Subcommand(
         ("team",),
         Role.LEAD,
@@ -103,10 +114,20 @@ def find(words: tuple[str, ...]) -> Subcommand | None:
     return max(matches, key=lambda sub: len(sub.words), default=None)
 
 
+def named(text: str) -> tuple[Subcommand | None, tuple[str, ...]]:
+    """The entry what followed the command names (help when nothing did), and the words typed."""
+    words = tuple(word.lower() for word in text.split())
+    return (find(words) if words else SUBCOMMANDS[0]), words
+
+
+def opens_modal(text: str) -> bool:
+    sub, _words = named(text)
+    return sub is not None and sub.opens_modal
+
+
 def dispatch(request: Request, text: str) -> SlackMessage | Reply | None:
     """Parse what followed the command, run the one handler it names, and say the result."""
-    words = tuple(word.lower() for word in text.split())
-    sub = find(words) if words else SUBCOMMANDS[0]
+    sub, words = named(text)
     if sub is None or not sub.takes(words[len(sub.words) :]):
         return show_help(request, (), unknown=text.strip())
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -17,9 +18,8 @@ from bot.slack.listeners.safety import apologise_quietly
 
 def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     if event.get("tab") == "home":  # the Messages tab needs nothing from us
-        refresh_later(
-            context, lambda: publish_home(user_id=event["user"], client=client, context=context)
-        )
+        home = partial(publish_home, user_id=event["user"], client=client, context=context)
+        refresh_later(context, home, opens_modal=False)
 
 
 @apologise_quietly

@@ -6,6 +6,7 @@ answer" changes it). The same reply delivered again by Slack changes nothing and
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -37,7 +38,8 @@ def _reply(event: dict[str, Any]) -> Reply | None:
 def message_posted(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     reply = _reply(event)
     if reply is not None:
-        refresh_later(context, lambda: take_reply(client=client, context=context, reply=reply))
+        work = partial(take_reply, client=client, context=context, reply=reply)
+        refresh_later(context, work, opens_modal=False)
 
 
 @apologise_quietly

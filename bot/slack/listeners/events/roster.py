@@ -3,6 +3,7 @@ clock's daily refresh."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -16,7 +17,8 @@ from bot.slack.listeners.safety import apologise_quietly
 
 def channel_changed(event: dict[str, Any], context: BoltContext) -> None:
     joined = event["type"] == "member_joined_channel"
-    refresh_later(context, lambda: note_membership(event=event, context=context, joined=joined))
+    work = partial(note_membership, event=event, context=context, joined=joined)
+    refresh_later(context, work, opens_modal=False)
 
 
 @apologise_quietly
@@ -33,7 +35,9 @@ def user_changed(event: dict[str, Any], context: BoltContext) -> None:
     profile = profile_of(event["user"])
     deps = deps_of(context)
     team = caller_of(context).team_id
-    refresh_later(context, lambda: profile_changed(deps, team, profile, deps.clock()))
+    refresh_later(
+        context, lambda: profile_changed(deps, team, profile, deps.clock()), opens_modal=False
+    )
 
 
 def register(app: App) -> None:

@@ -58,7 +58,9 @@ def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCo
     ack()
     delivery_id, editing = _target(view)
     work = partial(record, client=client, context=context, delivery_id=delivery_id)
-    refresh_later(context, lambda: work(choice=choice, text=text, editing=editing))
+    refresh_later(
+        context, lambda: work(choice=choice, text=text, editing=editing), opens_modal=False
+    )
 
 
 @apologise_quietly

@@ -1,0 +1,182 @@
+"""Requests `web` accepted and left for a worker (WORK_IN=worker): the rows, and the wake-up.
+
+`accept` stores a request only while fewer than `capacity` wait (one statement, so that every `web`
+process counts the same shared rows), and the row is committed before Slack is answered: an
+accepted request outlives the `web` that took it. `take` hands each worker a different row, the
+oldest, with `FOR UPDATE SKIP LOCKED` on PostgreSQL and under the one write lock on SQLite, as
+`Sending.take` does for deliveries; a taken row is never handed out again.
+
+On PostgreSQL `accept` also says `NOTIFY` on CHANNEL (delivered when the row commits), and a
+worker waits on a `LISTEN` connection of its own (`Wakeup`), so it starts at once; on SQLite an
+idle worker reads whether anything waits every POLL_SQLITE seconds (a read, so it never holds the
+one write lock while idle).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, literal, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from bot.store import tables
+
+log = logging.getLogger("bot.store")
+
+CHANNEL = "nudge_accepted_requests"
+# Seconds between looks at the table on SQLite, which has no LISTEN: the most a person waits for
+# an idle worker to notice their request there.
+POLL_SQLITE = 0.05
+
+
+@dataclass(frozen=True)
+class Accepted:
+    id: int
+    team_id: str
+    kind: str
+    payload: str  # JSON
+
+
+@dataclass(frozen=True)
+class GivenUp:
+    id: int
+    team_id: str
+    kind: str
+    taken_at: datetime
+
+
+class AcceptedRequests:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def accept(
+        self, team_id: str, kind: str, payload: str, now: datetime, capacity: int
+    ) -> int | None:
+        """Store a request for a worker: its id, or None when `capacity` requests wait already."""
+        row = tables.AcceptedRequest
+        waiting = select(func.count(row.id)).where(row.taken_at.is_(None)).scalar_subquery()
+        values = select(
+            literal(team_id, row.team_id.type),
+            literal(kind, row.kind.type),
+            literal(payload, row.payload.type),
+            literal(now, row.created_at.type),
+        ).where(waiting < capacity)
+        stored = self._session.scalar(
+            insert(row)
+            .from_select(["team_id", "kind", "payload", "created_at"], values)
+            .returning(row.id)
+        )
+        if stored is not None and _postgres(self._session):
+            self._session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+        return None if stored is None else int(stored)
+
+    def take(self, now: datetime) -> Accepted | None:
+        """The oldest waiting request, now taken by the caller; None when none waits that another
+        worker has not locked. A read first: a worker looks before each delivery it sends, and
+        on SQLite a write, even one that changes nothing, would take the one write lock."""
+        row = tables.AcceptedRequest
+        if not self.any_waiting():
+            return None
+        oldest = (
+            select(row.id)
+            .where(row.taken_at.is_(None))
+            .order_by(row.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        taken = self._session.execute(
+            update(row)
+            .where(row.id == oldest.scalar_subquery(), row.taken_at.is_(None))
+            .values(taken_at=now)
+            .returning(row.id, row.team_id, row.kind, row.payload)
+        ).one_or_none()
+        return None if taken is None else Accepted(int(taken[0]), *map(str, taken[1:]))
+
+    def done(self, request_id: int) -> None:
+        """Its work ran (well or not): nothing of it is kept."""
+        row = tables.AcceptedRequest
+        self._session.execute(delete(row).where(row.id == request_id))
+
+    def give_up(self, taken_before: datetime, now: datetime) -> list[GivenUp]:
+        """Mark given up the requests taken before `taken_before` and never done: their worker
+        died with them. They are kept (for an operator to read) and never run again."""
+        row = tables.AcceptedRequest
+        stale = self._session.execute(
+            update(row)
+            .where(row.taken_at < taken_before, row.given_up_at.is_(None))
+            .values(given_up_at=now)
+            .returning(row.id, row.team_id, row.kind, row.taken_at)
+        ).all()
+        return [
+            GivenUp(int(i), str(team), str(kind), when) for i, team, kind, when in stale if when
+        ]
+
+    def any_waiting(self) -> bool:
+        return _any_waiting(self._session)
+
+    def waiting(self) -> int:
+        """Requests no worker has taken yet."""
+        row = tables.AcceptedRequest
+        return int(
+            self._session.scalar(select(func.count(row.id)).where(row.taken_at.is_(None))) or 0
+        )
+
+
+def _any_waiting(connection: Session | Connection) -> bool:
+    row = tables.AcceptedRequest
+    return connection.scalar(select(row.id).where(row.taken_at.is_(None)).limit(1)) is not None
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+class Wakeup:
+    """What an idle worker waits on, never longer than asked: a NOTIFY on CHANNEL (PostgreSQL, on a
+    connection of its own, outside the pool), or on SQLite a waiting row, read every POLL_SQLITE
+    seconds."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._listening: Any = None
+        if engine.dialect.name == "postgresql":
+            import psycopg
+
+            url = engine.url.set(drivername="postgresql")
+            self._listening = psycopg.connect(
+                url.render_as_string(hide_password=False), autocommit=True
+            )
+            self._listening.execute(f"LISTEN {CHANNEL}")
+
+    def wait(self, seconds: float, sleep: Callable[[float], object]) -> None:
+        """Until a request is accepted or `seconds` pass; `sleep(seconds)` is how the caller waits
+        otherwise (its stop event's wait, so that a stop is not held up)."""
+        if self._listening is None:
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                try:
+                    with self._engine.connect() as connection:  # a read: no write lock
+                        if _any_waiting(connection):
+                            return
+                except SQLAlchemyError:  # the worker's own loop says what is wrong, after it
+                    sleep(max(0.0, deadline - time.monotonic()))
+                    return
+                if sleep(min(POLL_SQLITE, max(0.0, deadline - time.monotonic()))):
+                    return  # told to stop
+            return
+        try:
+            for _ in self._listening.notifies(timeout=seconds, stop_after=1):
+                pass
+        except Exception:  # the connection dropped: wait as SQLite does rather than spin
+            log.warning("the LISTEN connection failed; looking again in %s s", seconds)
+            sleep(seconds)
+
+    def close(self) -> None:
+        if self._listening is not None:
+            self._listening.close()
