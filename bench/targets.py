@@ -78,14 +78,15 @@ class Target:
 
     def drain(self, since: float, timeout: float) -> float | None:
         """Seconds from ``since`` (a perf_counter) until every accepted piece of work is done, as
-        the app says from outside (/healthz's ``work_queue.pending``, then, with a worker, a quiet
-        local Slack); None when ``timeout`` passes first. The bare app does no work: 0."""
+        the app says from outside (/healthz's ``work_queue.pending`` and ``accepted_requests``,
+        then, with a worker, a quiet local Slack); None when ``timeout`` passes first. The bare
+        app does no work: 0."""
         if not self.works:
             return 0.0
         deadline = time.perf_counter() + timeout
         port = self.processes[0].port
         assert port is not None
-        while (answer := health(port)) is None or answer[1]["work_queue"]["pending"] > 0:
+        while (answer := health(port)) is None or _pending(answer[1]) > 0:
             if time.perf_counter() > deadline:
                 return None
             time.sleep(0.02)
@@ -216,3 +217,10 @@ def start_closed(database: Database, pressed: dict[str, Message], folder: Path) 
     slack = _local_slack()
     web = _web(slack, database, folder, "web-closed", _says_busy, WORK_QUEUE="0")
     return Target(CLOSED, slack, [web], (PRESS,), pressed=pressed)
+
+
+def _pending(details: dict[str, Any]) -> int:
+    """Work web has accepted and not finished: its own queue's, plus, with WORK_IN=worker, the
+    stored requests no worker has taken yet (a taken one's end is the quiet local Slack's)."""
+    stored = details.get("accepted_requests", {}).get("waiting", 0)
+    return int(details["work_queue"]["pending"]) + int(stored)
