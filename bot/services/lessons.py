@@ -10,11 +10,11 @@ from typing import Literal, Protocol
 from bot.delivery.outbox import LessonPost, LessonPoster, send_claimed
 from bot.learning.model import CatalogLesson, Delivery, Member
 from bot.learning.reviews import review
-from bot.learning.selection import choose_next_lesson
+from bot.learning.selection import choose_next_lesson, unmet_areas
 from bot.library import Library, LocalizedLesson
 from bot.services.deps import Deps
-from bot.services.people import Caller, Directory, enrol, recognize, speaks
-from bot.services.team_setup import in_workspace
+from bot.services.people import Caller, Directory, enrol_found, recognize, speaks
+from bot.services.team_setup import in_workspace, with_setup
 from bot.store.uow import UnitOfWork
 
 HOUR = timedelta(hours=1)
@@ -78,10 +78,14 @@ def claim_lesson(
     already. A scheduled delivery is always of kind "lesson", review or not: its unique key is
     (member, kind, local date), and one kind per day is what keeps it to one message a day.
     """
+    lessons = catalog(library, refused)
+    history = uow.deliveries.history(member.id)
+    # In the first round (an area never met) selection passes over due reviews: not read then.
+    first_round = bool(unmet_areas(lessons, history))
     choice = choose_next_lesson(
-        catalog(library, refused),
-        uow.deliveries.history(member.id),
-        due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
+        lessons,
+        history,
+        due_reviews=() if first_round else uow.cards.due(member.id, now, among=library.lessons),
         now=now,
         seed=member.slack_user_id,
         interests=member.settings.interests,
@@ -121,14 +125,19 @@ def lesson_post(
 def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNow:
     """`/learn now`: the member's next lesson, sent to their DM at once (not counted as the
     day's): a due review if there is one, else a new lesson. The claim commits before the send;
-    see `send_claimed`."""
-    deps = in_workspace(deps, caller.team_id)
+    see `send_claimed`.
+
+    One unit of work claims: the workspace's setup, the member and the hour's count come in one
+    query (`Members.asker`), then the history, the due reviews when selection needs them, and
+    the claim; a second marks the send."""
     now, library = deps.clock(), deps.library.current
-    limit = deps.settings.now_per_hour
     with deps.uow() as uow:
-        person, member = enrol(uow, slack, deps.roles, caller, now)
-        asked = uow.deliveries.asked_since(member.id, now - HOUR)
-        if len(asked) >= limit:
+        asker = uow.members.asker(caller.team_id, caller.slack_user_id, now - HOUR)
+        deps = with_setup(deps, asker.settings)
+        person, member = enrol_found(uow, slack, deps.roles, caller, now, asker.member)
+        limit = deps.settings.now_per_hour
+        if asker.asked >= limit:
+            asked = uow.deliveries.asked_since(member.id, now - HOUR)
             uow.commit()
             again = asked[len(asked) - limit] + HOUR
             return LessonNow("too_many", person.language, again_at=again, tz=member.tz)

@@ -46,6 +46,12 @@ def in_workspace(deps: Deps, team_id: str) -> Deps:
     """The Deps of one workspace: its settings, its leads and admins, its schedule."""
     with deps.uow() as uow:
         stored = uow.workspaces.settings_of(team_id)
+    return with_setup(deps, stored)
+
+
+def with_setup(deps: Deps, stored: dict[str, object] | None) -> Deps:
+    """`in_workspace` for a use case that read the workspace's stored setup (`stored`) in its own
+    unit of work, with what else it reads there, rather than in a transaction of its own."""
     if stored is None and not deps.settings.many_workspaces:
         return deps  # one workspace, never set up: the environment's, exactly as before
     values = {**(NOBODY if deps.settings.many_workspaces else {}), **(stored or {})}
