@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
@@ -41,12 +41,26 @@ class LessonNow:
 REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
 
 
-def catalog(library: Library, refused: Collection[str] = ()) -> list[CatalogLesson]:
-    return [
+def catalog(library: Library, refused: Collection[str] = ()) -> Sequence[CatalogLesson]:
+    """What selection chooses from: the library's lessons but those Slack refused. The last
+    answer is kept (with the library itself, so its identity cannot be taken by another) and
+    given again while the library and the refused lessons are the same: it is the same for every
+    lesson sent, and building it cost as much CPU as the rest of selection (bench/lesson_cost)."""
+    global _catalog
+    left_out = frozenset(refused)
+    kept = _catalog
+    if kept is not None and kept[0] is library and kept[1] == left_out:
+        return kept[2]
+    lessons = tuple(
         CatalogLesson(lesson.id, lesson.skill, lesson.level)
         for lesson in library.lessons.values()
-        if lesson.id not in refused
-    ]
+        if lesson.id not in left_out
+    )
+    _catalog = (library, left_out, lessons)  # one assignment: a thread sees the old or the new
+    return lessons
+
+
+_catalog: tuple[Library, frozenset[str], tuple[CatalogLesson, ...]] | None = None
 
 
 def note_refusal(deps: Deps, lesson_id: str, error: str | None) -> None:

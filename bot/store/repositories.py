@@ -9,7 +9,7 @@ so the transaction around it stays usable and nothing raises.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import import_module
@@ -132,8 +132,18 @@ class Deliveries:
             channel_id=None,
             ts=None,
         )
-        row = {**asdict(claimed), "claimed_at": now, "taken_at": None if queued else now}
-        del row["id"], row["channel_id"], row["ts"]
+        row = {
+            "member_id": member_id,
+            "kind": kind,
+            "local_date": local_date,
+            "lesson_id": lesson_id,
+            "skill": skill,
+            "locale": locale,
+            "answer_index": answer_index,
+            "status": claimed.status,
+            "claimed_at": now,
+            "taken_at": None if queued else now,
+        }
         delivery_id = insert_new(
             self._session, tables.Delivery, row, ["member_id", "kind", "local_date"]
         )
