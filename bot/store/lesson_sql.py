@@ -124,6 +124,7 @@ ASKER = (
 )
 
 _delivered_at = func.coalesce(DELIVERIES.c.sent_at, DELIVERIES.c.claimed_at)
+# The member's past per lesson, its columns in `model.LessonSeen`'s order (`Deliveries.history`).
 HISTORY = (
     select(
         DELIVERIES.c.lesson_id,

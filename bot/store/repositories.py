@@ -203,20 +203,8 @@ class Deliveries:
     def history(self, member_id: int) -> model.History:
         """The member's past per lesson, in one aggregate query: as many rows as lessons they
         have seen, however many times and days they have seen them."""
-        return model.History(
-            {
-                row[0]: model.LessonSeen(
-                    lesson_id=row[0],
-                    skill=row[1],
-                    delivered=row[2],
-                    answered=row[3],
-                    correct=row[4],
-                    last_delivered_at=row[5],
-                    last_delivery=row[6],
-                )
-                for row in on_connection(self._session).execute(HISTORY, {"member_id": member_id})
-            }
-        )
+        rows = on_connection(self._session).execute(HISTORY, {"member_id": member_id}).all()
+        return model.History({row[0]: model.LessonSeen(*row) for row in rows})
 
     def lesson_days(self, member_id: int) -> dict[date, bool]:
         """Each local date a scheduled lesson reached the member, and whether it was answered:
