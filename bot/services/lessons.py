@@ -188,9 +188,9 @@ def answer_check(
 
     The first answer is also a review of the member's card for the lesson, written in the same
     transaction as the response: both are kept, or neither."""
-    deps = in_workspace(deps, caller.team_id)
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         language, member = person.language, person.member
         delivery = uow.deliveries.get(delivery_id)
