@@ -353,11 +353,10 @@ def _meaning(results: list[tuple[str, Costs]]) -> str:
 - **The same for 0 and {HISTORY} past lessons: {aim_flat}.** {HISTORY} past lessons make a lesson
   {span(growth)} as costly as none, about {per_lesson} of CPU per past lesson.
   The history is one GROUP BY query that returns a row per lesson seen (at most the library's
-  size, here every lesson), read on SQLite from an index that holds every column of the
-  deliveries it reads (migration 0009); what remains of the growth is the database stepping through the
-  member's deliveries and their answers inside that query, making a row per lesson seen, and the
-  due reviews' query, which a member with no history does not need. Counters kept per member and
-  lesson would take the first away; they are not built. {_stalls(span(gap), max(gap))}
+  size, here every lesson): the growth is the database stepping through the member's deliveries
+  and their answers inside that query, making a row per lesson seen, and the due reviews' query,
+  which a member with no history does not need. Counters kept per member and lesson would take
+  the stepping away; they are not built. {_stalls(span(gap), max(gap))}
 - The local Slack's share (parsing the post, checking the blocks) is in every row alike; it is
   why the floor is not near zero, and it makes every ratio smaller than Nudge's own share of the
   CPU would be.

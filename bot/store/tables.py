@@ -119,18 +119,6 @@ class Delivery(Base):
     __tablename__ = "deliveries"
     __table_args__ = (
         UniqueConstraint("member_id", "kind", "local_date", name="uq_deliveries_once_a_day"),
-        # A member's history per lesson (`Deliveries.history`, on every lesson sent), read from
-        # the index alone, already in the order it groups by (migration 0009).
-        Index(
-            "ix_deliveries_history",
-            "member_id",
-            "lesson_id",
-            "skill",
-            "status",
-            "kind",
-            "sent_at",
-            "claimed_at",
-        ),
         # The senders' queue: claimed, not yet taken (a handful of rows among the whole history).
         Index(
             "ix_deliveries_queued",

@@ -388,5 +388,4 @@ DATA: dict[str, Revision] = {
         columns={"workspaces": {"settings": '{"admins": ["U0BEN00001"]}'}},
         becomes={"workspaces": {"settings": None}},
     ),
-    "0009": Revision(),  # an index only: the rows are as they were
 }
