@@ -49,8 +49,9 @@ CARDS = _table(tables.Card)
 
 def on_connection(session: Session) -> Connection:
     """The connection of the session's transaction (begun if need be): a Core statement run on it
-    skips the ORM's work around every execution. Nothing on the lesson path leaves ORM changes
-    unflushed, so there is nothing an autoflush would have written first."""
+    skips the ORM's work around every execution, autoflush included, which a Core statement run
+    through the session skips too. The repositories that change ORM entities flush them there and
+    then (`Members.save`) or before their next ORM statement, so nothing waits to be written."""
     return session.connection()
 
 
