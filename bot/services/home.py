@@ -27,8 +27,8 @@ PAUSE_A_WEEK = ("1w",)
 
 def identify_caller(deps: Deps, slack: Directory, caller: Caller) -> Person:
     """The caller's language and roles (for help and short notices); nothing is stored."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         return recognize(uow, slack, deps.roles, caller)
 
 
@@ -60,9 +60,9 @@ def _digest_shows(deps: Deps) -> str:
 def member_stats(deps: Deps, slack: Directory, caller: Caller) -> MemberReport:
     """The Home tab's and `/learn me`'s figures, read with aggregate queries: their cost follows
     the library and the days of history, not the number of answers. Nothing is stored."""
-    deps = in_workspace(deps, caller.team_id)
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         member = person.member
         history = uow.deliveries.history(member.id) if member else History()

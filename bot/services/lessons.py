@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
@@ -10,11 +10,11 @@ from typing import Literal, Protocol
 from bot.delivery.outbox import LessonPost, LessonPoster, send_claimed
 from bot.learning.model import CatalogLesson, Delivery, Member
 from bot.learning.reviews import review
-from bot.learning.selection import choose_next_lesson
+from bot.learning.selection import choose_next_lesson, unmet_areas
 from bot.library import Library, LocalizedLesson
 from bot.services.deps import Deps
-from bot.services.people import Caller, Directory, enrol, recognize, speaks
-from bot.services.team_setup import in_workspace
+from bot.services.people import Caller, Directory, enrol_found, recognize, speaks
+from bot.services.team_setup import in_workspace, with_setup
 from bot.store.uow import UnitOfWork
 
 HOUR = timedelta(hours=1)
@@ -41,12 +41,26 @@ class LessonNow:
 REFUSED_CONTENT = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
 
 
-def catalog(library: Library, refused: Collection[str] = ()) -> list[CatalogLesson]:
-    return [
+def catalog(library: Library, refused: Collection[str] = ()) -> Sequence[CatalogLesson]:
+    """What selection chooses from: the library's lessons but those Slack refused. The last
+    answer is kept (with the library itself, so its identity cannot be taken by another) and
+    given again while the library and the refused lessons are the same: it is the same for every
+    lesson sent, and building it cost as much CPU as the rest of selection (bench/lesson_cost)."""
+    global _catalog
+    left_out = frozenset(refused)
+    kept = _catalog
+    if kept is not None and kept[0] is library and kept[1] == left_out:
+        return kept[2]
+    lessons = tuple(
         CatalogLesson(lesson.id, lesson.skill, lesson.level)
         for lesson in library.lessons.values()
-        if lesson.id not in refused
-    ]
+        if lesson.id not in left_out
+    )
+    _catalog = (library, left_out, lessons)  # one assignment: a thread sees the old or the new
+    return lessons
+
+
+_catalog: tuple[Library, frozenset[str], tuple[CatalogLesson, ...]] | None = None
 
 
 def note_refusal(deps: Deps, lesson_id: str, error: str | None) -> None:
@@ -78,10 +92,14 @@ def claim_lesson(
     already. A scheduled delivery is always of kind "lesson", review or not: its unique key is
     (member, kind, local date), and one kind per day is what keeps it to one message a day.
     """
+    lessons = catalog(library, refused)
+    history = uow.deliveries.history(member.id)
+    # In the first round (an area never met) selection passes over due reviews: not read then.
+    first_round = bool(unmet_areas(lessons, history))
     choice = choose_next_lesson(
-        catalog(library, refused),
-        uow.deliveries.history(member.id),
-        due_reviews=uow.cards.due(member.id, now, among=library.lessons.keys()),
+        lessons,
+        history,
+        due_reviews=() if first_round else uow.cards.due(member.id, now, among=library.lessons),
         now=now,
         seed=member.slack_user_id,
         interests=member.settings.interests,
@@ -121,14 +139,19 @@ def lesson_post(
 def request_lesson_now(deps: Deps, slack: SlackPort, caller: Caller) -> LessonNow:
     """`/learn now`: the member's next lesson, sent to their DM at once (not counted as the
     day's): a due review if there is one, else a new lesson. The claim commits before the send;
-    see `send_claimed`."""
-    deps = in_workspace(deps, caller.team_id)
+    see `send_claimed`.
+
+    One unit of work claims: the workspace's setup, the member and the hour's count come in one
+    query (`Members.asker`), then the history, the due reviews when selection needs them, and
+    the claim; a second marks the send."""
     now, library = deps.clock(), deps.library.current
-    limit = deps.settings.now_per_hour
     with deps.uow() as uow:
-        person, member = enrol(uow, slack, deps.roles, caller, now)
-        asked = uow.deliveries.asked_since(member.id, now - HOUR)
-        if len(asked) >= limit:
+        asker = uow.members.asker(caller.team_id, caller.slack_user_id, now - HOUR)
+        deps = with_setup(deps, asker.settings)
+        person, member = enrol_found(uow, slack, deps.roles, caller, now, asker.member)
+        limit = deps.settings.now_per_hour
+        if asker.asked >= limit:
+            asked = uow.deliveries.asked_since(member.id, now - HOUR)
             uow.commit()
             again = asked[len(asked) - limit] + HOUR
             return LessonNow("too_many", person.language, again_at=again, tz=member.tz)
@@ -165,9 +188,9 @@ def answer_check(
 
     The first answer is also a review of the member's card for the lesson, written in the same
     transaction as the response: both are kept, or neither."""
-    deps = in_workspace(deps, caller.team_id)
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         language, member = person.language, person.member
         delivery = uow.deliveries.get(delivery_id)

@@ -21,8 +21,8 @@ class LibraryOutcome:
 
 def check_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcome:
     """Check the content directory without loading it: what a reload would say."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)
     report = check_files(deps.library.content_dir, deps.clock().date())
@@ -32,8 +32,8 @@ def check_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcom
 def reload_library(deps: Deps, slack: Directory, caller: Caller) -> LibraryOutcome:
     """Serve the content directory as it is now, unless it has errors: then the last good library
     stays in service and the report says why."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)
     report = deps.library.reload(deps.clock().date())

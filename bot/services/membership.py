@@ -27,8 +27,8 @@ class PauseOutcome:
 
 def pause(deps: Deps, slack: Directory, caller: Caller, words: tuple[str, ...]) -> PauseOutcome:
     now = deps.clock()
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person, member = enrol(uow, slack, deps.roles, caller, now)
         today = now.astimezone(calendar_of(member).zone).date()
         try:
@@ -46,8 +46,8 @@ def _reschedule(
     deps: Deps, slack: Directory, caller: Caller, **values: object
 ) -> tuple[Person, Member]:
     """Change the caller's own settings; the clock reschedules them from now."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person, member = enrol(uow, slack, deps.roles, caller, deps.clock())
         uow.members.update(member.workspace_id, member.slack_user_id, next_due_at=None, **values)
         uow.commit()
@@ -101,9 +101,9 @@ def why(deps: Deps, slack: Directory, caller: Caller, *, team: bool = False) -> 
     """One sentence each on the last lesson and the next, as data for the edge to word, and with
     `team`, for a lead, the team's blind spot and the rule that names it. Asking stores nothing:
     someone Nudge has not met is told they get no scheduled lessons."""
-    deps = in_workspace(deps, caller.team_id)
     now, library = deps.clock(), deps.library.current
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         member = person.member
         history = uow.deliveries.history(member.id) if member else History()

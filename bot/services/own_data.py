@@ -66,9 +66,9 @@ def export_document(
 def export_own_data(deps: Deps, slack: ExportPort, caller: Caller) -> ExportOutcome:
     """`/learn export`: read every row about the caller in one unit of work (nothing is stored),
     then upload it as JSON to their DM. Someone Nudge has never met has nothing to export."""
-    deps = in_workspace(deps, caller.team_id)
     now = deps.clock()
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         rows = uow.member_data.rows(person.member.id) if person.member else None
     if rows is None:
@@ -94,8 +94,8 @@ class ForgetOutcome:
 
 def preview_forget(deps: Deps, slack: Directory, caller: Caller) -> ForgetOutcome:
     """What `/learn forget` would delete, for the confirmation; nothing is stored or deleted."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         if person.member is None:
             return ForgetOutcome("nothing", person.language)
@@ -107,8 +107,8 @@ def forget(deps: Deps, slack: Directory, caller: Caller, owner: str) -> ForgetOu
     """Delete every row about the caller in one transaction. `owner` is whom the confirmation was
     shown to: only they may confirm it. Afterwards Nudge holds nothing about them; they are a new
     member the next time they use it (or the roster finds them in the team channel)."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         if owner != caller.slack_user_id:
             return ForgetOutcome("not_yours", person.language)

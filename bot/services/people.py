@@ -149,9 +149,22 @@ def enrol(
 ) -> tuple[Person, Member]:
     """The caller as a member, created from their Slack profile on first use (in `uow`, which the
     use case commits). Slack is asked for the profile only when we have not met them."""
+    member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
+    return enrol_found(uow, directory, roles, caller, now, member)
+
+
+def enrol_found(
+    uow: UnitOfWork,
+    directory: Directory,
+    roles: RoleBook,
+    caller: Caller,
+    now: datetime,
+    member: Member | None,
+) -> tuple[Person, Member]:
+    """`enrol`, for a use case that has read the caller's member row (`member`, None: none) in
+    `uow` already, with what else it needed (`Members.asker`)."""
     held = roles.roles_of(caller.slack_user_id, directory)
     is_lead, is_admin = Role.LEAD in held, Role.ADMIN in held
-    member = uow.members.find_in_team(caller.team_id, caller.slack_user_id)
     if member is None or (member.is_lead, member.is_admin) != (is_lead, is_admin):
         # Slack first, then the first write: no write lock is held while Slack answers, and a
         # write that fails on a lock leaves the caller's locale known to say so in (safety.py).

@@ -80,8 +80,8 @@ def open_question(
 ) -> QuestionOpen:
     """The question behind an Answer (or Edit my answer) button, for the modal: refused unless it
     is the caller's own, and unanswered (Answer) or still open to change (Edit)."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         delivery = _find(deps, uow, person, delivery_id)
         if isinstance(delivery, str):
@@ -113,9 +113,9 @@ def answer_question(
     editing: bool = False,
 ) -> QuestionAnswered:
     """Record the answer against the question's skill area, or change it when `editing`."""
-    deps = in_workspace(deps, caller.team_id)
     now, text = deps.clock(), text.strip()
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         delivery = _find(deps, uow, person, delivery_id)
         if isinstance(delivery, str):
@@ -162,8 +162,8 @@ def answer_by_reply(deps: Deps, slack: Directory, caller: Caller, reply: Reply) 
     """A reply in the thread of a question (the DM's, or the team channel's with
     QUESTION_IN_CHANNEL) is the replier's answer, when it is their first. "gone": the thread is
     no question of theirs (any other thread, or no question sent to them that week)."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         delivery_id = uow.strategy_answers.question_posted_at(reply.channel_id, reply.thread_ts)
         source: Source = "dm_reply"
         posted = uow.team_posts.find("question", reply.channel_id, reply.thread_ts)

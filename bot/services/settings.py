@@ -198,8 +198,8 @@ class SettingsScreen:
 
 def open_settings(deps: Deps, slack: Directory, caller: Caller) -> SettingsScreen:
     """The caller's own settings for the modal; nothing is stored."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         member = person.member
         workspace_id = member.workspace_id if member else uow.workspaces.find(caller.team_id)

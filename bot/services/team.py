@@ -51,8 +51,8 @@ def _team(
     deps: Deps, slack: Directory, caller: Caller, args: tuple[str, ...], *, summary: bool
 ) -> TeamOutcome:
     library = deps.library.current
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
         require(person, Role.LEAD)
         weeks = rules.parse_weeks(args)

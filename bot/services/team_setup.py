@@ -23,6 +23,7 @@ from bot.learning.schedule_settings import TeamSchedule, Weekday, parse_lesson_t
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, recognize, require
 from bot.settings import ConfigError, Settings
+from bot.store.uow import UnitOfWork
 
 # The modal's fields, in order; each is also the name of the Settings value it stands for.
 FIELDS = (
@@ -42,10 +43,20 @@ _USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _GROUP = re.compile(r"^S[A-Z0-9]{2,}$")
 
 
-def in_workspace(deps: Deps, team_id: str) -> Deps:
-    """The Deps of one workspace: its settings, its leads and admins, its schedule."""
-    with deps.uow() as uow:
-        stored = uow.workspaces.settings_of(team_id)
+def in_workspace(deps: Deps, team_id: str, uow: UnitOfWork | None = None) -> Deps:
+    """The Deps of one workspace: its settings, its leads and admins, its schedule. Read in the
+    use case's unit of work when it passes it (`uow`), else in a transaction of its own: one
+    transaction fewer per request is CPU saved on every one (bench/lesson_cost)."""
+    if uow is not None:
+        return with_setup(deps, uow.workspaces.settings_of(team_id))
+    with deps.uow() as own:
+        stored = own.workspaces.settings_of(team_id)
+    return with_setup(deps, stored)
+
+
+def with_setup(deps: Deps, stored: dict[str, object] | None) -> Deps:
+    """`in_workspace` for a use case that read the workspace's stored setup (`stored`) in its own
+    unit of work, with what else it reads there, rather than in a transaction of its own."""
     if stored is None and not deps.settings.many_workspaces:
         return deps  # one workspace, never set up: the environment's, exactly as before
     values = {**(NOBODY if deps.settings.many_workspaces else {}), **(stored or {})}
@@ -182,8 +193,8 @@ class SetupScreen:
 
 def open_setup(deps: Deps, slack: Directory, caller: Caller) -> SetupScreen:
     """The workspace's settings for its admin; NotPermitted for anyone else."""
-    deps = in_workspace(deps, caller.team_id)
     with deps.uow() as uow:
+        deps = in_workspace(deps, caller.team_id, uow)
         person = recognize(uow, slack, deps.roles, caller)
     require(person, Role.ADMIN)
     settings = deps.settings

@@ -124,9 +124,9 @@ def run_tick(
     """Plan (claim what fell due, queued for the senders), post the team's posts, and, with
     `send`, send the workspace's queue with `senders` threads side by side, each waiting for the
     workspace's slot through `sleep` (bot.services.sending). Without `send`, workers send."""
-    deps = in_workspace(deps, team_id)
     failures = Counter[str]()
     with deps.uow() as uow:
+        deps = in_workspace(deps, team_id, uow)
         workspace_id = uow.workspaces.ensure(team_id, now)
         last = uow.workspaces.last_tick(workspace_id)
         stale = uow.deliveries.resolve_stale(now - STALE_CLAIM, workspace_id)

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Row, select, update
 from sqlalchemy.orm import Session
 
 from bot.learning import model
 from bot.learning.schedule_settings import parse_lesson_time, parse_working_days
 from bot.store import tables
-from bot.store.lesson_sql import MEMBER_IN_TEAM, WORKSPACE_SETTINGS
+from bot.store.lesson_sql import ASKER, MEMBER_IN_TEAM, WORKSPACE_SETTINGS, on_connection
 from bot.store.repositories import insert_new
 
 log = logging.getLogger("bot.store")
 
 
-def _settings(row: tables.Member) -> model.MemberSettings:
+# A members row: the ORM's entity, or a Core row of the members columns.
+MemberRow = tables.Member | Row[*tuple[Any, ...]]
+
+
+def _settings(row: MemberRow) -> model.MemberSettings:
     """The member's own settings; a value that no longer parses (written by hand) is the team's."""
     try:
         lesson_time = parse_lesson_time(row.lesson_time) if row.lesson_time else None
@@ -53,7 +59,7 @@ def _settings_columns(settings: model.MemberSettings) -> dict[str, object]:
     }
 
 
-def _member(row: tables.Member) -> model.Member:
+def _member(row: MemberRow) -> model.Member:
     return model.Member(
         id=row.id,
         workspace_id=row.workspace_id,
@@ -86,6 +92,20 @@ def learners() -> ColumnElement[bool]:
     )
 
 
+def _stored(settings: str | None) -> dict[str, object] | None:
+    return dict(json.loads(settings)) if settings else None
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asks for a lesson, as `Members.asker` reads it in one query."""
+
+    workspace_id: int | None  # None: a workspace Nudge has never seen
+    settings: dict[str, object] | None  # what its admin stored (`Workspaces.settings_of`)
+    member: model.Member | None  # None: someone Nudge has not enrolled yet
+    asked: int  # on-demand lessons claimed since the time given
+
+
 class Workspaces:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -108,8 +128,7 @@ class Workspaces:
 
     def settings_of(self, team_id: str) -> dict[str, object] | None:
         """What an admin stored in the workspace's setup modal; None: nothing (yet)."""
-        stored = self._session.scalar(WORKSPACE_SETTINGS, {"team_id": team_id})
-        return dict(json.loads(stored)) if stored else None
+        return _stored(self._session.scalar(WORKSPACE_SETTINGS, {"team_id": team_id}))
 
     def save_settings(self, workspace_id: int, values: dict[str, object]) -> None:
         self._session.execute(
@@ -153,6 +172,19 @@ class Members:
             MEMBER_IN_TEAM, {"team_id": team_id, "slack_user_id": slack_user_id}
         )
         return None if row is None else _member(row)
+
+    def asker(self, team_id: str, slack_user_id: str, since: datetime) -> Asker:
+        """The workspace's stored setup, the member and how many lessons they asked for
+        (`/learn now`) since `since`, in one query: what a lesson asked for reads before choosing."""
+        row = (
+            on_connection(self._session)
+            .execute(ASKER, {"team_id": team_id, "slack_user_id": slack_user_id, "since": since})
+            .first()
+        )
+        if row is None:
+            return Asker(None, None, None, 0)
+        member = None if row.id is None else _member(row)
+        return Asker(row.workspace_row, _stored(row.workspace_settings), member, row.asked)
 
     def save(
         self,

@@ -9,7 +9,7 @@ so the transaction around it stays usable and nothing raises.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from importlib import import_module
@@ -29,6 +29,7 @@ from bot.store.lesson_sql import (
     LESSON_KINDS,
     MARK_SENT,
     due_cards,
+    on_connection,
 )
 
 
@@ -48,9 +49,9 @@ def insert_new(
     session: Session, table: type[tables.Base], values: dict[str, Any], keys: list[str]
 ) -> int | None:
     """Insert a row unless one with the same unique `keys` exists; the new id, else None."""
-    dialect = session.get_bind().dialect.name
-    statement = _insert_new(dialect, table, tuple(sorted(values)), tuple(keys))
-    inserted: int | None = session.scalar(statement, {f"new_{k}": v for k, v in values.items()})
+    connection = on_connection(session)
+    statement = _insert_new(connection.dialect.name, table, tuple(sorted(values)), tuple(keys))
+    inserted: int | None = connection.scalar(statement, {f"new_{k}": v for k, v in values.items()})
     return inserted
 
 
@@ -59,11 +60,12 @@ def _insert_new(
     dialect: str, table: type[tables.Base], columns: tuple[str, ...], keys: tuple[str, ...]
 ) -> Executable:
     """`insert_new`'s statement, built once per table and set of columns: on the path of every
-    lesson sent, building it cost more CPU than executing it (bench/lesson_cost)."""
+    lesson sent, building it cost more CPU than executing it (bench/lesson_cost). On the Core
+    table: the ORM's bulk-insert path around an entity's insert cost more again."""
     module = import_module(f"sqlalchemy.dialects.{_dialect_name(dialect)}")
     return cast(
         Executable,
-        module.insert(table)
+        module.insert(table.__table__)
         .values({column: bindparam(f"new_{column}") for column in columns})
         .on_conflict_do_nothing(index_elements=list(keys))
         .returning(table.__table__.c.id),
@@ -130,15 +132,25 @@ class Deliveries:
             channel_id=None,
             ts=None,
         )
-        row = {**asdict(claimed), "claimed_at": now, "taken_at": None if queued else now}
-        del row["id"], row["channel_id"], row["ts"]
+        row = {
+            "member_id": member_id,
+            "kind": kind,
+            "local_date": local_date,
+            "lesson_id": lesson_id,
+            "skill": skill,
+            "locale": locale,
+            "answer_index": answer_index,
+            "status": claimed.status,
+            "claimed_at": now,
+            "taken_at": None if queued else now,
+        }
         delivery_id = insert_new(
             self._session, tables.Delivery, row, ["member_id", "kind", "local_date"]
         )
         return None if delivery_id is None else replace(claimed, id=delivery_id)
 
     def mark_sent(self, delivery_id: int, channel_id: str, ts: str, now: datetime) -> None:
-        self._session.execute(
+        on_connection(self._session).execute(
             MARK_SENT,
             {"delivery_id": delivery_id, "sent_channel": channel_id, "sent_ts": ts, "now": now},
         )
@@ -146,7 +158,10 @@ class Deliveries:
     def asked_since(self, member_id: int, since: datetime) -> list[datetime]:
         """When the member's on-demand lessons (`/learn now`) were claimed after `since`, oldest
         first."""
-        return list(self._session.scalars(ASKED_SINCE, {"member_id": member_id, "since": since}))
+        asked = on_connection(self._session).scalars(
+            ASKED_SINCE, {"member_id": member_id, "since": since}
+        )
+        return list(asked)
 
     def resolve_stale(self, before: datetime, workspace_id: int | None = None) -> int:
         """Claims taken to send before `before` and never marked: their send was cut off (a
@@ -188,20 +203,8 @@ class Deliveries:
     def history(self, member_id: int) -> model.History:
         """The member's past per lesson, in one aggregate query: as many rows as lessons they
         have seen, however many times and days they have seen them."""
-        return model.History(
-            {
-                row[0]: model.LessonSeen(
-                    lesson_id=row[0],
-                    skill=row[1],
-                    delivered=row[2],
-                    answered=row[3],
-                    correct=row[4],
-                    last_delivered_at=row[5],
-                    last_delivery=row[6],
-                )
-                for row in self._session.execute(HISTORY, {"member_id": member_id})
-            }
-        )
+        rows = on_connection(self._session).execute(HISTORY, {"member_id": member_id}).all()
+        return model.History({row[0]: model.LessonSeen(*row) for row in rows})
 
     def lesson_days(self, member_id: int) -> dict[date, bool]:
         """Each local date a scheduled lesson reached the member, and whether it was answered:
@@ -356,7 +359,7 @@ class Cards:
         member's due cards are few, and an `IN` of the whole library binds one parameter per
         lesson on every lesson sent (most of a lesson's SQL work, measured in bench/lesson_cost).
         """
-        rows = self._session.execute(DUE, {"member_id": member_id, "now": now}).all()
+        rows = on_connection(self._session).execute(DUE, {"member_id": member_id, "now": now}).all()
         if among is not None:
             rows = [row for row in rows if row[0] in among]
         return [

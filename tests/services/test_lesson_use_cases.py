@@ -11,7 +11,7 @@ from bot.localslack import FakeClock
 from bot.services.deps import Deps
 from bot.services.lessons import answer_check, request_lesson_now
 from bot.store import tables
-from tests.services.conftest import PeopleAndDMs, caller
+from tests.services.conftest import TEAM, PeopleAndDMs, caller
 
 
 def _rows(deps: Deps, table: type[tables.Base]) -> int:
@@ -112,3 +112,27 @@ def test_on_demand_lessons_are_limited_per_hour_with_the_time_of_the_next(
     assert len(slack.posts) == 3
     clock.set(first + timedelta(hours=1))
     assert request_lesson_now(limited, slack, caller("U0CHLOE001")).status == "sent"
+
+
+def test_a_lesson_asked_for_reads_the_leads_the_workspace_stored(
+    deps: Deps, slack: PeopleAndDMs
+) -> None:
+    """The workspace's setup is read with the member, in the lesson's own unit of work: a lead
+    named in it is stored as one, and a change to it is seen by the next lesson."""
+    with deps.uow() as uow:
+        workspace = uow.workspaces.ensure(TEAM, deps.clock())
+        uow.workspaces.save_settings(workspace, {"leads": ["U0CHLOE001"], "admins": ["U0ADMIN001"]})
+        uow.commit()
+
+    assert request_lesson_now(deps, slack, caller("U0CHLOE001")).status == "sent"
+    with deps.uow() as uow:
+        chloe = uow.members.find_in_team(TEAM, "U0CHLOE001")
+    assert chloe is not None and (chloe.is_lead, chloe.is_admin) == (True, False)
+
+    with deps.uow() as uow:
+        uow.workspaces.save_settings(workspace, {"leads": [], "admins": ["U0CHLOE001"]})
+        uow.commit()
+    assert request_lesson_now(deps, slack, caller("U0CHLOE001")).status == "sent"
+    with deps.uow() as uow:
+        chloe = uow.members.find_in_team(TEAM, "U0CHLOE001")
+    assert chloe is not None and (chloe.is_lead, chloe.is_admin) == (False, True)

@@ -20,6 +20,7 @@ from bot.store.db import (
     head_revision,
     make_engine,
 )
+from bot.store.members import Asker
 from bot.store.tables import Base
 from bot.store.uow import Database, UnitOfWork
 
@@ -134,6 +135,43 @@ def test_times_come_back_as_aware_utc(uow: UnitOfWork) -> None:
     uow.commit()
     (seen,) = uow.deliveries.history(member.id).seen.values()
     assert seen.last_delivered_at == NOW and seen.last_delivered_at.tzinfo is not None
+
+
+def test_the_asker_is_the_workspace_setup_the_member_and_the_lessons_they_asked_for(
+    uow: UnitOfWork,
+) -> None:
+    assert uow.members.asker("T0NEVER01", ANNA.slack_user_id, NOW) == Asker(None, None, None, 0)
+    workspace = uow.workspaces.ensure("T0ACME001", NOW)
+    assert uow.members.asker("T0ACME001", ANNA.slack_user_id, NOW) == Asker(
+        workspace, None, None, 0
+    )
+    uow.workspaces.save_settings(workspace, {"admins": ["U0BEN00001"]})
+    member = uow.members.save(workspace, ANNA, NOW)
+    hour_ago = NOW - timedelta(hours=1)
+    for minutes, local_date, kind in [
+        (-90, None, "lesson"),  # asked for before the hour: not counted
+        (-30, None, "lesson"),
+        (-20, None, "review"),
+        (-10, date(2026, 11, 26), "lesson"),  # the day's scheduled lesson: not asked for
+        (-5, None, "question"),  # not a lesson
+    ]:
+        claimed = uow.deliveries.claim(
+            member.id,
+            kind=kind,
+            local_date=local_date,
+            lesson_id="strategy-1",
+            skill="strategy",
+            locale="en",
+            answer_index=0,
+            now=NOW + timedelta(minutes=minutes),
+        )
+        assert claimed is not None
+    uow.commit()
+    asker = uow.members.asker("T0ACME001", ANNA.slack_user_id, hour_ago)
+    assert asker == Asker(workspace, {"admins": ["U0BEN00001"]}, member, 2)
+    assert asker.asked == len(uow.deliveries.asked_since(member.id, hour_ago))
+    someone_else = uow.members.asker("T0ACME001", "U0BEN00001", hour_ago)
+    assert someone_else == Asker(workspace, {"admins": ["U0BEN00001"]}, None, 0)
 
 
 def test_saving_a_member_again_updates_the_profile_and_keeps_one_row(uow: UnitOfWork) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from copy import deepcopy
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -82,23 +81,32 @@ def lesson_message(
     review: bool = False,
 ) -> SlackMessage:
     """`review`: the lesson comes back by spaced repetition, and says so."""
-    buttons = [
-        ButtonElement(
-            text=option,
-            action_id=f"{CHECK_ACTION_PREFIX}{index}",
-            value=answer_value(delivery_id, index),
-        )
-        for index, option in enumerate(lesson.options)
-    ]
     text = _LessonText(lesson.title, lesson.body_sections, lesson.question)
     shown = _shown_blocks(t.language, text, skill_name, minutes, review)
+    buttons = _buttons(tuple(lesson.options))
     return SlackMessage(
         text=t("lesson.notification", title=escape_mrkdwn(lesson.title)),
         blocks=[
-            *deepcopy(shown),
-            ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons).to_dict(),
+            *(_copy(block) for block in shown),
+            {
+                **buttons,
+                "elements": [
+                    {**_copy(button), "value": answer_value(delivery_id, index)}
+                    for index, button in enumerate(buttons["elements"])
+                ],
+            },
         ],
     )
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy of JSON-like data (dicts, lists, strings, numbers): what copy.deepcopy does
+    for it, without its bookkeeping for shared and cyclic objects, which Block Kit has none of."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
 
 
 @lru_cache(maxsize=1024)
@@ -110,6 +118,17 @@ def _shown_blocks(
     of a lesson's rendering CPU). Copied per message, so no caller can change another's."""
     blocks = _lesson_blocks(translator(language), text, skill_name, minutes, review)
     return tuple(block.to_dict() for block in blocks)
+
+
+@lru_cache(maxsize=1024)
+def _buttons(options: tuple[str, ...]) -> dict[str, Any]:
+    """The check's buttons, built and checked by the Block Kit models once per set of options;
+    each message fills in its own values (the delivery), on copies."""
+    buttons = [
+        ButtonElement(text=option, action_id=f"{CHECK_ACTION_PREFIX}{index}", value="-")
+        for index, option in enumerate(options)
+    ]
+    return ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons).to_dict()
 
 
 def option_texts(blocks: list[dict[str, Any]]) -> list[str]:
