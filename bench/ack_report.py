@@ -16,7 +16,7 @@ LATENCIES = (0.0, 0.1)  # seconds the local Slack adds to every call
 KINDS = (HELP, NOW, PRESS)
 AIM = 1.3  # Nudge's p99 within this many times the bare app's
 # The longest the bench waits for an app's work to finish after a level: a level not idle by then
-# is reported so, and the app's next level begins with that backlog still being worked.
+# is reported so, and the levels timed after it begin with that backlog still being worked.
 DRAIN_SECONDS = 30.0
 
 
@@ -137,15 +137,18 @@ def _placement(place: Placement) -> str:
         return f"""{place.note} Every process shares all of the machine's CPUs, so an app's work,
   its local Slack and the load generator take CPU from its acknowledging process."""
     web, rest = (", ".join(map(str, sorted(cpus))) for cpus in (place.web, place.rest))
-    one = "CPU" if len(place.web) == 1 else "CPUs"
+    web_cpus = "CPU" if len(place.web) == 1 else "CPUs"
+    rest_cpus = "CPU" if len(place.rest) == 1 else "CPUs"
     return f"""Deployed, `web` runs on a dyno or container of its own and the workers, Slack's
   servers and the clients elsewhere, so the same placement is given to every app: its
-  acknowledging process (the bare script, Nudge's `web`) is pinned to {one} {web} and everything
-  else to CPU {rest} (`sched_setaffinity`, bench/processes.py `placement`): the load generator,
-  the bench's process with the local Slacks, and Nudge's `worker`. `web` on its own (`WORK_IN`
-  unset) keeps its work on its own threads, so that work shares `web`'s CPU, as it would on its
-  dyno. PostgreSQL's server and whatever else runs on the machine (other people's work included)
-  are not pinned and may take either CPU; the load average below says how busy it was."""
+  acknowledging process (the bare script, Nudge's `web`) is pinned to {web_cpus} {web} and
+  everything else to {rest_cpus} {rest} (`sched_setaffinity`, bench/processes.py `placement`):
+  the load generator, the bench's process with the local Slacks, and Nudge's `worker`. `web` on
+  its own (`WORK_IN` unset) keeps its work on its own threads, so that work shares `web`'s CPU, as
+  it would on its dyno; with `WORK_IN=worker` the work is on the other {rest_cpus}, where it
+  shares the CPU with the load generator timing the acknowledgements (a deployment's clients would
+  not be there). PostgreSQL's server and whatever else runs on the machine (other people's work
+  included) are not pinned and may take any CPU; the load average below says how busy it was."""
 
 
 def report(levels: Levels, names: list[str], note: str, cpu: list[Cpu], place: Placement) -> str:
@@ -200,8 +203,8 @@ untimed requests of each kind from 8 clients; only the first press records, late
 message and say "already answered". The apps are up together and take turns level by level, and
 after each level the bench waits, looking every 50 ms, until the app's `GET /healthz` says no
 work is pending (`work_queue.pending`); a level whose work is not done within
-{DRAIN_SECONDS:.0f} s is reported "not idle", and that app's next level begins with the rest of
-it still running. "acks/s" is requests over the level's wall time; "busy" counts requests Nudge
+{DRAIN_SECONDS:.0f} s is reported "not idle", and the levels timed after it begin with the rest of
+that work still running. "acks/s" is requests over the level's wall time; "busy" counts requests Nudge
 refused because its work queue was full: commands say so in the acknowledgement, buttons in a
 later message.
 

@@ -92,7 +92,12 @@ class Target:
         deadline = time.perf_counter() + timeout
         port = self.processes[0].port
         assert port is not None
-        while (answer := health(port)) is None or _pending(answer[1]) > 0 or self._unfinished():
+        while (answer := health(port)) is None or _pending(answer[1]) > 0:
+            if time.perf_counter() > deadline:
+                return None
+            time.sleep(DRAIN_POLL)
+        # Then only the database: `web` has nothing left to do, so it is not asked again.
+        while self._unfinished():
             if time.perf_counter() > deadline:
                 return None
             time.sleep(DRAIN_POLL)
