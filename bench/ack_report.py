@@ -283,9 +283,10 @@ def meaning(levels: Levels, names: list[str], cpu: list[Cpu], place: Placement) 
     busy = "No request was refused as busy."
     if max(busy_top) > 0:
         busy = f"""At {top} clients up to {max(busy_top):.0%} of a level's requests were refused
-  as busy ({busy_below} below {top} clients): the work queue holds 200 and 5 threads empty it, so
-  when requests come faster than the work behind them finishes, the rest are told "busy, try
-  again in a minute" within Slack's 3 s, as designed, rather than accepted and left waiting."""
+  as busy ({busy_below} below {top} clients): the work queue holds 200 and 5 threads empty it
+  (with `WORK_IN=worker`, 200 stored requests may wait for the worker), so when requests come
+  faster than the work behind them finishes, the rest are told "busy, try again in a minute"
+  within Slack's 3 s, as designed, rather than accepted and left waiting."""
     if busy_commands > 0:
         busy += f""" The busy answer to a command is the one acknowledgement that reads the
   database (the caller's language, on the request's thread), so when up to {busy_commands:.0%}
