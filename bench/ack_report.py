@@ -8,12 +8,16 @@ from dataclasses import dataclass
 
 from bench.common import ms, percentile, prose, ratio, table
 from bench.load import Run
-from bench.targets import BARE, CLOSED, HELP, NOW, PRESS, QUIET_SECONDS, WORKER
+from bench.processes import Placement
+from bench.targets import BARE, CLOSED, HELP, NOW, PRESS, WORKER
 
 LEVELS = (1, 8, 32, 128)  # concurrent clients
 LATENCIES = (0.0, 0.1)  # seconds the local Slack adds to every call
 KINDS = (HELP, NOW, PRESS)
 AIM = 1.3  # Nudge's p99 within this many times the bare app's
+# The longest the bench waits for an app's work to finish after a level: a level not idle by then
+# is reported so, and the levels timed after it begin with that backlog still being worked.
+DRAIN_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -25,12 +29,17 @@ class Level:
 
 @dataclass(frozen=True)
 class Cpu:
-    """The CPU time one process used over the timed levels."""
+    """The CPU time one process used over the timed levels: while each level's requests were
+    sent and answered, and for a worker until the level's work was done."""
 
     app: str
     process: str  # "web", "worker", "script", or the bench's own
     seconds: float
     requests: int  # requests sent to the app over the timed levels (all of them, for the bench's)
+
+    @property
+    def over(self) -> str:
+        return "sends and work" if self.process == "worker" else "sends"
 
 
 Key = tuple[float, int, str, str]  # latency, clients, target name, request kind
@@ -84,7 +93,9 @@ def _settle_table(levels: Levels, names: list[str]) -> str:
     for name in names:
         for kind in KINDS:
             level = levels[(LATENCIES[-1], LEVELS[-1], name, kind)]
-            done = "not idle in time" if level.settle is None else f"{level.settle:.1f} s"
+            done = f"not idle in {DRAIN_SECONDS:.0f} s"
+            if level.settle is not None:
+                done = f"{level.settle:.1f} s"
             taken = level.run.count - level.busy
             rows.append([name, kind, str(level.run.count), str(taken), str(level.busy), done])
     header = ["app", "request", "sent", "work taken", "busy", "settled after last ack"]
@@ -110,17 +121,37 @@ def _cpu_table(cpu: list[Cpu]) -> str:
         [
             one.app,
             one.process,
+            one.over,
             f"{one.seconds:,.1f} s",
             str(one.requests),
             ms(one.seconds / one.requests) if one.requests else "n/a",
         ]
         for one in cpu
     ]
-    header = ["app", "process", "CPU over the timed levels", "requests", "CPU per request"]
-    return table(header, rows, right_from=2)
+    header = ["app", "process", "counted over", "CPU", "requests", "CPU per request"]
+    return table(header, rows, right_from=3)
 
 
-def report(levels: Levels, names: list[str], note: str, cpu: list[Cpu]) -> str:
+def _placement(place: Placement) -> str:
+    if place.web is None or place.rest is None:
+        return f"""{place.note} Every process shares all of the machine's CPUs, so an app's work,
+  its local Slack and the load generator take CPU from its acknowledging process."""
+    web, rest = (", ".join(map(str, sorted(cpus))) for cpus in (place.web, place.rest))
+    web_cpus = "CPU" if len(place.web) == 1 else "CPUs"
+    rest_cpus = "CPU" if len(place.rest) == 1 else "CPUs"
+    return f"""Deployed, `web` runs on a dyno or container of its own and the workers, Slack's
+  servers and the clients elsewhere, so the same placement is given to every app: its
+  acknowledging process (the bare script, Nudge's `web`) is pinned to {web_cpus} {web} and
+  everything else to {rest_cpus} {rest} (`sched_setaffinity`, bench/processes.py `placement`):
+  the load generator, the bench's process with the local Slacks, and Nudge's `worker`. `web` on
+  its own (`WORK_IN` unset) keeps its work on its own threads, so that work shares `web`'s CPU, as
+  it would on its dyno; with `WORK_IN=worker` the work is on the other {rest_cpus}, where it
+  shares the CPU with the load generator timing the acknowledgements (a deployment's clients would
+  not be there). PostgreSQL's server and whatever else runs on the machine (other people's work
+  included) are not pinned and may take any CPU; the load average below says how busy it was."""
+
+
+def report(levels: Levels, names: list[str], note: str, cpu: list[Cpu], place: Placement) -> str:
     sections = []
     for name in names:
         for latency in LATENCIES:
@@ -136,8 +167,9 @@ def report(levels: Levels, names: list[str], note: str, cpu: list[Cpu]) -> str:
     worker_setup = (
         f"""With `WORK_IN=worker` ({", ".join(workers)}), `web` stores each accepted request and
   one `python -m bot worker` on the same database (one of its own) does the work; that backlog is
-  not in web's `/healthz`, so the bench takes the work as done once the app's local Slack has had
-  no call for {QUIET_SECONDS:.0f} s, and the settle time runs to the last call."""
+  not all in web's `/healthz` (a taken request is not), so the bench takes the work as done once
+  no accepted request is left in the database (a worker deletes each once its work, Slack calls
+  included, is done)."""
         if workers
         else ""
     )
@@ -169,10 +201,14 @@ Presses are on real lesson messages (one `/learn now` per learner through the ap
 local Slack once the app's work is done, before any timing), and each app is warmed up with 64
 untimed requests of each kind from 8 clients; only the first press records, later ones repaint the
 message and say "already answered". The apps are up together and take turns level by level, and
-after each level the bench waits (at most 60 s) until the app's `GET /healthz` says no work is
-pending (`work_queue.pending`). "acks/s" is requests over the level's wall time; "busy" counts
-requests Nudge refused because its work queue was full: commands say so in the acknowledgement,
-buttons in a later message. {note}
+after each level the bench waits, looking every 50 ms, until the app's `GET /healthz` says no
+work is pending (`work_queue.pending`); a level whose work is not done within
+{DRAIN_SECONDS:.0f} s is reported "not idle", and the levels timed after it begin with the rest of
+that work still running. "acks/s" is requests over the level's wall time; "busy" counts requests Nudge
+refused because its work queue was full: commands say so in the acknowledgement, buttons in a
+later message.
+
+{_placement(place)} {note}
 
 {tables}
 
@@ -188,15 +224,18 @@ of Nudge:
 
 {closed}
 
-CPU time each process used over the timed levels (user and system, from `/proc/<pid>/stat`), and
-per request sent to it. The machine's cores are shared by all of them: while one app is timed
-the others are idle, but its work, its local Slack and the load generator compete for the cores.
+CPU time each process used (user and system, from `/proc/<pid>/stat`), and per request sent to
+it, counted only while a level's requests were being sent and answered ("sends": from the first
+request to the level's last acknowledgement, not the wait for the work to finish, whose polling
+would count as `web`'s), except a worker's, which is its work and is counted until the level's
+work was done ("sends and work"). `web` on its own does part of its work during the sends, and
+that part is in its figure; the load generator's and the bench's count every app's sends.
 
 {used}
 
 ### What the numbers mean
 
-{meaning(levels, names, cpu)}
+{meaning(levels, names, cpu, place)}
 """)
 
 
@@ -210,7 +249,7 @@ def _per_request(cpu: list[Cpu], app: str, process: str) -> float:
     return one.seconds / one.requests if one is not None and one.requests else float("nan")
 
 
-def meaning(levels: Levels, names: list[str], cpu: list[Cpu]) -> str:
+def meaning(levels: Levels, names: list[str], cpu: list[Cpu], place: Placement) -> str:
     """The hand-written reading of the tables, with every number taken from them."""
     nudge = {key: level for key, level in levels.items() if key[2] in names}
     over = sum(level.run.over_limit for level in nudge.values())
@@ -244,9 +283,10 @@ def meaning(levels: Levels, names: list[str], cpu: list[Cpu]) -> str:
     busy = "No request was refused as busy."
     if max(busy_top) > 0:
         busy = f"""At {top} clients up to {max(busy_top):.0%} of a level's requests were refused
-  as busy ({busy_below} below {top} clients): the work queue holds 200 and 5 threads empty it, so
-  when requests come faster than the work behind them finishes, the rest are told "busy, try
-  again in a minute" within Slack's 3 s, as designed, rather than accepted and left waiting."""
+  as busy ({busy_below} below {top} clients): the work queue holds 200 and 5 threads empty it
+  (with `WORK_IN=worker`, 200 stored requests may wait for the worker), so when requests come
+  faster than the work behind them finishes, the rest are told "busy, try again in a minute"
+  within Slack's 3 s, as designed, rather than accepted and left waiting."""
     if busy_commands > 0:
         busy += f""" The busy answer to a command is the one acknowledgement that reads the
   database (the caller's language, on the request's thread), so when up to {busy_commands:.0%}
@@ -264,7 +304,7 @@ def meaning(levels: Levels, names: list[str], cpu: list[Cpu]) -> str:
   slow answer sets it: the worst ratio, {ratios[worst]:.2f}x ({where}), is a p99 of
   {ms(percentile(worst_run.elapsed, 0.99))} over {worst_run.count} requests whose p50 was
   {ms(percentile(worst_run.elapsed, 0.5))}.
-- **Why.** {_why(levels, names, cpu)}
+- **Why.** {_why(levels, names, cpu, place)}{_not_idle(levels)}
 - **Busy.** {busy}
 - **Both apps.** waitress accepts at most 100 connections by default, so at 128 clients some
   wait in the listen backlog; that is the same for both apps. Single p99s on a shared
@@ -273,7 +313,19 @@ def meaning(levels: Levels, names: list[str], cpu: list[Cpu]) -> str:
 """
 
 
-def _why(levels: Levels, names: list[str], cpu: list[Cpu]) -> str:
+def _not_idle(levels: Levels) -> str:
+    """The levels whose work was not done within DRAIN_SECONDS, if any."""
+    late = [key for key, level in levels.items() if level.settle is None]
+    if not late:
+        return ""
+    which = "; ".join(f"{k[2]}, {k[3]}, {k[1]} clients, +{k[0] * 1000:.0f} ms" for k in late)
+    return f"""
+- **Not idle in {DRAIN_SECONDS:.0f} s.** {len(late)} level{"s" if len(late) > 1 else ""} still
+  had work running when the bench stopped waiting ({which}); the next level timed after each
+  (that app's next, or the next app's) ran with that work beside it."""
+
+
+def _why(levels: Levels, names: list[str], cpu: list[Cpu], place: Placement) -> str:
     """Which part of the gap is the acknowledgement and which the work, as the numbers say."""
     singles = [n for n in names if not n.startswith(WORKER)]
     closed = [_p99_ratio(levels, (lat, c, CLOSED, PRESS)) for lat in LATENCIES for c in LEVELS]
@@ -290,24 +342,35 @@ def _why(levels: Levels, names: list[str], cpu: list[Cpu]) -> str:
     apart = " and ".join(f"{ms(_per_request(cpu, n, 'web'))} ({n})" for n in singles)
     found = f"""With its work queue closed, Nudge's button p99 is {_span(closed)} the bare app's
   (median {ack_part:.2f}x): that is Nudge's acknowledgement alone, in a process of its own. With
-  its work running, Nudge's button p99 is {_span(beside)} that (median {work_part:.2f}x). Over
-  the timed levels `web` used {apart} of CPU per request sent to it, work included, against the
-  bare script's {ms(bare_cpu)} ({_span([w / bare_cpu for w in web_cpu])})."""
+  its work running, Nudge's button p99 is {_span(beside)} that (median {work_part:.2f}x). While
+  the requests were sent `web` used {apart} of CPU per request sent to it, the work it did in
+  that time included, against the bare script's {ms(bare_cpu)}
+  ({_span([w / bare_cpu for w in web_cpu])})."""
     if work_part < ack_part:
         return f"""{found} So most of the gap is Nudge's acknowledgement itself (Bolt's listener
   matching, Nudge's middleware, the queue offer), not the work beside it; that is where to look."""
+    cores = (
+        "and its CPU, as on a dyno of its own"
+        if place.web is not None
+        else "and every process shares the machine's CPUs"
+    )
     shared = f"""{found} So most of the gap is the work running beside the acknowledgements: the
-  bare app no longer shares a process with it, but Nudge's acknowledgements share `web`'s interpreter
-  lock and garbage collector with their own work (database, rendering and replies on 5 work
-  threads), and every process shares the machine's cores."""
+  bare app has none, but Nudge's acknowledgements share `web`'s interpreter lock and garbage
+  collector with their own work (database, rendering and replies on 5 work threads), {cores}."""
     workers = [n for n in names if n.startswith(WORKER)]
     if not workers:
         return f"""{shared} Moving that work into another process is what would take it off
   `web`'s interpreter; this code has no `WORK_IN` setting, so that was not measured."""
     against = "; ".join(_with_worker(levels, cpu, w, singles) for w in workers)
+    apart_cpu = (
+        "nor, pinned to the other CPU, `web`'s CPU"
+        if place.web is not None
+        else "but on this machine's shared CPUs it still competes with `web` for them"
+    )
     return f"""{shared} With the work in a `worker` process (`WORK_IN=worker`): {against}. The
-  worker's CPU no longer takes `web`'s interpreter lock, but on this machine's cores it still
-  competes with `web` for the CPU."""
+  worker's work no longer takes `web`'s interpreter lock, {apart_cpu}; what is left in `web` is
+  storing each request (a database write, and on SQLite the one write lock it shares with the
+  worker)."""
 
 
 def _with_worker(levels: Levels, cpu: list[Cpu], name: str, singles: list[str]) -> str:
@@ -323,5 +386,5 @@ def _with_worker(levels: Levels, cpu: list[Cpu], name: str, singles: list[str]) 
     return (
         f"{name}: p99 {_span(to_bare)} the bare app's and {statistics.median(to_alone):.2f}x "
         f"{alone}'s (median over levels); its `web` used {ms(_per_request(cpu, name, 'web'))} and "
-        f"its worker {ms(_per_request(cpu, name, 'worker'))} of CPU per request"
+        f"its worker {ms(_per_request(cpu, name, 'worker'))} of CPU per request, its work included"
     )

@@ -13,11 +13,12 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from types import TracebackType
 
 from bench.common import REPO
+from bench.processes import pin
 from bot.localslack import PreparedRequest
 
 SLOW = 3.0  # Slack's limit for an acknowledgement: a slower answer is a failed request
@@ -45,9 +46,10 @@ class Run:
 
 
 class LoadGenerator:
-    """One ``python -m bench.loadgen`` process for many levels (started once: it is reused)."""
+    """One ``python -m bench.loadgen`` process for many levels (started once: it is reused), on
+    ``cpus`` when given."""
 
-    def __init__(self) -> None:
+    def __init__(self, cpus: Set[int] | None = None) -> None:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "bench.loadgen"],
             cwd=REPO,
@@ -55,6 +57,7 @@ class LoadGenerator:
             stdout=subprocess.PIPE,
             text=True,
         )
+        pin(self._process.pid, cpus)
 
     @property
     def pid(self) -> int:

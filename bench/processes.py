@@ -4,6 +4,10 @@ that serves no HTTP, a line in its log). What the start-up and acknowledgement b
 
 The child's log goes to a file (its stderr and stdout), read only when it fails to start or to find
 its ready line: nothing in this process reads it while the app is being timed.
+
+Placement: in a deployment `web` has a dyno or container of its own and everything else (workers,
+Slack's servers, the clients) runs elsewhere. `placement()` splits this machine's CPUs the same way
+for every app: the process that acknowledges gets CPUs of its own, everything else the rest.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +74,57 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Which CPUs the acknowledging process (bare Bolt's script, Nudge's `web`) runs on, and which
+    everything else does; both None when nothing is pinned, with ``note`` saying why."""
+
+    web: frozenset[int] | None
+    rest: frozenset[int] | None
+    note: str
+
+
+def placement() -> Placement:
+    """The CPUs this process may use, split: the first half (at least one) for the acknowledging
+    process, the others for the rest; on 2 CPUs, CPU 0 and CPU 1."""
+    if not hasattr(os, "sched_setaffinity"):
+        return Placement(None, None, "Nothing was pinned: this system has no sched_setaffinity.")
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return Placement(None, None, "Nothing was pinned: this process may use only one CPU.")
+    half = max(1, len(cpus) // 2)
+    web, rest = frozenset(cpus[:half]), frozenset(cpus[half:])
+    return Placement(
+        web, rest, f"CPUs {_cpus(web)} for the acknowledging process, {_cpus(rest)} for the rest."
+    )
+
+
+def _cpus(cpus: Set[int]) -> str:
+    return ", ".join(str(cpu) for cpu in sorted(cpus))
+
+
+def pin(pid: int, cpus: Set[int] | None) -> None:
+    """Every thread of process ``pid`` onto ``cpus`` (threads it starts later inherit it); None
+    leaves it where it is. sched_setaffinity of a pid moves only that one thread."""
+    if cpus is None:
+        return
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with suppress(ProcessLookupError):  # a thread that ended meanwhile
+            os.sched_setaffinity(int(task.name), cpus)
+
+
+@contextmanager
+def pinned(cpus: Set[int] | None) -> Iterator[None]:
+    """This process (every thread, and so what it starts afterwards) on ``cpus`` for the block,
+    then back on the CPUs it had."""
+    had = os.sched_getaffinity(0) if cpus is not None else None
+    pin(os.getpid(), cpus)
+    try:
+        yield
+    finally:
+        pin(os.getpid(), had)
+
+
 def bare_bolt_script(folder: Path) -> list[str]:
     """The command that runs bench/bare_bolt.py as a script copied into ``folder`` (so that it
     imports nothing of the bench); configured like ``web`` by the environment."""
@@ -85,7 +142,8 @@ def answers_200(status: int, _body: dict[str, Any]) -> bool:
 
 class AppProcess:
     """``argv`` started with ``env``; with ``port`` it gets PORT and is ready when /healthz
-    answers as ``healthy`` says (a 200), else when ``ready_line`` is in its log."""
+    answers as ``healthy`` says (a 200), else when ``ready_line`` is in its log. With ``cpus``
+    it is pinned there right after it starts (before its interpreter has started a thread)."""
 
     def __init__(
         self,
@@ -96,6 +154,7 @@ class AppProcess:
         port: int | None = None,
         ready_line: str = "",
         healthy: Healthy = answers_200,
+        cpus: Set[int] | None = None,
     ) -> None:
         self.argv, self.port, self.log_path = list(argv), port, log_path
         self.began = time.perf_counter()
@@ -107,6 +166,7 @@ class AppProcess:
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
+        pin(self.process.pid, cpus)
         self._ready_line, self._healthy = ready_line, healthy
 
     @property

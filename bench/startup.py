@@ -57,7 +57,10 @@ class Starts:
 
 
 def _start(argv: Sequence[str], env: dict[str, str], log_path: Path) -> tuple[float, int, int]:
-    """Launch, wait for the first 200, read the memory, stop; seconds, VmRSS and VmHWM (KiB)."""
+    """Launch, wait for the first 200, read the memory, stop; seconds, VmRSS and VmHWM (KiB).
+    Not pinned (bench/processes.py `placement`), unlike the acknowledgement bench: one process
+    starts at a time with nothing else of the bench running but its readiness poll, so there is no
+    work of its own to keep off its CPU, and both apps start under the same conditions."""
     child = AppProcess(argv, env, log_path, port=free_port())
     try:
         seconds = child.wait_ready()

@@ -17,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, create_engine, func, select
+
 from bench.common import CONTENT, SEED, SIGNING_SECRET, Database
 from bench.crowd import nudge_env
 from bench.processes import (
     AppProcess,
     Healthy,
+    Placement,
     answers_200,
     bare_bolt_script,
     cpu_seconds,
@@ -32,6 +35,7 @@ from bot.i18n import translator
 from bot.localslack import DriverResponse, LocalSlack, Message, SlackDriver, load_workspace
 from bot.settings import Settings
 from bot.slack.web import EVENTS_PATH
+from bot.store.tables import AcceptedRequest
 
 HELP, NOW, PRESS = "/learn help", "/learn now", "check button"
 BARE = "bare Bolt"
@@ -41,9 +45,7 @@ WORKER = "Nudge + worker"  # names start so: WORK_IN=worker and a `worker` proce
 BARE_KIND = {HELP: "slash command", NOW: "slash command", PRESS: "button"}
 BUSY_TEXTS = frozenset(translator(language)("error.busy") for language in ("en", "el"))
 DRIVER_TIMEOUT = 15.0  # seconds a client waits for an answer before counting it as none
-# A worker's backlog is in the database, out of web's /healthz: its work is taken as done once
-# the local Slack has had no call for this long (more than a worker's poll, WORKER_POLL=1 s).
-QUIET_SECONDS = 3.0
+DRAIN_POLL = 0.05  # seconds between looks at whether an app's work is done
 # WORK_IN=worker: web stores each accepted request and `python -m bot worker` does the work. It
 # appears here once the code has the setting.
 HAS_WORKERS = "work_in" in Settings.model_fields
@@ -61,6 +63,8 @@ class Target:
     works: bool = True
     # The lesson message each user presses a check button on (only the first press records).
     pressed: dict[str, Message] = field(default_factory=dict)
+    # With a worker: its database, where the requests it has not finished are.
+    database: Engine | None = None
     driver: SlackDriver = field(init=False)
     users: list[str] = field(init=False)  # the team channel's members but the bot
 
@@ -79,8 +83,10 @@ class Target:
     def drain(self, since: float, timeout: float) -> float | None:
         """Seconds from ``since`` (a perf_counter) until every accepted piece of work is done, as
         the app says from outside (/healthz's ``work_queue.pending`` and ``accepted_requests``,
-        then, with a worker, a quiet local Slack); None when ``timeout`` passes first. The bare
-        app does no work: 0."""
+        then, with a worker, no accepted request left in the database: a worker deletes each one
+        once its work, Slack calls included, is done); None when ``timeout`` passes first. The
+        bare app does no work: 0. Polled every DRAIN_POLL seconds, so that the polling itself
+        takes little of the CPU the work needs."""
         if not self.works:
             return 0.0
         deadline = time.perf_counter() + timeout
@@ -89,17 +95,22 @@ class Target:
         while (answer := health(port)) is None or _pending(answer[1]) > 0:
             if time.perf_counter() > deadline:
                 return None
-            time.sleep(0.02)
-        if len(self.processes) == 1:
-            return time.perf_counter() - since
-        calls, changed = len(self.slack.calls), time.perf_counter()
-        while time.perf_counter() - changed < QUIET_SECONDS:
+            time.sleep(DRAIN_POLL)
+        # Then only the database: `web` has nothing left to do, so it is not asked again.
+        while self._unfinished():
             if time.perf_counter() > deadline:
                 return None
-            time.sleep(0.05)
-            if (now := len(self.slack.calls)) != calls:
-                calls, changed = now, time.perf_counter()
-        return changed - since
+            time.sleep(DRAIN_POLL)
+        return time.perf_counter() - since
+
+    def _unfinished(self) -> int:
+        """Accepted requests a worker has not finished (taken or not; given up ones aside)."""
+        if self.database is None:
+            return 0
+        row = AcceptedRequest
+        unfinished = select(func.count(row.id)).where(row.given_up_at.is_(None))
+        with self.database.connect() as connection:
+            return int(connection.scalar(unfinished) or 0)
 
     def busy_notices(self) -> int:
         """Replies saying "busy" through response_url: button presses the full queue refused."""
@@ -115,6 +126,8 @@ class Target:
         for process in reversed(self.processes):
             process.stop()
         self.slack.stop()
+        if self.database is not None:
+            self.database.dispose()
 
 
 def _local_slack() -> LocalSlack:
@@ -126,10 +139,12 @@ def _web(
     database: Database,
     folder: Path,
     slug: str,
+    place: Placement,
     healthy: Healthy = answers_200,
     **env: str,
 ) -> AppProcess:
-    """`python -m bot web` on ``slack`` and ``database``, started and ready (its schema made)."""
+    """`python -m bot web` on ``slack`` and ``database``, started on the acknowledging process's
+    CPUs and ready (its schema made)."""
     settings = nudge_env(
         slack,
         database.url,
@@ -144,6 +159,7 @@ def _web(
         folder / f"{slug}.log",
         port=free_port(),
         healthy=healthy,
+        cpus=place.web,
     )
     web.wait_ready()
     return web
@@ -163,18 +179,19 @@ def _with_lessons(target: Target) -> Target:
     return target
 
 
-def start_nudge(database: Database, folder: Path) -> Target:
+def start_nudge(database: Database, folder: Path, place: Placement) -> Target:
     """`python -m bot web` on ``database``, with its work on its own threads (WORK_THREADS and
     WORK_QUEUE as their defaults)."""
     slack = _local_slack()
-    web = _web(slack, database, folder, f"web-{database.name}")
+    web = _web(slack, database, folder, f"web-{database.name}", place)
     return _with_lessons(Target(f"Nudge, {database.name}", slack, [web], (HELP, NOW, PRESS)))
 
 
-def start_with_worker(database: Database, folder: Path) -> Target:
-    """`python -m bot web` with WORK_IN=worker and one `python -m bot worker` on ``database``."""
+def start_with_worker(database: Database, folder: Path, place: Placement) -> Target:
+    """`python -m bot web` with WORK_IN=worker and one `python -m bot worker` on ``database``,
+    the worker on the CPUs of everything but the acknowledging process."""
     slack = _local_slack()
-    web = _web(slack, database, folder, f"web-worker-{database.name}", WORK_IN="worker")
+    web = _web(slack, database, folder, f"web-worker-{database.name}", place, WORK_IN="worker")
     env = nudge_env(
         slack, database.url, CONTENT, LIBRARY_CACHE=str(folder / "library"), WORK_IN="worker"
     )
@@ -183,13 +200,17 @@ def start_with_worker(database: Database, folder: Path) -> Target:
         env,
         folder / f"worker-{database.name}.log",
         ready_line="Nudge worker started",
+        cpus=place.rest,
     )
     worker.wait_ready()
-    target = Target(f"{WORKER}, {database.name}", slack, [web, worker], (HELP, NOW, PRESS))
+    name = f"{WORKER}, {database.name}"
+    target = Target(
+        name, slack, [web, worker], (HELP, NOW, PRESS), database=create_engine(database.url)
+    )
     return _with_lessons(target)
 
 
-def start_bare(pressed: dict[str, Message], folder: Path) -> Target:
+def start_bare(pressed: dict[str, Message], folder: Path, place: Placement) -> Target:
     """The bare Bolt script on a local Slack of its own, pressing copies of Nudge's lesson
     messages (the bare app never posted any; the driver only needs their blocks)."""
     slack = _local_slack()
@@ -197,7 +218,11 @@ def start_bare(pressed: dict[str, Message], folder: Path) -> Target:
     # does, and ignores Nudge's other settings.
     env = nudge_env(slack, "", CONTENT, SLACK_SIGNING_SECRET=SIGNING_SECRET)
     bare = AppProcess(
-        [sys.executable, *bare_bolt_script(folder)], env, folder / "bare.log", port=free_port()
+        [sys.executable, *bare_bolt_script(folder)],
+        env,
+        folder / "bare.log",
+        port=free_port(),
+        cpus=place.web,
     )
     bare.wait_ready()
     return Target(BARE, slack, [bare], (HELP, PRESS), works=False, pressed=pressed)
@@ -208,14 +233,16 @@ def _says_busy(status: int, body: dict[str, Any]) -> bool:
     return status == 503 and str(body.get("status", "")).startswith("busy")
 
 
-def start_closed(database: Database, pressed: dict[str, Message], folder: Path) -> Target:
+def start_closed(
+    database: Database, pressed: dict[str, Message], folder: Path, place: Placement
+) -> Target:
     """Nudge with WORK_QUEUE=0, for check buttons only: every press is acknowledged and then
     refused, and the "busy" notice is refused too, so no work runs at all. What is left is
     Nudge's acknowledgement alone (Bolt, Nudge's middleware, the listener, a queue offer), which
     tells how much of Nudge's extra latency is the acknowledgement and how much the work beside
     it. (A refused command is no use for this: its "busy" answer reads the caller's language.)"""
     slack = _local_slack()
-    web = _web(slack, database, folder, "web-closed", _says_busy, WORK_QUEUE="0")
+    web = _web(slack, database, folder, "web-closed", place, _says_busy, WORK_QUEUE="0")
     return Target(CLOSED, slack, [web], (PRESS,), pressed=pressed)
 
 
