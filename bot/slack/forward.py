@@ -49,7 +49,8 @@ class Forward:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
         self._changed = threading.Condition()
-        self._handed: list[_Handed] = []
+        self._handed: list[_Handed] = []  # waiting for the writer
+        self._storing = 0  # in the writer's transaction
         self._closing = False
         # Transactions the writer ran (stored or refused): what shows that acknowledgements
         # share commits (tests, logs at the close).
@@ -93,6 +94,7 @@ class Forward:
                 del self._handed[:MOST_IN_A_BATCH]
                 for handed in batch:
                     handed.taken = True
+                self._storing = len(batch)
             self._store(batch)
 
     def _store(self, batch: list[_Handed]) -> None:
@@ -104,11 +106,28 @@ class Forward:
             stored = 0
         except Exception as error:  # each acknowledgement says so (bot.slack.app.answer_failure)
             failed, stored = error, 0
-        with self._changed:
-            self.batches += 1
         for place, handed in enumerate(batch):
             handed.stored, handed.failed = place < stored, failed
             handed.done.set()
+        with self._changed:
+            self.batches += 1
+            self._storing = 0
+            self._changed.notify_all()
+
+    @property
+    def pending(self) -> int:
+        """Requests handed over and not yet committed or refused."""
+        with self._changed:
+            return self._pending()
+
+    def wait_until_pending(self, count: int, timeout: float) -> bool:
+        """True once `count` requests are pending together; False if `timeout` seconds pass
+        first (a test holds the database's write lock and lets acknowledgements gather)."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pending() >= count, timeout)
+
+    def _pending(self) -> int:  # under `_changed`
+        return len(self._handed) + self._storing
 
     def close(self) -> None:
         """Store what was handed over, then stop the writer (after `web` stopped taking
