@@ -1,10 +1,12 @@
 """WORK_IN=worker: `web` stores each accepted request in the database, and a worker runs it.
 
-`web` answers Slack only after the request's row is committed (`forward`), so an accepted request
-outlives the process that took it. A worker takes the oldest row (`Requests.run_next`) and
-dispatches its payload through the same Bolt app (`build_app`), with request verification off
-(the payload comes from our own database, not the internet) and `Queues.inline` on, so that the
-same listener runs again and its work runs there and then, on the worker's thread. Its
+`web` answers Slack only after the request's row is committed (`Forward`, which commits the rows of
+acknowledgements that arrive together in one transaction), so an accepted request outlives the
+process that took it. A worker takes the oldest row (`Requests.run_next`, on each of its
+WORK_THREADS threads) and dispatches its payload through the same Bolt app (`build_app`), with
+request verification off (the payload comes from our own database, not the internet) and
+`Queues.inline` on, so that the same listener runs again and its work runs there and then, on the
+worker's thread. Its
 acknowledgement goes nowhere: Slack was answered by `web`. Work that opens a modal never gets here
 (bot.slack.listeners.handover).
 
@@ -168,12 +170,17 @@ class Requests:
         self._deps = deps
         self._build = build
         self._building = threading.Lock()
+        # One thread of the worker takes at a time: the next one's look then finds the row taken
+        # and writes nothing, where on SQLite every thread's failed take would be one more write
+        # queueing for the one lock that `web`'s acknowledgements need.
+        self._taking = threading.Lock()
         self._app: App | None = None
         self._queues: Queues | None = None
 
     def run_next(self) -> bool:
         """Run the oldest waiting request, if any waits: whether one did."""
-        request = accepted.take(self._deps)
+        with self._taking:
+            request = accepted.take(self._deps)
         if request is None:
             accepted.give_up_lost(self._deps)
             return False
