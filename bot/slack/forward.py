@@ -6,9 +6,8 @@ process that took it. A worker takes the oldest row (`Requests.run_next`, on eac
 WORK_THREADS threads) and dispatches its payload through the same Bolt app (`build_app`), with
 request verification off (the payload comes from our own database, not the internet) and
 `Queues.inline` on, so that the same listener runs again and its work runs there and then, on the
-worker's thread. Its
-acknowledgement goes nowhere: Slack was answered by `web`. Work that opens a modal never gets here
-(bot.slack.listeners.handover).
+worker's thread. Its acknowledgement goes nowhere: Slack was answered by `web`. Work that opens a
+modal never gets here (bot.slack.listeners.handover).
 
 Why a table beside `WorkQueue` (bot.slack.work), both bounded by WORK_QUEUE: the queue lives in
 one `web` process, so its work shares that interpreter with the acknowledgements and is lost if
@@ -55,7 +54,7 @@ class Forward:
         self._storing = 0  # in the writer's transaction
         self._closing = False
         # Transactions the writer ran (stored or refused): what shows that acknowledgements
-        # share commits (tests, logs at the close).
+        # share commits.
         self.batches = 0
         self._writer = threading.Thread(target=self._write, name="nudge-accepted", daemon=True)
         self._writer.start()
@@ -116,19 +115,14 @@ class Forward:
             self._storing = 0
             self._changed.notify_all()
 
-    @property
-    def pending(self) -> int:
-        """Requests handed over and not yet committed or refused."""
-        with self._changed:
-            return self._pending()
-
     def wait_until_pending(self, count: int, timeout: float) -> bool:
         """True once `count` requests are pending together; False if `timeout` seconds pass
         first (a test holds the database's write lock and lets acknowledgements gather)."""
         with self._changed:
             return self._changed.wait_for(lambda: self._pending() >= count, timeout)
 
-    def _pending(self) -> int:  # under `_changed`
+    def _pending(self) -> int:
+        """Requests handed over and not yet committed or refused (under `_changed`)."""
         return len(self._handed) + self._storing
 
     def close(self) -> None:

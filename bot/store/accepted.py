@@ -7,10 +7,10 @@ an accepted request outlives the `web` that took it. `take` hands each worker a 
 oldest, with `FOR UPDATE SKIP LOCKED` on PostgreSQL and under the one write lock on SQLite, as
 `Sending.take` does for deliveries; a taken row is never handed out again.
 
-On PostgreSQL `accept` also says `NOTIFY` on CHANNEL, once a batch (delivered when it commits), and a
-worker waits on a `LISTEN` connection of its own (`Wakeup`), so it starts at once; on SQLite an
-idle worker reads whether anything waits every POLL_SQLITE seconds (a read, so it never holds the
-one write lock while idle).
+On PostgreSQL `accept` also says `NOTIFY` on CHANNEL, once a batch (delivered when it commits),
+and each of a worker's threads waits on a `LISTEN` connection of its own (`Wakeup`), so it starts
+at once; on SQLite an idle thread reads whether anything waits every POLL_SQLITE seconds (a read,
+so it never holds the one write lock while idle).
 """
 
 from __future__ import annotations
