@@ -25,7 +25,7 @@ from bot.clock import start_request_threads
 from bot.localslack import LocalSlack
 from bot.slack.forward import Forward, Requests
 from bot.store import tables
-from bot.store.accepted import Wakeup
+from bot.store.accepted import Request, Wakeup
 from tests.conftest import Bot
 from tests.slack.test_acks_never_wait import BUSY, BUSY_EL
 from tests.slack.test_database_locked import write_locked
@@ -171,3 +171,28 @@ def test_a_worker_with_three_threads_runs_three_held_requests_at_once(
                 wakeup.close()
         assert [len(slack.dm_messages(user)) for user in users] == [1, 1, 1]
         assert rows(web, tables.AcceptedRequest) == 0
+
+
+def test_a_closing_web_stores_what_its_writer_holds_before_it_stops(
+    slack: LocalSlack, database_url: str
+) -> None:
+    """SIGTERM's path (`Queues.close`) while acknowledgements wait for the writer: each of them
+    is committed and told so, and only what comes after is refused."""
+    with web_and_worker(slack, database_url) as (web, worker):
+        users = web.learners()[:4]
+        forward = forward_of(web)
+        with ThreadPoolExecutor(len(users)) as clients:
+            with writes_held(database_url):
+                acks = [clients.submit(web.driver.command, user, "now") for user in users]
+                assert forward.wait_until_pending(len(users), timeout=10)
+                closing = threading.Thread(target=forward.close)
+                closing.start()
+            closing.join(timeout=30)
+            assert not closing.is_alive()
+            assert [(a.status, a.body) for a in (ack.result(30) for ack in acks)] == [
+                (200, "")
+            ] * len(users)
+        assert forward.store(Request("T0001", "command", "{}")) is False
+        assert rows(web, tables.AcceptedRequest) == len(users)
+        assert drain(worker) == len(users)
+        assert [len(slack.dm_messages(user)) for user in users] == [1] * len(users)
