@@ -245,8 +245,9 @@ def tick(settings: Settings, at: datetime | None) -> int:
 
 
 def worker(settings: Settings) -> int:
-    """Send what the clock planned, one message at a time, until SIGTERM or SIGINT: the message
-    in flight is finished first, then the process exits 0. Any number may run at once."""
+    """Run people's stored requests on WORK_THREADS threads and send what the clock planned, one
+    message at a time, until SIGTERM or SIGINT: the requests and the message in flight are
+    finished first, then the process exits 0. Any number may run at once."""
     deps = build_deps(settings)
     serve_metrics(settings)
     stop = threading.Event()
@@ -268,8 +269,10 @@ def worker(settings: Settings) -> int:
         signal.signal(signum, finish)
     posters = Clock(deps).slack_for
     requests = Requests(deps, _stored_request_app)
-    wakeup = Wakeup(deps.db.engine)
-    log.info("Nudge worker started")
+    # A wake-up each (a LISTEN connection each on PostgreSQL): one NOTIFY wakes them all.
+    wakeups = [Wakeup(deps.db.engine) for _ in range(settings.work_threads)]
+    helpers = start_request_threads(requests, stop, wakeups[1:])
+    log.info("Nudge worker started (%s threads for people's requests)", settings.work_threads)
     sent = work(
         deps,
         posters,
@@ -277,13 +280,35 @@ def worker(settings: Settings) -> int:
         poll=settings.worker_poll,
         sleep=time.sleep,
         requests=requests.run_next,
-        idle=lambda seconds: wakeup.wait(seconds, stop.wait),
+        idle=lambda seconds: wakeups[0].wait(seconds, stop.wait),
     )
+    for helper in helpers:
+        helper.join()
     log.info("Nudge worker stopped after %s messages", sent)
     requests.close()
-    wakeup.close()
+    for wakeup in wakeups:
+        wakeup.close()
     deps.db.dispose()
     return 0
+
+
+def start_request_threads(
+    requests: Requests, stop: threading.Event, wakeups: list[Wakeup]
+) -> list[threading.Thread]:
+    """A worker's threads beside its main one (which sends the deliveries, one at a time and
+    paced, and runs requests before them): one per wake-up, each running stored requests until
+    `stop`, so WORK_THREADS requests that wait on Slack run at once."""
+    threads = [
+        threading.Thread(
+            target=requests.run_until,
+            args=(stop, lambda seconds, wakeup=wakeup: wakeup.wait(seconds, stop.wait)),
+            name=f"nudge-requests-{number}",
+        )
+        for number, wakeup in enumerate(wakeups, start=1)
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
 
 
 def _stored_request_app(deps: Deps, queues: Queues) -> App:

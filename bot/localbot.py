@@ -77,8 +77,7 @@ class LocalBot:
             self.server.stop()
         if self.socket_mode is not None:
             self._close_socket_mode(self.socket_mode)
-        self.queues.work.shutdown()
-        self.queues.notices.shutdown()
+        self.queues.close()
         self.deps.db.dispose()
 
     def _close_socket_mode(self, handler: SocketModeHandler) -> None:

@@ -211,8 +211,7 @@ def until_told_to_stop(
     told.wait()
     log.info("stopping: finishing the requests in flight and the work they queued")
     stop_taking()
-    queues.work.shutdown()
-    queues.notices.shutdown()
+    queues.close()
     log.info("stopped")
 
 

@@ -1,9 +1,10 @@
 """Requests acknowledged by `web` and done by a worker (WORK_IN=worker), each in one unit of work.
 
-`accept` runs on the request's thread before Slack is answered; `take` and `done` bracket a
-worker's run of the same request. A taken request is run at most once: a worker that dies with one
-leaves it taken, and after STALE_REQUEST the next worker to look marks it given up and logs it
-(a `/learn now` run twice would send two lessons; run never, its person can ask again).
+`accept` runs on `web`'s writer thread, for the requests whose acknowledgements wait for it
+(bot.slack.forward); `take` and `done` bracket a worker's run of the same request. A taken request
+is run at most once: a worker that dies with one leaves it taken, and after STALE_REQUEST the next
+worker to look marks it given up and logs it (a `/learn now` run twice would send two lessons; run
+never, its person can ask again).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 from datetime import timedelta
 
 from bot.services.deps import Deps
-from bot.store.accepted import Accepted
+from bot.store.accepted import Accepted, Request
 
 log = logging.getLogger("bot.requests")
 
@@ -21,12 +22,13 @@ log = logging.getLogger("bot.requests")
 STALE_REQUEST = timedelta(minutes=10)
 
 
-def accept(deps: Deps, team_id: str, kind: str, payload: str) -> bool:
-    """Store the request for a worker; False (nothing stored) when WORK_QUEUE requests wait."""
+def accept(deps: Deps, requests: list[Request]) -> int:
+    """Store the requests for a worker, in one transaction, as far as fewer than WORK_QUEUE
+    wait: how many were stored (the first that many; nothing of the rest)."""
     with deps.uow() as uow:
-        stored = uow.accepted.accept(team_id, kind, payload, deps.clock(), deps.settings.work_queue)
+        stored = uow.accepted.accept(requests, deps.clock(), deps.settings.work_queue)
         uow.commit()
-    return stored is not None
+    return stored
 
 
 def take(deps: Deps) -> Accepted | None:

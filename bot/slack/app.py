@@ -19,7 +19,7 @@ from bot.services import accepted
 from bot.services.deps import Deps
 from bot.services.health import check_health
 from bot.slack.context import Queues, provide
-from bot.slack.forward import forward
+from bot.slack.forward import Forward
 from bot.slack.gateway import Sleep, make_web_client
 from bot.slack.installs import cached_authorize, oauth_settings
 from bot.slack.listeners import register_listeners
@@ -64,7 +64,7 @@ def make_queues(deps: Deps) -> Queues:
     return Queues(
         work=WorkQueue(settings.work_threads, settings.work_queue),
         notices=WorkQueue(1, settings.work_queue),
-        forward=forward(deps) if settings.work_in == "worker" else None,
+        forward=Forward(deps) if settings.work_in == "worker" else None,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import BoltContext, BoltResponse
 
@@ -27,6 +27,14 @@ PROFILES_KEY = "nudge_profiles"
 BODY_KEY = "nudge_body"
 
 
+class Forward(Protocol):
+    """Stores a request for a worker (bot.slack.forward.Forward): False when it is refused."""
+
+    def __call__(self, context: BoltContext) -> bool: ...
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class Queues:
     """Where the work behind an acknowledged request goes (bot.slack.listeners.handover)."""
@@ -35,9 +43,16 @@ class Queues:
     notices: WorkQueue  # "busy" replies through response_url, kept off the request's thread
     # WORK_IN=worker, in `web`: stores the request for a worker instead (False: too many wait).
     # Work that opens a modal stays on `work`: a trigger_id expires within 3 seconds.
-    forward: Callable[[BoltContext], bool] | None = None
+    forward: Forward | None = None
     # In a worker, running a stored request again: its work runs at once, on the worker's thread.
     inline: bool = False
+
+    def close(self) -> None:
+        """Store what was forwarded, finish the work that was accepted, then stop the threads."""
+        if self.forward is not None:
+            self.forward.close()
+        self.work.shutdown()
+        self.notices.shutdown()
 
 
 def provide(

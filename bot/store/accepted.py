@@ -1,15 +1,16 @@
 """Requests `web` accepted and left for a worker (WORK_IN=worker): the rows, and the wake-up.
 
-`accept` stores a request only while fewer than `capacity` wait (one statement, so that every `web`
-process counts the same shared rows), and the row is committed before Slack is answered: an
-accepted request outlives the `web` that took it. `take` hands each worker a different row, the
+`accept` stores a batch of requests (what a `web` process's writer gathered while the last batch
+committed, bot.slack.forward) as far as fewer than `capacity` wait (one statement, so that every
+`web` process counts the same shared rows), and the rows are committed before Slack is answered:
+an accepted request outlives the `web` that took it. `take` hands each worker a different row, the
 oldest, with `FOR UPDATE SKIP LOCKED` on PostgreSQL and under the one write lock on SQLite, as
 `Sending.take` does for deliveries; a taken row is never handed out again.
 
-On PostgreSQL `accept` also says `NOTIFY` on CHANNEL (delivered when the row commits), and a
-worker waits on a `LISTEN` connection of its own (`Wakeup`), so it starts at once; on SQLite an
-idle worker reads whether anything waits every POLL_SQLITE seconds (a read, so it never holds the
-one write lock while idle).
+On PostgreSQL `accept` also says `NOTIFY` on CHANNEL, once a batch (delivered when it commits),
+and each of a worker's threads waits on a `LISTEN` connection of its own (`Wakeup`), so it starts
+at once; on SQLite an idle thread reads whether anything waits every POLL_SQLITE seconds (a read,
+so it never holds the one write lock while idle).
 """
 
 from __future__ import annotations
@@ -21,7 +22,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, literal, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -33,6 +46,15 @@ CHANNEL = "nudge_accepted_requests"
 # Seconds between looks at the table on SQLite, which has no LISTEN: the most a person waits for
 # an idle worker to notice their request there.
 POLL_SQLITE = 0.05
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request `web` accepted, before it is stored."""
+
+    team_id: str
+    kind: str
+    payload: str  # JSON
 
 
 @dataclass(frozen=True)
@@ -55,26 +77,39 @@ class AcceptedRequests:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def accept(
-        self, team_id: str, kind: str, payload: str, now: datetime, capacity: int
-    ) -> int | None:
-        """Store a request for a worker: its id, or None when `capacity` requests wait already."""
+    def accept(self, requests: list[Request], now: datetime, capacity: int) -> int:
+        """Store requests for a worker, in their order, while fewer than `capacity` wait: how
+        many were stored (the first that many; none of the rest). One statement, so that the
+        waiting rows are counted once for the batch, in the transaction that adds to them."""
+        if not requests:
+            return 0
         row = tables.AcceptedRequest
         waiting = select(func.count(row.id)).where(row.taken_at.is_(None)).scalar_subquery()
+        offered = union_all(
+            *(
+                select(
+                    literal(place, Integer()).label("place"),
+                    literal(request.team_id, row.team_id.type).label("team_id"),
+                    literal(request.kind, row.kind.type).label("kind"),
+                    literal(request.payload, row.payload.type).label("payload"),
+                )
+                for place, request in enumerate(requests)
+            )
+        ).subquery("offered")
         values = select(
-            literal(team_id, row.team_id.type),
-            literal(kind, row.kind.type),
-            literal(payload, row.payload.type),
-            literal(now, row.created_at.type),
-        ).where(waiting < capacity)
-        stored = self._session.scalar(
-            insert(row)
-            .from_select(["team_id", "kind", "payload", "created_at"], values)
-            .returning(row.id)
+            offered.c.team_id, offered.c.kind, offered.c.payload, literal(now, row.created_at.type)
+        ).where(offered.c.place < capacity - waiting)
+        stored = len(
+            self._session.execute(
+                insert(row)
+                .from_select(["team_id", "kind", "payload", "created_at"], values)
+                .returning(row.id)
+            ).all()
         )
-        if stored is not None and _postgres(self._session):
+        if stored and _postgres(self._session):
+            # One wake-up for the batch: delivered to every listening worker at the commit.
             self._session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
-        return None if stored is None else int(stored)
+        return stored
 
     def take(self, now: datetime) -> Accepted | None:
         """The oldest waiting request, now taken by the caller; None when none waits that another
@@ -105,11 +140,15 @@ class AcceptedRequests:
 
     def give_up(self, taken_before: datetime, now: datetime) -> list[GivenUp]:
         """Mark given up the requests taken before `taken_before` and never done: their worker
-        died with them. They are kept (for an operator to read) and never run again."""
+        died with them. They are kept (for an operator to read) and never run again. A read
+        first, as in `take`: every idle worker thread looks, and almost always finds none."""
         row = tables.AcceptedRequest
+        lost = row.taken_at < taken_before, row.given_up_at.is_(None)
+        if self._session.scalar(select(row.id).where(*lost).limit(1)) is None:
+            return []
         stale = self._session.execute(
             update(row)
-            .where(row.taken_at < taken_before, row.given_up_at.is_(None))
+            .where(*lost)
             .values(given_up_at=now)
             .returning(row.id, row.team_id, row.kind, row.taken_at)
         ).all()

@@ -12,8 +12,10 @@ import logging
 import signal
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -34,6 +36,20 @@ from tests.slack.test_acks_never_wait import BUSY, BUSY_EL, health_report
 from tests.slack.test_install_by_oauth import MARIA, driver_for
 from tests.slack.test_learn_now_and_answer import buttons, current
 from tests.slack.test_settings_over_slack import _stored, open_settings, settings_rows
+
+
+@contextmanager
+def web_and_worker(
+    slack: LocalSlack, database_url: str, **overrides: Any
+) -> Iterator[tuple[Bot, Requests]]:
+    """A `web` with WORK_IN=worker (and `overrides`), and a worker's side on its dependencies."""
+    web = start_bot(slack, database_url, work_in="worker", **overrides)
+    requests = Requests(web.deps, _stored_request_app)
+    try:
+        yield web, requests
+    finally:
+        requests.close()
+        web.close()
 
 
 @pytest.fixture
@@ -121,9 +137,7 @@ def test_a_check_button_is_recorded_once_and_its_message_updated(
 def test_a_full_table_says_busy_and_a_worker_then_delivers_each_accepted_request_once(
     slack: LocalSlack, database_url: str
 ) -> None:
-    small = start_bot(slack, database_url, work_in="worker", work_queue=2)
-    requests = Requests(small.deps, _stored_request_app)
-    try:
+    with web_and_worker(slack, database_url, work_queue=2) as (small, requests):
         learners = small.learners()[:5]
         for user in learners:  # each known to Nudge, so "busy" can be said in their language
             small.driver.command(user, "now")
@@ -148,9 +162,6 @@ def test_a_full_table_says_busy_and_a_worker_then_delivers_each_accepted_request
             user: 1 if user in accepted_ones else 0 for user in learners
         }
         assert health_report(small)[1]["accepted_requests"]["waiting"] == 0
-    finally:
-        requests.close()
-        small.close()
 
 
 def test_help_is_acknowledged_while_a_worker_is_stuck_on_slack(web: Bot, worker: Requests) -> None:
