@@ -37,7 +37,6 @@ from bot.learning.schedule import MemberCalendar, Missed, Slot, due, next_lesson
 from bot.learning.schedule_settings import TeamSchedule
 from bot.library import Library, Question
 from bot.services.deps import Deps
-from bot.services.digest import claim_digest, digest_language
 from bot.services.lessons import claim_lesson
 from bot.services.people import speaks
 from bot.services.sending import Sleep, send_all
@@ -254,6 +253,10 @@ def _digest(
     channel = deps.settings.leads_channel
     if not channel:
         return
+    # Imported here: the digest and the team report it quotes are the clock's alone, and `web`
+    # (which imports this module for the next lesson's time) starts without them.
+    from bot.services.digest import claim_digest, digest_language
+
     schedule, zone = deps.schedule, deps.settings.team_zone
     for slot in team_post_due(schedule, "digest", zone, last_tick=since, now=now).send:
         question = question_of_week(deps.library.current, slot.local_date)

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.middleware.authorization import SingleTeamAuthorization
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.web import SlackResponse
 
 from bot.i18n import LANGUAGES, translator
@@ -21,7 +23,6 @@ from bot.services.health import check_health
 from bot.slack.context import Queues, provide
 from bot.slack.forward import forward
 from bot.slack.gateway import Sleep, make_web_client
-from bot.slack.installs import cached_authorize, oauth_settings
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
 from bot.slack.observed import ObservedApp
@@ -120,13 +121,21 @@ def build_app(
     client = make_web_client(settings, sleep=sleep)
     # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token found
     # in the installation store by its workspace (auth.test once per token, not per request).
-    oauth = oauth_settings(deps) if settings.many_workspaces else None
+    oauth: OAuthSettings | None = None
+    authorize: Callable[..., AuthorizeResult] | None = None
+    if settings.many_workspaces:
+        # Imported here: slack_sdk's SQLAlchemy installation and state stores serve OAuth only,
+        # and a one-workspace `web` answers its first /healthz without them.
+        from bot.slack.installs import cached_authorize, oauth_settings
+
+        oauth = oauth_settings(deps)
+        authorize = cached_authorize(oauth, client)
     app = ObservedApp(
         name=_BOLT_APP_NAME,
         client=client,
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
-        authorize=cached_authorize(oauth, client) if oauth is not None else None,
+        authorize=authorize,
         # A request from a workspace with no install: its person's language is not known yet.
         # Only OAuth's authorization, or one that asks auth.test at a request, can fail so; with
         # start-up's answer given it cannot, and the catalogues are read at the first request that

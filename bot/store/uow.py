@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
@@ -23,8 +24,10 @@ from bot.store.members import Members, Workspaces
 from bot.store.recall import Recalls
 from bot.store.repositories import Cards, Deliveries, Responses
 from bot.store.sending import Sending
-from bot.store.team_report import TeamReports
 from bot.store.weekly import StrategyAnswers, TeamPosts
+
+if TYPE_CHECKING:
+    from bot.store.team_report import TeamReports
 
 # How long /healthz waits for SQLite's write lock: a probe answers in a moment, whatever
 # DATABASE_BUSY_TIMEOUT the requests themselves wait.
@@ -71,6 +74,10 @@ class UnitOfWork:
         self._sessions = sessions
 
     def __enter__(self) -> UnitOfWork:
+        # Imported by the first unit of work, not at start: the team report's figures
+        # (bot.learning.team) are a lead's, and `web`'s first /healthz needs no unit of work.
+        from bot.store.team_report import TeamReports
+
         self.session = self._sessions()
         self.workspaces = Workspaces(self.session)
         self.members = Members(self.session)
