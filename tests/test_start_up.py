@@ -27,6 +27,15 @@ NOT_AT_START = (
     "pythonjsonlogger",  # LOG_FORMAT=json
     "slack_bolt.adapter.socket_mode",  # `run` with SLACK_APP_TOKEN
     "slack_sdk.socket_mode",
+    # SQLAlchemy's ORM and the tables declared with it (which load its PostgreSQL dialect for a
+    # partial index): the first unit of work; start-up's schema check and /healthz are Core.
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.postgresql",
+    "bot.store.tables",
+    "bot.store.repositories",
+    "bot.services.sending",  # the clock's pass, and workers
+    "bot.slack.forward",  # WORK_IN=worker
+    "bot.services.accepted",
     # Nudge's own, imported by the first request (or the clock) that uses them:
     "bot.slack.payloads",  # the first Slack request checks its payload's shape
     "bot.slack.installs",  # many workspaces (OAuth), with slack_sdk's SQLAlchemy stores

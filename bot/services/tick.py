@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from bot import observe
 from bot.delivery.outbox import (
@@ -39,10 +40,13 @@ from bot.library import Library, Question
 from bot.services.deps import Deps
 from bot.services.lessons import claim_lesson
 from bot.services.people import speaks
-from bot.services.sending import Sleep, send_all
 from bot.services.team_setup import in_workspace
-from bot.store.lesson_sql import DELIVERED
-from bot.store.weekly import WEEK_BEFORE
+
+if TYPE_CHECKING:
+    from bot.services.sending import Sleep
+
+# What only the clock's pass uses (sending, and the store's constants for it) is imported inside
+# it: `web` imports this module for a member's next lesson, and starts without the ORM's tables.
 
 log = logging.getLogger("bot.tick")
 
@@ -123,6 +127,9 @@ def run_tick(
     """Plan (claim what fell due, queued for the senders), post the team's posts, and, with
     `send`, send the workspace's queue with `senders` threads side by side, each waiting for the
     workspace's slot through `sleep` (bot.services.sending). Without `send`, workers send."""
+    from bot.services.sending import send_all
+    from bot.store.lesson_sql import DELIVERED
+
     failures = Counter[str]()
     with deps.uow() as uow:
         deps = in_workspace(deps, team_id, uow)
@@ -206,6 +213,8 @@ def _record_missed(deps: Deps, member: Member, lost: Missed, now: datetime) -> N
 def _claim(deps: Deps, member: Member, slot: Slot, now: datetime) -> bool:
     """Claim the slot's lesson, question or reminder for the senders; False when there is
     nothing to send (claimed elsewhere, an empty library, a question answered already)."""
+    from bot.store.weekly import WEEK_BEFORE
+
     library = deps.library.current
     with deps.uow() as uow:
         if slot.kind == "lesson":

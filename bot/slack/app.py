@@ -17,11 +17,9 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.web import SlackResponse
 
 from bot.i18n import LANGUAGES, translator
-from bot.services import accepted
 from bot.services.deps import Deps
 from bot.services.health import check_health
 from bot.slack.context import Queues, provide
-from bot.slack.forward import forward
 from bot.slack.gateway import Sleep, make_web_client
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
@@ -62,10 +60,17 @@ log.addFilter(_NoRejectedBodies())
 def make_queues(deps: Deps) -> Queues:
     """`web`'s (and `run`'s): with WORK_IN=worker, what does not open a modal is forwarded."""
     settings = deps.settings
+    forwarded = None
+    if settings.work_in == "worker":
+        # Imported here: forwarding stores requests (bot.store.accepted, with the ORM's tables),
+        # which a `web` that works itself does not, and which its first /healthz need not wait for.
+        from bot.slack.forward import forward
+
+        forwarded = forward(deps)
     return Queues(
         work=WorkQueue(settings.work_threads, settings.work_queue),
         notices=WorkQueue(1, settings.work_queue),
-        forward=forward(deps) if settings.work_in == "worker" else None,
+        forward=forwarded,
     )
 
 
@@ -90,6 +95,8 @@ def health_of(
             "slack": {"state": "ok" if slack is None else slack},
         }
         if queues.forward is not None and checked.problem is None:
+            from bot.services import accepted  # with forwarding only (make_queues says why)
+
             # What waits for the workers, across every `web`: full at WORK_QUEUE.
             count = accepted.waiting(deps)
             full = full or count >= deps.settings.work_queue
