@@ -175,6 +175,7 @@ def _text(starts_table: str, ratios: str, nudge: Starts, checking: Starts, bare:
         read_cached(Path(folder), CONTENT, library_key(CONTENT, today))
         cached_ms = (time.perf_counter() - began) * 1000
     aim = "met" if restart <= 2 else "not met"
+    load = " / ".join(f"{one:.1f}" for one in os.getloadavg())  # 1, 5 and 15 minutes
     return prose(f"""## Start-up: time to the first /healthz and memory
 
 {__doc__.split(chr(10), 2)[2].strip()} Median of {STARTS} starts each, after one untimed start
@@ -204,25 +205,41 @@ find both, as a restart does).
   importing cost about 80 ms of CPU), and freezes what it made before serving. markdown-it,
   `holidays`, the checker with its pydantic schemas, PostgreSQL's `insert`, Babel with the
   message catalogues (read by the first request that says something), python-json-logger (a
-  text log needs none) and Socket Mode's client are imported when first used, not at start
-  (tests/test_start_up.py keeps it so). Bolt's `App` is given its name: left to find it, Bolt
-  calls `inspect.stack()`, which reads every frame's source and looks through every loaded
-  module (the bare app, which does not name its `App`, pays that with its fewer modules).
+  text log needs none), Socket Mode's client, OAuth's installation stores, the pydantic models
+  that check a request's payload and the Settings modal's form, and the use cases only leads,
+  admins or the clock call (the team report, the digest, the statistics, the export) are
+  imported when first used, not at start (tests/test_start_up.py keeps it so). Bolt's `App`
+  is given its name: left to find it, Bolt calls `inspect.stack()`, which reads every frame's
+  source and looks through every loaded module (the bare app, which does not name its `App`,
+  pays that with its fewer modules).
 - It imports {nudge.modules - bare.modules} more modules than the bare app. By top-level package
-  the most are: {biggest}.{_candidates(extra)} {orm} of SQLAlchemy's are its ORM, which the
-  schema check does not use (its Core does): the listeners import the use cases they call at
-  module level, those import the store's repositories and its tables declared with the ORM, so
-  building the Bolt app imports them, and most of the `bot` modules counted are that chain.
-  Importing each use case inside the listener that calls it is what is left to cut, at the cost
-  of the first request of each kind waiting for its imports. {postgresql} more are PostgreSQL's
-  dialect, loaded on SQLite too: SQLAlchemy loads it to check the `postgresql_where` of the
-  deliveries' partial index when the table is declared. pydantic-settings imports all of
-  its sources (cloud secret stores, command line, TOML, YAML) whatever the settings use, so no
-  part of it can be put off short of reading the environment without it.
+  the most are: {biggest}.{_candidates(extra)} {_orm(orm, postgresql)} pydantic-settings
+  imports all of its sources (cloud secret stores, command line, TOML, YAML) whatever the
+  settings use, so no part of it can be put off short of reading the environment without it.
 - Start-up happens once per deploy or restart: a platform that health-checks `/healthz` routes
   traffic after the time above. Starts on this shared 2-core machine vary by tens of percent
-  (the range column); the ratio is of medians taken in turns.
+  (the range column; the load average over 1, 5 and 15 minutes, this run's starts included,
+  was {load} when they ended); the ratio is of medians taken in turns.
 """)
+
+
+def _orm(orm: int, postgresql: int) -> str:
+    """SQLAlchemy's ORM and PostgreSQL dialect at start, said as the counts have it."""
+    if orm == 0 and postgresql == 0:
+        return (
+            "None are SQLAlchemy's ORM or its PostgreSQL dialect: the schema check and `/healthz` "
+            "use its Core, and a unit of work imports the store's repositories, with the tables "
+            "declared with the ORM, when it first opens (SQLAlchemy then loads the PostgreSQL "
+            "dialect on SQLite too, to check a partial index's `postgresql_where`; it offers no "
+            "way to declare that without loading it). So the first request that reads or writes "
+            "the database waits for those imports, not the first `/healthz`."
+        )
+    return (
+        f"{orm} of SQLAlchemy's are its ORM and {postgresql} its PostgreSQL dialect (loaded on "
+        "SQLite too, to check a partial index's `postgresql_where`), which the schema check does "
+        "not use (its Core does): something imported at start imports the store's repositories "
+        "or its tables declared with the ORM."
+    )
 
 
 def _candidates(extra: Counter[str]) -> str:
