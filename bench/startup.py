@@ -9,13 +9,15 @@ bench/bare_bolt.py copied to a temporary directory and run as a script the same 
 start: the time from launching the interpreter to the first ``GET /healthz`` that answers 200,
 and the child's resident memory at that moment (VmRSS, and its peak VmHWM, from
 /proc/<pid>/status). One more start of each under ``python -X importtime`` counts the modules
-imported by the first 200 (that start is slower and is not timed).
+imported by the first 200 (that start is slower and is not timed). And, in fresh interpreters
+that imported what ``web`` imports, how long the first unit of work takes (FIRST_UNIT in bench/startup.py).
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +37,21 @@ NUDGE = "Nudge (`python -m bot web`), a restart"
 CHECKING = "Nudge, LIBRARY_CACHE=off"
 BARE = "bare Bolt script"
 STARTS = 5  # timed starts of each app, taking turns; the median is reported
+
+# The first unit of work in a process that imported what `web` imports before its first 200: the
+# seconds it takes, which are the store's repositories and SQLAlchemy's ORM being imported.
+FIRST_UNIT = """
+import gc, time
+gc.disable()  # as `python -m bot` starts
+import bot.cli, bot.serve
+from sqlalchemy import create_engine
+from bot.store.uow import Database
+database = Database(create_engine("sqlite://"))
+began = time.perf_counter()
+with database.uow():
+    pass
+print(time.perf_counter() - began)
+"""
 
 
 @dataclass
@@ -115,6 +132,25 @@ def measure() -> dict[str, Starts]:
     return results
 
 
+def _first_unit_ms() -> float:
+    """Median of STARTS fresh interpreters' first unit of work (FIRST_UNIT), in ms."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    seconds = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", FIRST_UNIT],
+                env=env,
+                cwd=REPO,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(STARTS)
+    ]
+    return statistics.median(seconds) * 1000
+
+
 def _mib(kib: float) -> str:
     return f"{kib / 1024:.1f} MiB"
 
@@ -178,6 +214,8 @@ def _text(starts_table: str, ratios: str, nudge: Starts, checking: Starts, bare:
         read_cached(Path(folder), CONTENT, library_key(CONTENT, today))
         cached_ms = (time.perf_counter() - began) * 1000
     aim = "met" if restart <= 2 else "not met"
+    first_unit = _first_unit_ms()
+    load = " / ".join(f"{one:.1f}" for one in os.getloadavg())  # 1, 5 and 15 minutes
     return prose(f"""## Start-up: time to the first /healthz and memory
 
 {__doc__.split(chr(10), 2)[2].strip()} Median of {STARTS} starts each, after one untimed start
@@ -207,25 +245,42 @@ find both, as a restart does).
   importing cost about 80 ms of CPU), and freezes what it made before serving. markdown-it,
   `holidays`, the checker with its pydantic schemas, PostgreSQL's `insert`, Babel with the
   message catalogues (read by the first request that says something), python-json-logger (a
-  text log needs none) and Socket Mode's client are imported when first used, not at start
-  (tests/test_start_up.py keeps it so). Bolt's `App` is given its name: left to find it, Bolt
-  calls `inspect.stack()`, which reads every frame's source and looks through every loaded
-  module (the bare app, which does not name its `App`, pays that with its fewer modules).
+  text log needs none), Socket Mode's client, OAuth's installation stores, the pydantic models
+  that check a request's payload and the Settings modal's form, and the use cases only leads,
+  admins or the clock call (the team report, the digest, the statistics, the export) are
+  imported when first used, not at start (tests/test_start_up.py keeps it so). Bolt's `App`
+  is given its name: left to find it, Bolt calls `inspect.stack()`, which reads every frame's
+  source and looks through every loaded module (the bare app, which does not name its `App`,
+  pays that with its fewer modules).
 - It imports {nudge.modules - bare.modules} more modules than the bare app. By top-level package
-  the most are: {biggest}.{_candidates(extra)} {orm} of SQLAlchemy's are its ORM, which the
-  schema check does not use (its Core does): the listeners import the use cases they call at
-  module level, those import the store's repositories and its tables declared with the ORM, so
-  building the Bolt app imports them, and most of the `bot` modules counted are that chain.
-  Importing each use case inside the listener that calls it is what is left to cut, at the cost
-  of the first request of each kind waiting for its imports. {postgresql} more are PostgreSQL's
-  dialect, loaded on SQLite too: SQLAlchemy loads it to check the `postgresql_where` of the
-  deliveries' partial index when the table is declared. pydantic-settings imports all of
-  its sources (cloud secret stores, command line, TOML, YAML) whatever the settings use, so no
-  part of it can be put off short of reading the environment without it.
+  the most are: {biggest}.{_candidates(extra)} {_orm(orm, postgresql, first_unit)} pydantic-settings imports
+  all of its sources (cloud secret stores, command line, TOML, YAML) whatever the settings use,
+  so no part of it can be put off short of reading the environment without it.
 - Start-up happens once per deploy or restart: a platform that health-checks `/healthz` routes
   traffic after the time above. Starts on this shared 2-core machine vary by tens of percent
-  (the range column); the ratio is of medians taken in turns.
+  (the range column; the load average over 1, 5 and 15 minutes, this run's starts included,
+  was {load} when they ended); the ratio is of medians taken in turns.
 """)
+
+
+def _orm(orm: int, postgresql: int, first_unit_ms: float) -> str:
+    """SQLAlchemy's ORM and PostgreSQL dialect at start, said as the counts have it."""
+    if orm == 0 and postgresql == 0:
+        return (
+            "None are SQLAlchemy's ORM or its PostgreSQL dialect: the schema check and `/healthz` "
+            "use its Core, and a unit of work imports the store's repositories, with the tables "
+            "declared with the ORM, when it first opens (SQLAlchemy then loads the PostgreSQL "
+            "dialect on SQLite too, to check a partial index's `postgresql_where`; it offers no "
+            "way to declare that without loading it). So the first request that reads or writes "
+            "the database waits for those imports, not the first `/healthz`: a first unit of work "
+            f"takes {first_unit_ms:,.0f} ms in a fresh process here (median of {STARTS})."
+        )
+    return (
+        f"{orm} of SQLAlchemy's are its ORM and {postgresql} its PostgreSQL dialect (loaded on "
+        "SQLite too, to check a partial index's `postgresql_where`), which the schema check does "
+        "not use (its Core does): something imported at start imports the store's repositories "
+        "or its tables declared with the ORM."
+    )
 
 
 def _candidates(extra: Counter[str]) -> str:

@@ -27,6 +27,33 @@ NOT_AT_START = (
     "pythonjsonlogger",  # LOG_FORMAT=json
     "slack_bolt.adapter.socket_mode",  # `run` with SLACK_APP_TOKEN
     "slack_sdk.socket_mode",
+    # SQLAlchemy's ORM and the tables declared with it (which load its PostgreSQL dialect for a
+    # partial index): the first unit of work; start-up's schema check and /healthz are Core.
+    "sqlalchemy.orm",
+    "sqlalchemy.dialects.postgresql",
+    "bot.store.tables",
+    "bot.store.repositories",
+    "bot.services.sending",  # the clock's pass, and workers
+    "bot.slack.forward",  # WORK_IN=worker
+    "bot.services.accepted",
+    # Nudge's own, imported by the first request (or the clock) that uses them:
+    "bot.slack.payloads",  # the first Slack request checks its payload's shape
+    "bot.slack.installs",  # many workspaces (OAuth), with slack_sdk's SQLAlchemy stores
+    "slack_sdk.oauth.installation_store.sqlalchemy",
+    "bot.services.settings",  # the Settings modal, whose form is a pydantic model
+    "bot.services.own_data",  # `/learn export` and `/learn forget`
+    "bot.services.admin_stats",  # `/learn admin stats`
+    "bot.services.library_admin",  # `/learn admin check` and `reload`
+    "bot.services.team",  # a lead's `/learn team`, `team csv` and `why`
+    "bot.services.digest",  # the clock's weekly digest
+    "bot.learning.team",  # the team report's figures
+    "bot.learning.digest",
+    "bot.store.team_report",
+    "bot.slack.blocks.team",
+    "bot.slack.blocks.team_files",  # the heatmap and the CSV
+    "bot.slack.blocks.digest",
+    "bot.slack.blocks.admin_stats",
+    "bot.slack.blocks.library_report",
 )
 
 

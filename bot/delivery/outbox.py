@@ -14,13 +14,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from bot import observe
-from bot.learning.digest import WeeklyDigest
 from bot.learning.model import Delivery, Member
 from bot.library import LocalizedLesson, LocalizedQuestion
 from bot.store.uow import DatabaseBusy, UnitOfWork
+
+if TYPE_CHECKING:
+    # Only for the type: the digest (and the team report it holds) is the clock's, not `web`'s.
+    from bot.learning.digest import WeeklyDigest
 
 log = logging.getLogger("bot.delivery")
 

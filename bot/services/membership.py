@@ -12,7 +12,6 @@ from bot.learning.pause import BadPause, paused_through
 from bot.learning.schedule import NextReason, explain_next
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, Person, enrol, recognize
-from bot.services.team import team_blind_spot
 from bot.services.team_setup import in_workspace
 from bot.services.tick import calendar_of, schedule_of
 
@@ -109,6 +108,9 @@ def why(deps: Deps, slack: Directory, caller: Caller, *, team: bool = False) -> 
         history = uow.deliveries.history(member.id) if member else History()
         blind = None
         if team and person.may(Role.LEAD):
+            # Imported here: the team report is a lead's, and `web` starts without it.
+            from bot.services.team import team_blind_spot
+
             workspace_id = uow.workspaces.find(caller.team_id) or 0
             blind = team_blind_spot(uow, workspace_id, library, person.language, now)
     last = history.last

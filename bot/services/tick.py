@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from bot import observe
 from bot.delivery.outbox import (
@@ -37,13 +38,15 @@ from bot.learning.schedule import MemberCalendar, Missed, Slot, due, next_lesson
 from bot.learning.schedule_settings import TeamSchedule
 from bot.library import Library, Question
 from bot.services.deps import Deps
-from bot.services.digest import claim_digest, digest_language
 from bot.services.lessons import claim_lesson
 from bot.services.people import speaks
-from bot.services.sending import Sleep, send_all
 from bot.services.team_setup import in_workspace
-from bot.store.lesson_sql import DELIVERED
-from bot.store.weekly import WEEK_BEFORE
+
+if TYPE_CHECKING:
+    from bot.services.sending import Sleep
+
+# What only the clock's pass uses (sending, and the store's constants for it) is imported inside
+# it: `web` imports this module for a member's next lesson, and starts without the ORM's tables.
 
 log = logging.getLogger("bot.tick")
 
@@ -124,6 +127,9 @@ def run_tick(
     """Plan (claim what fell due, queued for the senders), post the team's posts, and, with
     `send`, send the workspace's queue with `senders` threads side by side, each waiting for the
     workspace's slot through `sleep` (bot.services.sending). Without `send`, workers send."""
+    from bot.services.sending import send_all
+    from bot.store.lesson_sql import DELIVERED
+
     failures = Counter[str]()
     with deps.uow() as uow:
         deps = in_workspace(deps, team_id, uow)
@@ -207,6 +213,8 @@ def _record_missed(deps: Deps, member: Member, lost: Missed, now: datetime) -> N
 def _claim(deps: Deps, member: Member, slot: Slot, now: datetime) -> bool:
     """Claim the slot's lesson, question or reminder for the senders; False when there is
     nothing to send (claimed elsewhere, an empty library, a question answered already)."""
+    from bot.store.weekly import WEEK_BEFORE
+
     library = deps.library.current
     with deps.uow() as uow:
         if slot.kind == "lesson":
@@ -254,6 +262,10 @@ def _digest(
     channel = deps.settings.leads_channel
     if not channel:
         return
+    # Imported here: the digest and the team report it quotes are the clock's alone, and `web`
+    # (which imports this module for the next lesson's time) starts without them.
+    from bot.services.digest import claim_digest, digest_language
+
     schedule, zone = deps.schedule, deps.settings.team_zone
     for slot in team_post_due(schedule, "digest", zone, last_tick=since, now=now).send:
         question = question_of_week(deps.library.current, slot.local_date)

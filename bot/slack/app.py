@@ -9,19 +9,18 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.middleware.authorization import SingleTeamAuthorization
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.web import SlackResponse
 
 from bot.i18n import LANGUAGES, translator
-from bot.services import accepted
 from bot.services.deps import Deps
 from bot.services.health import check_health
 from bot.slack.context import Queues, provide
-from bot.slack.forward import Forward
 from bot.slack.gateway import Sleep, make_web_client
-from bot.slack.installs import cached_authorize, oauth_settings
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.safety import caller_language
 from bot.slack.observed import ObservedApp
@@ -61,10 +60,17 @@ log.addFilter(_NoRejectedBodies())
 def make_queues(deps: Deps) -> Queues:
     """`web`'s (and `run`'s): with WORK_IN=worker, what does not open a modal is forwarded."""
     settings = deps.settings
+    forwarded = None
+    if settings.work_in == "worker":
+        # Imported here: forwarding stores requests (bot.store.accepted, with the ORM's tables),
+        # which a `web` that works itself does not, and which its first /healthz need not wait for.
+        from bot.slack.forward import Forward
+
+        forwarded = Forward(deps)
     return Queues(
         work=WorkQueue(settings.work_threads, settings.work_queue),
         notices=WorkQueue(1, settings.work_queue),
-        forward=Forward(deps) if settings.work_in == "worker" else None,
+        forward=forwarded,
     )
 
 
@@ -89,6 +95,8 @@ def health_of(
             "slack": {"state": "ok" if slack is None else slack},
         }
         if queues.forward is not None and checked.problem is None:
+            from bot.services import accepted  # with forwarding only (make_queues says why)
+
             # What waits for the workers, across every `web`: full at WORK_QUEUE.
             count = accepted.waiting(deps)
             full = full or count >= deps.settings.work_queue
@@ -120,13 +128,21 @@ def build_app(
     client = make_web_client(settings, sleep=sleep)
     # Many workspaces: /slack/install and /slack/oauth_redirect, and each request's token found
     # in the installation store by its workspace (auth.test once per token, not per request).
-    oauth = oauth_settings(deps) if settings.many_workspaces else None
+    oauth: OAuthSettings | None = None
+    authorize: Callable[..., AuthorizeResult] | None = None
+    if settings.many_workspaces:
+        # Imported here: slack_sdk's SQLAlchemy installation and state stores serve OAuth only,
+        # and a one-workspace `web` answers its first /healthz without them.
+        from bot.slack.installs import cached_authorize, oauth_settings
+
+        oauth = oauth_settings(deps)
+        authorize = cached_authorize(oauth, client)
     app = ObservedApp(
         name=_BOLT_APP_NAME,
         client=client,
         signing_secret=settings.slack_signing_secret,
         oauth_settings=oauth,
-        authorize=cached_authorize(oauth, client) if oauth is not None else None,
+        authorize=authorize,
         # A request from a workspace with no install: its person's language is not known yet.
         # Only OAuth's authorization, or one that asks auth.test at a request, can fail so; with
         # start-up's answer given it cannot, and the catalogues are read at the first request that

@@ -7,7 +7,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
@@ -35,15 +35,15 @@ from bot.delivery.outbox import (
 )
 from bot.i18n import translator
 from bot.learning.model import MemberProfile
-from bot.services.own_data import ExportFile
 from bot.settings import Settings
-from bot.slack.blocks.digest import digest_message
 from bot.slack.blocks.lesson import lesson_message
 from bot.slack.blocks.question import channel_question_message, question_message
-from bot.slack.blocks.team import period_days
-from bot.slack.blocks.team_files import file_name, heatmap_png
 from bot.slack.message import SlackMessage
 from bot.slack.profiles import ProfileCache
+
+if TYPE_CHECKING:
+    # Only for the type: the export and the lead's reports are imported by what makes them.
+    from bot.services.own_data import ExportFile
 
 Sleep = Callable[[float], None]
 
@@ -237,6 +237,11 @@ class SlackGateway:
     def post_digest(self, post: DigestPost) -> SentMessage:
         """The digest, then its heatmap as a picture under it. The digest stands without the
         picture: a refused upload is logged and the digest still counts as sent."""
+        # Imported here: only the clock's weekly digest needs them, and `web` starts without.
+        from bot.slack.blocks.digest import digest_message
+        from bot.slack.blocks.team import period_days
+        from bot.slack.blocks.team_files import file_name, heatmap_png
+
         t = translator(post.language)
         sent = self._post(post.channel, digest_message(t, post.digest))
         table = post.digest.heatmap

@@ -22,7 +22,6 @@ from waitress import wasyncore
 from waitress.server import BaseWSGIServer, create_server
 
 from bot import observe
-from bot.slack.payloads import well_formed
 
 EVENTS_PATH = "/slack/events"
 
@@ -72,6 +71,10 @@ class NudgeRequestHandler(SlackRequestHandler):
             if "payload" not in fields:
                 bolt_request.body = fields
                 bolt_request.context = build_context(BoltContext({}), fields)
+        # Imported here: its pydantic models take ~10 ms to build, which the first /healthz
+        # need not wait for (tests/test_start_up.py).
+        from bot.slack.payloads import well_formed
+
         if not well_formed(bolt_request.body):
             return _unread(self._refuse(body, headers), started)
         try:

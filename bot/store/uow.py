@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
-from bot.store.accepted import AcceptedRequests
 from bot.store.db import revision_of
-from bot.store.figures import Figures
-from bot.store.member_data import MemberData
-from bot.store.members import Members, Workspaces
-from bot.store.recall import Recalls
-from bot.store.repositories import Cards, Deliveries, Responses
-from bot.store.sending import Sending
-from bot.store.team_report import TeamReports
-from bot.store.weekly import StrategyAnswers, TeamPosts
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from bot.store.accepted import AcceptedRequests
+    from bot.store.figures import Figures
+    from bot.store.member_data import MemberData
+    from bot.store.members import Members, Workspaces
+    from bot.store.recall import Recalls
+    from bot.store.repositories import Cards, Deliveries, Responses
+    from bot.store.sending import Sending
+    from bot.store.team_report import TeamReports
+    from bot.store.weekly import StrategyAnswers, TeamPosts
 
 # How long /healthz waits for SQLite's write lock: a probe answers in a moment, whatever
 # DATABASE_BUSY_TIMEOUT the requests themselves wait.
@@ -71,6 +76,19 @@ class UnitOfWork:
         self._sessions = sessions
 
     def __enter__(self) -> UnitOfWork:
+        # Imported by the first unit of work, not at start: the repositories bring the tables
+        # declared with SQLAlchemy's ORM (and, for a partial index, its PostgreSQL dialect), which
+        # `web`'s first /healthz does not use (Database.probe is Core).
+        from bot.store.accepted import AcceptedRequests
+        from bot.store.figures import Figures
+        from bot.store.member_data import MemberData
+        from bot.store.members import Members, Workspaces
+        from bot.store.recall import Recalls
+        from bot.store.repositories import Cards, Deliveries, Responses
+        from bot.store.sending import Sending
+        from bot.store.team_report import TeamReports
+        from bot.store.weekly import StrategyAnswers, TeamPosts
+
         self.session = self._sessions()
         self.workspaces = Workspaces(self.session)
         self.members = Members(self.session)
@@ -127,7 +145,14 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @cached_property
+    def _sessions(self) -> sessionmaker[Session]:
+        # Made by the first unit of work: the ORM is imported then, not at start. Two threads
+        # that make it at once make two equal sessionmakers on one engine, and one is kept.
+        from sqlalchemy.orm import sessionmaker
+
+        return sessionmaker(self.engine, expire_on_commit=False)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self._sessions)

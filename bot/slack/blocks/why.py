@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from bot.i18n import Translator
 from bot.learning.schedule import NextReason
-from bot.learning.team import DEFAULT_WEEKS
 from bot.library import escape_mrkdwn
 
 NEXT = {
@@ -73,6 +72,10 @@ def why_text(
     last = _last(t, command, tz, last_title, last_at, last_review, last_new_area)
     lines = [last, next_text(t, command, tz=tz, learns=learns, upcoming=upcoming, holiday=holiday)]
     if blind_spot is not None:
+        # Imported here: only a lead's answer names it, and the Home tab (which `web` imports at
+        # start for next_text) does without the team report's module.
+        from bot.learning.team import DEFAULT_WEEKS
+
         lines.append(
             t("why.team_blind_spot", area=blind_spot, weeks=DEFAULT_WEEKS, command=command)
         )

@@ -7,30 +7,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.i18n import translator
 from bot.library import escape_mrkdwn
-from bot.services.admin_stats import collect_admin_stats
 from bot.services.deps import Deps
 from bot.services.home import member_stats
 from bot.services.lessons import LessonNow, request_lesson_now
-from bot.services.library_admin import check_library, reload_library
 from bot.services.membership import PauseOutcome, choose, pause, resume, why
-from bot.services.own_data import export_own_data, preview_forget
 from bot.services.people import Caller
-from bot.services.team import TeamOutcome, team_report, team_table
-from bot.slack.blocks.admin_stats import admin_stats_message
-from bot.slack.blocks.library_report import library_report_message
 from bot.slack.blocks.me import me_message
 from bot.slack.blocks.notice import notice
 from bot.slack.blocks.own_data import forget_modal
-from bot.slack.blocks.team import period_days, team_summary_message
-from bot.slack.blocks.team_files import file_name, heatmap_png, team_csv
 from bot.slack.blocks.why import why_text
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners.views.settings_modal import show_settings
 from bot.slack.listeners.views.setup_modal import show_setup
 from bot.slack.message import SlackMessage
+
+if TYPE_CHECKING:
+    from bot.services.team import TeamOutcome
+
+# The commands of leads and admins import their use case and blocks when first asked: `web`
+# answers its first /healthz without them (tests/test_start_up.py).
 
 
 @dataclass(frozen=True)
@@ -79,18 +78,27 @@ def me(request: Request, args: tuple[str, ...]) -> SlackMessage:
 
 
 def admin_check(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.library_admin import check_library
+    from bot.slack.blocks.library_report import library_report_message
+
     outcome = check_library(request.deps, request.slack, request.caller)
     t = translator(outcome.language)
     return library_report_message(t, outcome.report, action="check", refused=outcome.refused)
 
 
 def admin_reload(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.library_admin import reload_library
+    from bot.slack.blocks.library_report import library_report_message
+
     outcome = reload_library(request.deps, request.slack, request.caller)
     t = translator(outcome.language)
     return library_report_message(t, outcome.report, action="reload", refused=outcome.refused)
 
 
 def admin_stats(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.admin_stats import collect_admin_stats
+    from bot.slack.blocks.admin_stats import admin_stats_message
+
     stats = collect_admin_stats(request.deps, request.slack, request.caller)
     return admin_stats_message(translator(stats.language), stats.figures)
 
@@ -164,6 +172,8 @@ def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
 
 
 def export(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.own_data import export_own_data
+
     outcome = export_own_data(request.deps, request.slack, request.caller)
     t = translator(outcome.language)
     if outcome.status == "failed":
@@ -174,6 +184,8 @@ def export(request: Request, args: tuple[str, ...]) -> SlackMessage:
 def forget(request: Request, args: tuple[str, ...]) -> SlackMessage | None:
     """Opens the confirmation (nothing to say in the channel then); the modal's submission
     deletes."""
+    from bot.services.own_data import preview_forget
+
     preview = preview_forget(request.deps, request.slack, request.caller)
     t = translator(preview.language)
     if preview.status == "nothing":
@@ -186,6 +198,9 @@ def forget(request: Request, args: tuple[str, ...]) -> SlackMessage | None:
 
 def team(request: Request, args: tuple[str, ...]) -> SlackMessage | Reply:
     """The summary at once; the heatmap follows in the lead's DMs."""
+    from bot.services.team import team_report
+    from bot.slack.blocks.team import team_summary_message
+
     outcome = team_report(request.deps, request.slack, request.caller, args)
     t = translator(outcome.language)
     if outcome.report is None or outcome.table is None:
@@ -197,6 +212,8 @@ def team(request: Request, args: tuple[str, ...]) -> SlackMessage | Reply:
 
 
 def team_figures(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.team import team_table
+
     outcome = team_table(request.deps, request.slack, request.caller, args)
     t = translator(outcome.language)
     if outcome.weeks is None or outcome.table is None:
@@ -209,6 +226,9 @@ def team_figures(request: Request, args: tuple[str, ...]) -> SlackMessage:
 
 def _send(request: Request, outcome: TeamOutcome, kind: str) -> SlackMessage | None:
     """The heatmap or the CSV to the lead's DMs: None when sent, else a notice saying why not."""
+    from bot.slack.blocks.team import period_days
+    from bot.slack.blocks.team_files import file_name, heatmap_png, team_csv
+
     assert outcome.table is not None
     t = translator(outcome.language)
     render, title = (

@@ -11,7 +11,6 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.i18n import translator
-from bot.services.own_data import forget
 from bot.slack.blocks.own_data import FORGET_CALLBACK, forget_busy_modal, forgotten_message
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.events.app_home import publish_home
@@ -29,6 +28,9 @@ def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCo
 
 @apologise_quietly
 def record(client: WebClient, context: BoltContext, owner: str) -> None:
+    # Imported here: forgetting is rare, and `web` answers its first /healthz without it.
+    from bot.services.own_data import forget
+
     deps = deps_of(context)
     done = forget(deps, slack_of(context), caller_of(context), owner)
     if done.status != "forgotten":

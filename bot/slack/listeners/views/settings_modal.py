@@ -14,7 +14,6 @@ from slack_sdk import WebClient
 from bot.i18n import translator
 from bot.services.deps import Deps
 from bot.services.people import Caller
-from bot.services.settings import FIELDS, check_settings, open_settings, save_settings
 from bot.slack.blocks.settings import SETTINGS_CALLBACK, settings_errors, settings_modal
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.gateway import SlackGateway
@@ -25,9 +24,14 @@ from bot.slack.listeners.views.submission import metadata, picked
 
 log = logging.getLogger("bot.slack")
 
+# The settings use case is imported by the first request that opens or saves the modal: its form
+# is a pydantic model, built on import, which `web`'s first /healthz need not wait for.
+
 
 def show_settings(deps: Deps, slack: SlackGateway, caller: Caller, trigger_id: str) -> None:
     """Open the caller's own settings in a modal, in their language."""
+    from bot.services.settings import open_settings
+
     screen = open_settings(deps, slack, caller)
     view = settings_modal(
         translator(screen.language),
@@ -43,6 +47,8 @@ def show_settings(deps: Deps, slack: SlackGateway, caller: Caller, trigger_id: s
 
 
 def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    from bot.services.settings import FIELDS, check_settings
+
     opened_with = metadata(body["view"])  # nobody's, in English, when it was tampered with
     owner, language = str(opened_with.get("owner") or ""), str(opened_with.get("language") or "en")
     values = picked(body["view"], FIELDS)
@@ -60,6 +66,8 @@ def submitted(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltCo
 
 @apologise_quietly
 def record(client: WebClient, context: BoltContext, owner: str, values: dict[str, object]) -> None:
+    from bot.services.settings import save_settings
+
     saved = save_settings(deps_of(context), slack_of(context), caller_of(context), owner, values)
     if saved.status == "saved":
         publish_home(user_id=owner, client=client, context=context)
