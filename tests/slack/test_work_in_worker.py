@@ -35,6 +35,7 @@ from tests.slack.installs import install, start_oauth_bot
 from tests.slack.test_acks_never_wait import BUSY, BUSY_EL, health_report
 from tests.slack.test_install_by_oauth import MARIA, driver_for
 from tests.slack.test_learn_now_and_answer import buttons, current
+from tests.slack.test_schedule_over_slack import _question
 from tests.slack.test_settings_over_slack import _stored, open_settings, settings_rows
 
 
@@ -312,3 +313,30 @@ def test_a_request_accepted_by_a_web_that_then_stopped_is_still_done(
         deps.db.dispose()
     assert len(slack.dm_messages(member)) == 1
     assert slack.ephemerals(member)[0].text.startswith(":mailbox_with_mail: Your lesson *")
+
+
+def test_the_weekly_questions_answer_and_edit_buttons_open_their_modals_from_web(
+    web: Bot, worker: Requests
+) -> None:
+    """Their modal needs the click's trigger_id within 3 seconds: `web` opens it; the answer
+    typed in it is stored and saved by the worker."""
+    member = web.user("member")
+    web.driver.click(member, _question(web, member), index=1)
+    web.settle()
+    (modal,) = web.slack.views(member)
+    assert accepted.waiting(web.deps) == 0, "opened by web, nothing stored for a worker"
+
+    web.driver.submit_view(member, modal, {"question_text": {"text": "Four weeks."}})
+    web.settle()
+    assert rows(web, tables.StrategyAnswer) == 0 and accepted.waiting(web.deps) == 1
+    assert drain(worker) == 1
+    assert rows(web, tables.StrategyAnswer) == 1
+
+    question = web.slack.dm_messages(member)[-1]
+    answered = next(m for m in web.slack.messages(question.channel) if m.ts == question.ts)
+    web.driver.click(member, answered, action_id="question_edit")
+    web.settle()
+    opened = [call for call in web.slack.calls_to("views.open") if call.ok]
+    assert len(opened) == 2 and accepted.waiting(web.deps) == 0
+    (edit,) = web.slack.views(member)
+    assert edit.id != modal.id
