@@ -99,9 +99,12 @@ def health_of(
 
             # What waits for the workers, across every `web`: full at WORK_QUEUE.
             count = accepted.waiting(deps)
-            full = full or count >= deps.settings.work_queue
-            state = "full" if count >= deps.settings.work_queue else "ok"
-            details["accepted_requests"] = {"state": state, "waiting": count}
+            stored_full = count >= deps.settings.work_queue
+            full = full or stored_full
+            details["accepted_requests"] = {
+                "state": "full" if stored_full else "ok",
+                "waiting": count,
+            }
         busy = "busy: the work queue is full" if full else None
         return HealthReport(slack or checked.problem or busy, details)
 
