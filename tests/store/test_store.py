@@ -195,9 +195,17 @@ def test_member_totals_count_sent_lessons_responses_and_skills(uow: UnitOfWork) 
     assert sent is not None and unsent is not None
     uow.deliveries.mark_sent(sent.id, "D1", "1.1", NOW)
     uow.responses.add(sent, 1, True, NOW)
+    # The same person in another workspace (an Enterprise Grid user keeps one id), with a wrong
+    # answer of their own: none of it may reach this workspace's totals.
+    elsewhere = uow.members.save(uow.workspaces.ensure("T0OTHER01", NOW), ANNA, NOW)
+    theirs = _claim(uow, elsewhere.id, date(2026, 11, 26))
+    assert theirs is not None
+    uow.deliveries.mark_sent(theirs.id, "D2", "2.2", NOW)
+    uow.responses.add(theirs, 0, False, NOW)
 
     totals = {t.slack_user_id: t for t in uow.responses.member_totals(anna.workspace_id)}
 
+    assert set(totals) == {"U0ANNA0001", ben.slack_user_id}
     assert (totals["U0ANNA0001"].lessons, totals["U0ANNA0001"].responses) == (1, 1)
     assert (totals["U0ANNA0001"].correct, totals["U0ANNA0001"].skills) == (1, ("strategy",))
     assert (totals[ben.slack_user_id].lessons, totals[ben.slack_user_id].skills) == (0, ())
