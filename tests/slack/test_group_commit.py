@@ -27,7 +27,7 @@ from bot.slack.forward import Forward, Requests
 from bot.store import tables
 from bot.store.accepted import Request, Wakeup
 from tests.conftest import Bot
-from tests.slack.test_acks_never_wait import BUSY, BUSY_EL
+from tests.slack.test_acks_never_wait import BUSY, BUSY_EL, statements_by_thread
 from tests.slack.test_database_locked import write_locked
 from tests.slack.test_work_in_worker import drain, rows, web_and_worker
 
@@ -195,21 +195,6 @@ def test_a_closing_web_stores_what_its_writer_holds_before_it_stops(
         assert rows(web, tables.AcceptedRequest) == len(users)
         assert drain(worker) == len(users)
         assert [len(slack.dm_messages(user)) for user in users] == [1] * len(users)
-
-
-@contextmanager
-def statements_by_thread(bot: Bot) -> Iterator[list[tuple[int, str]]]:
-    """Every statement that reaches the database during the block, with the thread that sent it."""
-    seen: list[tuple[int, str]] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append((threading.get_ident(), statement))
-
-    event.listen(bot.deps.db.engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(bot.deps.db.engine, "before_cursor_execute", note)
 
 
 def test_idle_threads_share_one_watcher_that_wakes_them_all_for_a_stored_request_or_a_stop(
