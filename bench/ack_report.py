@@ -288,9 +288,10 @@ def meaning(levels: Levels, names: list[str], cpu: list[Cpu], place: Placement) 
   faster than the work behind them finishes, the rest are told "busy, try again in a minute"
   within Slack's 3 s, as designed, rather than accepted and left waiting."""
     if busy_commands > 0:
-        busy += f""" The busy answer to a command is the one acknowledgement that reads the
-  database (the caller's language, on the request's thread), so when up to {busy_commands:.0%}
-  of the commands are refused, the database is in the acknowledgement path after all."""
+        busy += f""" The busy answer to a command is the one acknowledgement that may read the
+  database (the caller's language, on the request's thread), but `web` keeps what it read a
+  minute per person, so when up to {busy_commands:.0%} of the commands are refused, only each
+  person's first busy answer in a minute waits for a query."""
     met = "met" if over == 0 and failed == 0 else "not met"
     aim = "met" if within == len(ratios) else "not met"
     verb = "is" if within == 1 else "are"

@@ -269,9 +269,9 @@ def worker(settings: Settings) -> int:
         signal.signal(signum, finish)
     posters = Clock(deps).slack_for
     requests = Requests(deps, _stored_request_app)
-    # A wake-up each (a LISTEN connection each on PostgreSQL): one NOTIFY wakes them all.
-    wakeups = [Wakeup(deps.db.engine) for _ in range(settings.work_threads)]
-    helpers = start_request_threads(requests, stop, wakeups[1:])
+    # One wake-up for every thread (one LISTEN connection on PostgreSQL).
+    wakeup = Wakeup(deps.db.engine, stop)
+    helpers = start_request_threads(requests, stop, wakeup, settings.work_threads - 1)
     log.info("Nudge worker started (%s threads for people's requests)", settings.work_threads)
     sent = work(
         deps,
@@ -280,31 +280,31 @@ def worker(settings: Settings) -> int:
         poll=settings.worker_poll,
         sleep=time.sleep,
         requests=requests.run_next,
-        idle=lambda seconds: wakeups[0].wait(seconds, stop.wait),
+        idle=wakeup.wait,
     )
     for helper in helpers:
         helper.join()
     log.info("Nudge worker stopped after %s messages", sent)
     requests.close()
-    for wakeup in wakeups:
-        wakeup.close()
+    wakeup.close()
     deps.db.dispose()
     return 0
 
 
 def start_request_threads(
-    requests: Requests, stop: threading.Event, wakeups: list[Wakeup]
+    requests: Requests, stop: threading.Event, wakeup: Wakeup, count: int
 ) -> list[threading.Thread]:
-    """A worker's threads beside its main one (which sends the deliveries, one at a time and
-    paced, and runs requests before them): one per wake-up, each running stored requests until
-    `stop`, so WORK_THREADS requests that wait on Slack run at once."""
+    """A worker's `count` threads beside its main one (which sends the deliveries, one at a time
+    and paced, and runs requests before them), each running stored requests until `stop` and
+    waiting on `wakeup` while none waits, so WORK_THREADS requests that wait on Slack run at
+    once."""
     threads = [
         threading.Thread(
             target=requests.run_until,
-            args=(stop, lambda seconds, wakeup=wakeup: wakeup.wait(seconds, stop.wait)),
+            args=(stop, wakeup.wait),
             name=f"nudge-requests-{number}",
         )
-        for number, wakeup in enumerate(wakeups, start=1)
+        for number in range(1, count + 1)
     ]
     for thread in threads:
         thread.start()

@@ -16,7 +16,7 @@ from slack_bolt import BoltContext, BoltResponse
 from bot.services.deps import Deps
 from bot.services.people import Caller
 from bot.slack.gateway import SlackGateway
-from bot.slack.profiles import ProfileCache
+from bot.slack.profiles import Kept, ProfileCache
 from bot.slack.work import WorkQueue
 
 log = logging.getLogger("bot.slack")
@@ -25,6 +25,15 @@ DEPS_KEY = "nudge_deps"
 QUEUES_KEY = "nudge_queues"
 PROFILES_KEY = "nudge_profiles"
 BODY_KEY = "nudge_body"
+LANGUAGES_KEY = "nudge_languages"
+
+# How long a caller's language read for a "busy" answer is used again (bot.slack.listeners.safety
+# `caller_language`): a member who changed their language is told "busy" in the old one for at
+# most this long. A full queue says "busy" to many requests at once, and without it each one was
+# a query on the request's thread, on a database busy enough already.
+LANGUAGE_TTL_SECONDS = 60.0
+# (workspace, user) pairs: a few hundred kilobytes at most.
+LANGUAGES_MAX = 4096
 
 
 class Forward(Protocol):
@@ -62,6 +71,10 @@ def provide(
     refuses requests from any workspace but the one the request's token belongs to (with
     installs by OAuth, Bolt has already refused a workspace that has no install)."""
     profiles = ProfileCache()  # the app's, so one per process
+    # The process's clock (a test's moves when the test says), as seconds.
+    languages = Kept[tuple[str, str], str](
+        ttl=LANGUAGE_TTL_SECONDS, size=LANGUAGES_MAX, clock=lambda: deps.clock().timestamp()
+    )
 
     def attach(
         context: BoltContext, body: dict[str, Any], next: Callable[[], None]
@@ -75,6 +88,7 @@ def provide(
         context[DEPS_KEY] = deps
         context[QUEUES_KEY] = queues
         context[PROFILES_KEY] = profiles
+        context[LANGUAGES_KEY] = languages
         context[BODY_KEY] = body  # what `forward` stores for a worker
         next()
         return None

@@ -41,7 +41,7 @@ class Forward:
 
     Group commit: the acknowledgement does not write. It hands its row to the process's one
     writer thread and waits for the commit that holds it; the writer stores everything handed
-    over while the last batch was committing in one transaction (one statement, one commit, one
+    over while the last batch was committing in one transaction (one executemany, one commit, one
     NOTIFY). Each acknowledgement used to be a write transaction of its own, so concurrent ones
     queued on SQLite's one write lock, whose busy handler sleeps in steps of up to 100 ms, and on
     PostgreSQL each paid a commit. An acknowledgement still returns only after its row is
@@ -134,8 +134,8 @@ class Forward:
         self._writer.join()
 
 
-# The most requests one transaction stores: SQLite allows 500 terms in a compound SELECT, and a
-# batch of 100 already shares one commit between 100 acknowledgements.
+# The most requests one transaction stores: a batch of 100 already shares one commit between 100
+# acknowledgements, and a bigger one would hold the write lock longer for nothing.
 MOST_IN_A_BATCH = 100
 
 

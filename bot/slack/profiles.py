@@ -11,9 +11,13 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 from bot.learning.model import MemberProfile
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 # A minute: a burst of requests from one person asks Slack once, and a zone or language changed
 # in Slack reaches a person Nudge has not met within a minute (once met, user_change events keep
@@ -23,9 +27,9 @@ PROFILE_TTL_SECONDS = 60.0
 PROFILES_MAX = 4096
 
 
-class ProfileCache:
-    """Profiles by (token, user id), each kept PROFILE_TTL_SECONDS, the least recently used
-    dropped first past `size`. Thread-safe: the work queue's threads share it."""
+class Kept(Generic[K, V]):
+    """Values by key, each kept `ttl` seconds, the least recently used dropped first past `size`.
+    Thread-safe: the request threads and the work queue's threads share it."""
 
     def __init__(
         self,
@@ -35,11 +39,11 @@ class ProfileCache:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._ttl, self._size, self._clock = ttl, size, clock
-        self._kept: OrderedDict[tuple[str, str], tuple[float, MemberProfile]] = OrderedDict()
+        self._kept: OrderedDict[K, tuple[float, V]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> MemberProfile | None:
-        """The profile kept for `key` if it is fresh; None otherwise (Slack is never asked)."""
+    def get(self, key: K) -> V | None:
+        """The value kept for `key` if it is fresh; None otherwise."""
         with self._lock:
             kept = self._kept.get(key)
             if kept is None or self._clock() - kept[0] >= self._ttl:
@@ -48,9 +52,13 @@ class ProfileCache:
             self._kept.move_to_end(key)
             return kept[1]
 
-    def put(self, key: tuple[str, str], profile: MemberProfile) -> None:
+    def put(self, key: K, value: V) -> None:
         with self._lock:
-            self._kept[key] = (self._clock(), profile)
+            self._kept[key] = (self._clock(), value)
             self._kept.move_to_end(key)
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
+
+
+# Profiles by (token, user id): what users.info said lately (the gateway never asks it for them).
+ProfileCache = Kept[tuple[str, str], MemberProfile]

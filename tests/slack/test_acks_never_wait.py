@@ -7,16 +7,21 @@ that posts a lesson is stuck until the test lets go, and the acknowledgements mu
 from __future__ import annotations
 
 import json
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from bot.localslack import LocalSlack
+from bot.slack.context import LANGUAGE_TTL_SECONDS
 from bot.store.db import HEAD_REVISION
 from tests.conftest import Bot, start_bot
 from tests.slack.test_learn_now_and_answer import buttons, lesson_for
@@ -158,3 +163,53 @@ def test_healthz_says_unavailable_when_the_database_does_not_answer(
         assert report["schema"] == {"state": "unknown", "current": None, "expected": HEAD_REVISION}
     finally:
         running.close()
+
+
+def test_busy_answers_read_the_callers_language_once_and_a_change_within_a_minute(
+    slack: LocalSlack, database_url: str
+) -> None:
+    """A full queue says "busy" to many requests at once: the caller's language is read for the
+    first of them and kept LANGUAGE_TTL_SECONDS, so the next ones send no query on the request's
+    thread, and a language changed since is used once that time has passed."""
+    met = start_bot(slack, database_url)  # Nudge meets the caller (their first lesson)
+    greek = met.user("greek")
+    assert met.driver.command(greek, "now").body == ""
+    met.settle()
+    met.close()
+    closed = start_bot(slack, database_url, work_queue=0)
+    try:
+        assert closed.driver.command(greek, "now").json()["text"] == BUSY_EL
+        with statements_by_thread(closed) as seen:
+            assert closed.driver.command(greek, "now").json()["text"] == BUSY_EL
+        assert seen == []
+        speaks_english(closed, greek)
+        closed.clock.advance(LANGUAGE_TTL_SECONDS - 1)
+        assert closed.driver.command(greek, "now").json()["text"] == BUSY_EL
+        closed.clock.advance(1)
+        assert closed.driver.command(greek, "now").json()["text"] == BUSY
+    finally:
+        closed.close()
+
+
+def speaks_english(bot: Bot, user: str) -> None:
+    with bot.deps.uow() as uow:
+        member = uow.members.find_in_team(bot.slack.workspace.team.id, user)
+        assert member is not None
+        english = replace(member.settings, language="en")
+        uow.members.save_settings(member.id, english, member.next_due_at)
+        uow.commit()
+
+
+@contextmanager
+def statements_by_thread(bot: Bot) -> Iterator[list[tuple[int, str]]]:
+    """Every statement that reaches the database during the block, with the thread that sent it."""
+    seen: list[tuple[int, str]] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append((threading.get_ident(), statement))
+
+    event.listen(bot.deps.db.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(bot.deps.db.engine, "before_cursor_execute", note)

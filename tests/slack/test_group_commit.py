@@ -27,7 +27,7 @@ from bot.slack.forward import Forward, Requests
 from bot.store import tables
 from bot.store.accepted import Request, Wakeup
 from tests.conftest import Bot
-from tests.slack.test_acks_never_wait import BUSY, BUSY_EL
+from tests.slack.test_acks_never_wait import BUSY, BUSY_EL, statements_by_thread
 from tests.slack.test_database_locked import write_locked
 from tests.slack.test_work_in_worker import drain, rows, web_and_worker
 
@@ -153,12 +153,12 @@ def test_a_worker_with_three_threads_runs_three_held_requests_at_once(
 ) -> None:
     stop = threading.Event()
     with web_and_worker(slack, database_url) as (web, worker):
-        wakeups = [Wakeup(web.deps.db.engine) for _ in range(3)]
+        wakeup = Wakeup(web.deps.db.engine, stop)
         users = web.learners()[:3]
         assert [web.driver.command(user, "now").body for user in users] == [""] * 3
         try:
             with slack.hold("chat.postMessage") as held:
-                threads = start_request_threads(worker, stop, wakeups)
+                threads = start_request_threads(worker, stop, wakeup, 3)
                 # All three lessons are at Slack together: no thread waits for another's.
                 held.wait_until_waiting(timeout=10, count=3)
                 stop.set()
@@ -167,8 +167,7 @@ def test_a_worker_with_three_threads_runs_three_held_requests_at_once(
             assert not any(thread.is_alive() for thread in threads)
         finally:
             stop.set()
-            for wakeup in wakeups:
-                wakeup.close()
+            wakeup.close()
         assert [len(slack.dm_messages(user)) for user in users] == [1, 1, 1]
         assert rows(web, tables.AcceptedRequest) == 0
 
@@ -196,3 +195,48 @@ def test_a_closing_web_stores_what_its_writer_holds_before_it_stops(
         assert rows(web, tables.AcceptedRequest) == len(users)
         assert drain(worker) == len(users)
         assert [len(slack.dm_messages(user)) for user in users] == [1] * len(users)
+
+
+def test_idle_threads_share_one_watcher_that_wakes_them_all_for_a_stored_request_or_a_stop(
+    slack: LocalSlack, database_url: str
+) -> None:
+    """An idle worker's threads look for nothing themselves: one watcher (one LISTEN connection
+    on PostgreSQL, one read every POLL_SQLITE seconds on SQLite) wakes them all."""
+    stop = threading.Event()
+    with web_and_worker(slack, database_url) as (web, worker), statements_by_thread(web) as seen:
+        wakeup = Wakeup(web.deps.db.engine, stop)
+        try:
+            idle = [threading.Thread(target=wakeup.wait, args=(60,)) for _ in range(5)]
+            for thread in idle:
+                thread.start()
+            assert wakeup.wait_until_idle(5, timeout=10)
+            assert web.driver.command(web.user("member"), "now").body == ""
+            for thread in idle:
+                thread.join(timeout=10)
+            assert not any(thread.is_alive() for thread in idle), "not woken by the request"
+            assert drain(worker) == 1  # what woke them, done: nothing waits any more
+
+            stopped = [threading.Thread(target=wakeup.wait, args=(60,)) for _ in range(2)]
+            for thread in stopped:
+                thread.start()
+            assert wakeup.wait_until_idle(2, timeout=10)
+            stop.set()
+            for thread in stopped:
+                thread.join(timeout=10)
+            assert not any(thread.is_alive() for thread in stopped), "not woken by the stop"
+        finally:
+            stop.set()
+            wakeup.close()
+    waiters = {thread.ident for thread in idle + stopped}
+    assert [statement for thread, statement in seen if thread in waiters] == []
+    listens = [statement for _, statement in seen if statement.startswith("LISTEN")]
+    # Whether a request waits: the watcher's look, which the worker's `take` (in `drain`, on the
+    # test's own thread) reads too.
+    looked = {thread for thread, statement in seen if statement.startswith(LOOK)}
+    if web.deps.db.engine.dialect.name == "postgresql":
+        assert len(listens) == 1
+    else:
+        assert listens == [] and len(looked - {threading.get_ident()}) == 1
+
+
+LOOK = "SELECT accepted_requests.id \nFROM accepted_requests \nWHERE accepted_requests.taken_at IS NULL"

@@ -22,7 +22,7 @@ log = logging.getLogger("bot.slack")
 
 
 def busy_text(context: BoltContext) -> str:
-    return translator(caller_language(context))("error.busy")
+    return translator(caller_language(context, recent=True))("error.busy")
 
 
 def _offer(context: BoltContext, work: Callable[[], None], opens_modal: bool) -> bool:
@@ -87,4 +87,4 @@ def confirm_later(
     if _offer(context, work, opens_modal=False):
         ack()
     else:
-        ack(response_action="update", view=busy(caller_language(context)))
+        ack(response_action="update", view=busy(caller_language(context, recent=True)))

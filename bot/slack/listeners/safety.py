@@ -14,21 +14,31 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import language_of, translator
 from bot.services.deps import DatabaseBusy
 from bot.services.home import language_of_caller
-from bot.slack.context import caller_of, deps_of, slack_locale
+from bot.slack.context import LANGUAGES_KEY, caller_of, deps_of, slack_locale
 from bot.slack.gateway import slack_error_code
+from bot.slack.profiles import Kept
 
 log = logging.getLogger("bot.slack")
 
 
-def caller_language(context: BoltContext) -> str:
+def caller_language(context: BoltContext, *, recent: bool = False) -> str:
     """The caller's language from the database, else from the Slack locale already known (see
-    `slack_locale`): no Slack call, usable anywhere."""
+    `slack_locale`): no Slack call, usable anywhere. `recent`: as read for this caller within
+    LANGUAGE_TTL_SECONDS, if it was (the "busy" answers, which need no query then)."""
+    caller = caller_of(context)
+    languages: Kept[tuple[str, str], str] | None = context.get(LANGUAGES_KEY) if recent else None
+    key = (caller.team_id, caller.slack_user_id)
+    if languages is not None and (known := languages.get(key)) is not None:
+        return known
     locale = slack_locale(context)
     try:
-        return language_of_caller(deps_of(context), caller_of(context), locale)
+        language = language_of_caller(deps_of(context), caller, locale)
     except Exception:  # the database may be what failed: the locale is all that is left
         log.exception("could not read the language of %s", context.user_id)
         return language_of(None, locale)
+    if languages is not None:
+        languages.put(key, language)
+    return language
 
 
 def _from_nobody(error: Exception, context: BoltContext | None) -> bool:
