@@ -17,7 +17,7 @@ from bot.library import LibraryInvalid
 from bot.logs import configure_from
 from bot.runtime import collect_again
 from bot.settings import ConfigError, Settings
-from bot.store.db import SchemaOutOfDate
+from bot.store.direct import SchemaOutOfDate
 
 log = logging.getLogger("bot")
 

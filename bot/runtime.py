@@ -10,18 +10,16 @@ from bot.library import LibraryHolder
 from bot.services.deps import Deps, utc_now
 from bot.services.people import RoleBook
 from bot.settings import Settings
-from bot.store.db import ensure_schema, make_engine
+from bot.store.direct import HEAD_REVISION, revision_at_start
 from bot.store.uow import Database
 
 
 def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Deps:
     """Open the database (upgrading or refusing), load the library (refusing a broken one)."""
     schedule = settings.team_schedule()  # a bad setting stops start-up before anything opens
-    engine = make_engine(settings.database_url, busy_timeout=settings.database_busy_timeout)
-    ensure_schema(engine, auto_upgrade=settings.database_auto_upgrade)
     return Deps(
         settings=settings,
-        db=Database(engine),
+        db=open_database(settings),
         library=LibraryHolder(
             settings.content_dir,
             clock().date(),
@@ -32,6 +30,23 @@ def build_deps(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         schedule=schedule,
         clock=clock,
     )
+
+
+def open_database(settings: Settings) -> Database:
+    """The database at this code's schema: upgraded on start, or refused with what to run.
+
+    One already at it (every restart but a deploy's first) is seen through its driver, and its
+    engine is left to the first unit of work; any other, or one the driver cannot read, goes
+    through SQLAlchemy at start, which migrates it or says in one line what is wrong."""
+    url, busy_timeout = settings.database_url, settings.database_busy_timeout
+    if revision_at_start(url) == HEAD_REVISION:
+        return Database(url=url, busy_timeout=busy_timeout)
+    # SQLAlchemy (and Alembic, to migrate) only for a database that is not simply current.
+    from bot.store.db import ensure_schema, make_engine
+
+    engine = make_engine(url, busy_timeout=busy_timeout)
+    ensure_schema(engine, auto_upgrade=settings.database_auto_upgrade)
+    return Database(engine)
 
 
 def collect_again() -> None:

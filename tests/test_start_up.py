@@ -27,10 +27,10 @@ NOT_AT_START = (
     "pythonjsonlogger",  # LOG_FORMAT=json
     "slack_bolt.adapter.socket_mode",  # `run` with SLACK_APP_TOKEN
     "slack_sdk.socket_mode",
-    # SQLAlchemy's ORM and the tables declared with it (which load its PostgreSQL dialect for a
-    # partial index): the first unit of work; start-up's schema check and /healthz are Core.
-    "sqlalchemy.orm",
-    "sqlalchemy.dialects.postgresql",
+    # SQLAlchemy, its ORM and the tables declared with it: the first unit of work makes the
+    # engine; a restart reads the schema's revision, and /healthz probes, through the driver.
+    "sqlalchemy",
+    "bot.store.db",
     "bot.store.tables",
     "bot.store.repositories",
     "bot.services.sending",  # the clock's pass, and workers

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.services.deps import Deps
-from bot.store.db import HEAD_REVISION, schema_state
+from bot.store.direct import HEAD_REVISION, schema_state
 
 # The database's state in one word, from what `Database.probe` says in a few.
 _DATABASE_STATES = {"is locked": "locked", "does not answer": "unreachable"}
@@ -25,7 +25,7 @@ def check_health(deps: Deps) -> Health:
     probe = deps.db.probe()
     database = {
         "state": "ok" if probe.problem is None else _DATABASE_STATES.get(probe.problem, "error"),
-        "backend": deps.db.engine.dialect.name,
+        "backend": deps.db.backend,
     }
     schema = {
         "state": "unknown" if probe.problem else schema_state(probe.revision),

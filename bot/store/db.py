@@ -1,7 +1,8 @@
 """Engines and schema versions. The schema is Alembic's; the app upgrades on start or refuses clearly.
 
-Alembic is imported only to migrate: a start-up on an up-to-date database reads the version row
-with one query, which keeps `web` quick to answer its first health check.
+Alembic is imported only to migrate, and this module (with SQLAlchemy) only by a unit of work or
+a start that must migrate or refuse: a restart on an up-to-date database reads the version row
+through its driver (bot.store.direct), which keeps `web` quick to answer its first health check.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from bot.settings import ConfigError
 
+# Defined without SQLAlchemy, for start-up (bot.store.direct); also found here, as they were.
+from bot.store.direct import CONNECT_TIMEOUT
+from bot.store.direct import HEAD_REVISION as HEAD_REVISION
+from bot.store.direct import SchemaOutOfDate as SchemaOutOfDate
+from bot.store.direct import schema_state as schema_state
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# The newest migration in migrations/versions; tests/store checks it against Alembic's own answer.
-HEAD_REVISION = "0009"
-# Seconds a new PostgreSQL connection may take (libpq's connect_timeout; its own default waits
-# as long as TCP does). A DATABASE_URL with ?connect_timeout=N says otherwise.
-CONNECT_TIMEOUT = 5
 # A pooled PostgreSQL connection whose server went silent (a host gone from the network, a
 # failover) would otherwise hold a request, or /healthz, until TCP gives up: some 15 minutes
 # while a statement waits for its answer, hours on an idle connection. libpq's TCP settings end
@@ -44,10 +46,6 @@ TCP_SETTINGS = {
 # Nudge's queries needs, so only a runaway one ends, and is answered "busy" like a held lock
 # (bot.store.uow). Migrations run without it (a big table's new index may take longer).
 STATEMENT_TIMEOUT = 60
-
-
-class SchemaOutOfDate(Exception):
-    """The database is not at the code's schema and may not be upgraded automatically."""
 
 
 class DatabaseUnusable(ConfigError):
@@ -166,14 +164,6 @@ def revision_of(connection: Connection) -> str | None:
 def known_revisions() -> frozenset[str]:
     """Every revision of this code's migrations (read from the scripts once, when asked)."""
     return frozenset(step.revision for step in _scripts().walk_revisions())
-
-
-def schema_state(revision: str | None) -> str:
-    """ "current" (at this code's head), "behind" (an older revision, or none: run `python -m bot
-    db upgrade`), or "newer" (a revision this code does not know: a newer release migrated it)."""
-    if revision == HEAD_REVISION:
-        return "current"
-    return "behind" if revision is None or revision in known_revisions() else "newer"
 
 
 def upgrade(engine: Engine) -> None:

@@ -7,18 +7,16 @@ use case that fails half-way leaves nothing half-written.
 
 from __future__ import annotations
 
-import sqlite3
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
-
-from bot.store.db import revision_of
+from bot.store.direct import connect, direct, is_busy, read_revision
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
     from bot.store.accepted import AcceptedRequests
@@ -40,21 +38,10 @@ class DatabaseBusy(Exception):
     """Another connection held a lock past the busy timeout: the unit of work stored nothing."""
 
 
-# PostgreSQL's lock_not_available (lock_timeout: another connection held a row lock too long)
-# and query_canceled (statement_timeout, bot.store.db.STATEMENT_TIMEOUT).
-_POSTGRESQL_BUSY = ("55P03", "57014")
-
-
 def _is_busy(error: BaseException | None) -> bool:
-    """SQLite's "database is locked" (SQLITE_BUSY, SQLITE_LOCKED), or PostgreSQL's lock or
-    statement timeout, as opposed to a database that is gone or broken."""
-    if not isinstance(error, OperationalError | DBAPIError):
-        return False
-    original = error.orig
-    code = getattr(original, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return getattr(original, "sqlstate", None) in _POSTGRESQL_BUSY
+    """SQLite's "database is locked", or PostgreSQL's lock or statement timeout, in SQLAlchemy's
+    error (which carries the driver's as `orig`), as opposed to a database gone or broken."""
+    return is_busy(getattr(error, "orig", None))
 
 
 class UnitOfWork:
@@ -128,23 +115,52 @@ class Probe:
     revision: str | None  # the schema's Alembic revision (None: unknown, or an empty database)
 
 
-def _take_the_write_lock(connection: Connection) -> None:
-    """Take SQLite's write lock and give it back at once: WAL lets reads past a writer, so only
-    this shows whether a request's writes would wait."""
-    usual = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-    connection.exec_driver_sql(f"PRAGMA busy_timeout = {HEALTH_WAIT_MS}")
+def _take_the_write_lock(cursor: Any) -> None:
+    """Take SQLite's write lock and give it back at once, waiting HEALTH_WAIT_MS at most: WAL lets
+    reads past a writer, so only this shows whether a request's writes would wait."""
+    cursor.execute("PRAGMA busy_timeout")
+    usual = cursor.fetchone()[0]
+    cursor.execute(f"PRAGMA busy_timeout = {HEALTH_WAIT_MS}")
     try:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-        connection.exec_driver_sql("ROLLBACK")
+        cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute("ROLLBACK")
     finally:
-        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual or 0)}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(usual or 0)}")
 
 
 class Database:
-    """The engine and the units of work on it: one per process, shared by every thread."""
+    """The engine and the units of work on it: one per process, shared by every thread.
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    Given an `engine`, or the `url` the first unit of work makes one from (with `busy_timeout`,
+    DATABASE_BUSY_TIMEOUT): SQLAlchemy is then imported by that unit of work, not by start-up
+    (bot.store.direct says why). /healthz's probe asks through the driver either way.
+    """
+
+    def __init__(
+        self, engine: Engine | None = None, *, url: str = "", busy_timeout: float = 30.0
+    ) -> None:
+        self._engine = engine
+        self.url = url or (engine.url.render_as_string(hide_password=False) if engine else "")
+        self._busy_timeout = busy_timeout
+        self._making = threading.Lock()
+        # The probe's own connection, through the driver: it neither waits for a pooled one
+        # (all of them busy with requests) nor needs the engine made.
+        self._direct = direct(self.url)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            with self._making:  # two threads' first units of work make one engine, one pool
+                if self._engine is None:
+                    from bot.store.db import make_engine  # SQLAlchemy: see the class's doc
+
+                    self._engine = make_engine(self.url, busy_timeout=self._busy_timeout)
+        return self._engine
+
+    @property
+    def backend(self) -> str:
+        """The database's kind as SQLAlchemy's dialect names it: "sqlite", "postgresql"."""
+        return self._direct.backend if self._direct is not None else self.engine.dialect.name
 
     @cached_property
     def _sessions(self) -> sessionmaker[Session]:
@@ -159,14 +175,24 @@ class Database:
 
     def probe(self) -> Probe:
         """Whether the database takes a request's writes now (waiting HEALTH_WAIT_MS at most for
-        a lock), and the schema revision it is at: one connection, two or three statements."""
+        a lock), and the schema revision it is at: one connection, two to five statements."""
         try:
-            with self.engine.connect() as connection:
-                if connection.dialect.name == "sqlite":
-                    _take_the_write_lock(connection)
-                return Probe(None, revision_of(connection))
-        except SQLAlchemyError as failed:
-            return Probe("is locked" if _is_busy(failed) else "does not answer", None)
+            if self._direct is not None:
+                connection = connect(self._direct, wait_seconds=HEALTH_WAIT_MS / 1000)
+            else:  # a URL only SQLAlchemy reads (an in-memory SQLite's is the engine's own)
+                connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                if self.backend == "sqlite":
+                    _take_the_write_lock(cursor)
+                return Probe(None, read_revision(cursor, self.backend))
+            finally:
+                connection.close()
+        except Exception as failed:  # any driver's error, or SQLAlchemy's around one
+            return Probe(
+                "is locked" if is_busy(getattr(failed, "orig", failed)) else "does not answer", None
+            )
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:  # none made: nothing to close
+            self._engine.dispose()

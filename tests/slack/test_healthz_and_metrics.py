@@ -142,6 +142,9 @@ class Proxy:
             sink.close()
 
     def stop(self) -> None:
+        # Shut down first: a socket closed while a thread waits in accept() stays open, and
+        # would take (and relay) a new connection, which /healthz's probe makes every time.
+        self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         for each in self._sockets:
             each.close()
