@@ -63,8 +63,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        configure_from(Settings())
-        return _dispatch(args)
+        settings = Settings()  # read once: every command below takes this one
+        configure_from(settings)
+        return _dispatch(args, settings)
     except (ConfigError, SchemaOutOfDate) as problem:
         print(f"nudge: {problem}", file=sys.stderr)
         return 2
@@ -79,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     # The streams are passed at call time: the commands' defaults (`out=sys.stdout`) are the
     # streams of the moment their module was imported, which a caller may have replaced since
     # (pytest's capsys does).
@@ -89,18 +90,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot import clock
 
         if args.command == "clock":
-            return clock.clock(Settings(), _stretch(args.start, args.until))
+            return clock.clock(settings, _stretch(args.start, args.until))
         if args.command == "worker":
-            return clock.worker(Settings())
-        return clock.tick(Settings(), _instant(args.at))
+            return clock.worker(settings)
+        return clock.tick(settings, _instant(args.at))
     if args.command == "content":
         from bot.library.cli import run_check
 
-        return run_check(args.dir or Settings().content_dir, _day(args.today), out=sys.stdout)
+        return run_check(args.dir or settings.content_dir, _day(args.today), out=sys.stdout)
     if args.command == "db":
         from bot.store.db import current_revision, ensure_reachable, make_engine, upgrade
 
-        settings = Settings()
         engine = make_engine(settings.database_url, busy_timeout=settings.database_busy_timeout)
         try:
             ensure_reachable(engine)
@@ -119,7 +119,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_console(args.seed, stdin=sys.stdin, out=sys.stdout)
     from bot import serve
 
-    return {"run": serve.run, "web": serve.web}[args.command](Settings())
+    return {"run": serve.run, "web": serve.web}[args.command](settings)
 
 
 def _day(text: str | None) -> date:
