@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, delete, func, insert, select, text
 
-from bot.learning.model import LessonSeen, MemberProfile
+from bot.learning.model import MemberProfile
 from bot.learning.reviews import DueCard, review
 from bot.store import progress_sql, tables
 from bot.store.db import ensure_schema, make_engine
@@ -208,48 +208,6 @@ def test_the_counters_equal_the_old_aggregate_after_any_mix(engine: Engine, seed
                 assert due == want == uow.cards.due(member_id, mix.now, among=LESSONS)
                 assert history == uow.deliveries.history(member_id)
     assert counters(engine), "the mix should leave some history to compare"
-
-
-def test_a_review_due_is_left_out_once_sent_again_until_answered(engine: Engine) -> None:
-    """The due check against the counters' latest claim, as the old one against deliveries."""
-    with Database(engine).uow() as uow:
-        workspace = uow.workspaces.ensure("T0ACME001", START)
-        member_id = uow.members.save(workspace, PEOPLE[0], START).id
-        first = uow.deliveries.claim(
-            member_id,
-            kind="lesson",
-            local_date=date(2026, 11, 2),
-            lesson_id="ai-1",
-            skill="ai",
-            locale="en",
-            answer_index=1,
-            now=START,
-        )
-        assert first is not None
-        uow.deliveries.mark_sent(first.id, "D0CHANNEL1", "1.000", START)
-        uow.responses.add(first, 1, True, START)
-        card = review(None, True, START)
-        uow.cards.save(member_id, "ai-1", card)
-        uow.commit()
-    later = card.due + timedelta(hours=1)
-    with Database(engine).uow() as uow:
-        _history, due = uow.deliveries.history_with_due(member_id, later, among=LESSONS)
-        assert [one.lesson_id for one in due] == ["ai-1"]
-        again = uow.deliveries.claim(
-            member_id,
-            kind="review",
-            local_date=None,
-            lesson_id="ai-1",
-            skill="ai",
-            locale="en",
-            answer_index=1,
-            now=later,
-        )
-        assert again is not None
-        uow.deliveries.mark_sent(again.id, "D0CHANNEL1", "2.000", later)
-        history, due = uow.deliveries.history_with_due(member_id, later, among=LESSONS)
-        assert due == []
-        assert history.seen["ai-1"] == LessonSeen("ai-1", "ai", 2, 1, 1, later, again.id)
 
 
 def _triggers(engine: Engine) -> set[str]:
