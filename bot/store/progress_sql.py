@@ -89,8 +89,8 @@ def _add_new(greatest: str) -> str:
         last_claimed_at = {greatest}(lesson_progress.last_claimed_at, excluded.last_claimed_at);"""
 
 
-# A counted delivery changed in a way that changes its lesson's counters.
 def _changed(distinct: str) -> str:
+    """The condition under which a counted delivery changed in a way its counters see."""
     columns = ("member_id", "lesson_id", "skill", "kind", "status", "sent_at", "claimed_at", "id")
     return " OR ".join(f"NEW.{c} {distinct} OLD.{c}" for c in columns)
 
