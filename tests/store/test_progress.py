@@ -6,7 +6,6 @@ are those the old query over deliveries found. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +15,6 @@ from sqlalchemy import Engine, delete, func, insert, select, text
 from bot.learning.model import MemberProfile
 from bot.learning.reviews import DueCard, review
 from bot.store import progress_sql, tables
-from bot.store.db import ensure_schema, make_engine
 from bot.store.lesson_sql import CARDS, DELIVERED, DELIVERIES, LESSON_KINDS, RESPONSES
 from bot.store.uow import Database, UnitOfWork
 
@@ -63,14 +61,6 @@ def old_due(connection: Any, member_id: int, now: datetime) -> list[DueCard]:
         .order_by(CARDS.c.due, CARDS.c.lesson_id)
     ).all()
     return [DueCard(*row) for row in rows]
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    created = make_engine(database_url)
-    ensure_schema(created, auto_upgrade=True)
-    yield created
-    created.dispose()
 
 
 class Mix:
