@@ -338,9 +338,9 @@ def _meaning(results: list[tuple[str, Costs]]) -> str:
   {HISTORY} past lessons {span(veteran)}. The floor is one post and one insert in one
   transaction; a lesson sends {fresh_sql} SQL statements with no history and {veteran_sql} with
   {HISTORY} past lessons, in two transactions: one query for the workspace's stored setup, the
-  member and the lessons they asked for in the last hour (`Members.asker`), the history as one
-  aggregate, the due reviews (only once the member has met every skill area: before that,
-  selection passes over them), the claim, and commit; then the sent mark with the message's ts,
+  member and the lessons they asked for in the last hour (`Members.asker`), the history and
+  the due reviews in one query over the counters kept per member and lesson, the claim, and
+  commit; then the sent mark with the message's ts,
   and commit again. The claim commits before the post on purpose, so that a crash or a retry
   never sends a lesson twice, so a lesson pays two commits where the floor pays one. These
   statements are built once on the Core tables, with their `IN` lists written into the SQL, and
@@ -352,11 +352,12 @@ def _meaning(results: list[tuple[str, Costs]]) -> str:
   its second commit, selection and rendering; {shed_text}
 - **The same for 0 and {HISTORY} past lessons: {aim_flat}.** {HISTORY} past lessons make a lesson
   {span(growth)} as costly as none, about {per_lesson} of CPU per past lesson.
-  The history is one GROUP BY query that returns a row per lesson seen (at most the library's
-  size, here every lesson): the growth is the database stepping through the member's deliveries
-  and their answers inside that query, making a row per lesson seen, and the due reviews' query,
-  which a member with no history does not need. Counters kept per member and lesson would take
-  the stepping away; they are not built. {_stalls(span(gap), max(gap))}
+  The history is read from counters the database keeps per member and lesson
+  (`lesson_progress`, kept up by triggers on deliveries and responses, so the sent mark pays no
+  statement for them), one row per lesson seen (at most the library's size, here every lesson),
+  with the due reviews in the same query: the database no longer steps through every past
+  delivery and answer, and both members send the same statements. What growth is left is making
+  a row per lesson seen and selection weighing them. {_stalls(span(gap), max(gap))}
 - The local Slack's share (parsing the post, checking the blocks) is in every row alike; it is
   why the floor is not near zero, and it makes every ratio smaller than Nudge's own share of the
   CPU would be.

@@ -152,7 +152,7 @@ class LessonSeen:
 class History:
     """A member's past as selection and progress need it: one entry per lesson seen, so its size
     follows the library, not the number of days someone has been learning. The store reads it
-    with one aggregate query."""
+    from counters the database keeps per member and lesson (bot.store.progress_sql)."""
 
     seen: Mapping[str, LessonSeen] = field(default_factory=dict)
 

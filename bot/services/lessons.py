@@ -10,7 +10,7 @@ from typing import Literal, Protocol
 from bot.delivery.outbox import LessonPost, LessonPoster, send_claimed
 from bot.learning.model import CatalogLesson, Delivery, Member
 from bot.learning.reviews import review
-from bot.learning.selection import choose_next_lesson, unmet_areas
+from bot.learning.selection import choose_next_lesson
 from bot.library import Library, LocalizedLesson
 from bot.services.deps import Deps
 from bot.services.people import Caller, Directory, enrol_found, recognize, speaks
@@ -93,13 +93,11 @@ def claim_lesson(
     (member, kind, local date), and one kind per day is what keeps it to one message a day.
     """
     lessons = catalog(library, refused)
-    history = uow.deliveries.history(member.id)
-    # In the first round (an area never met) selection passes over due reviews: not read then.
-    first_round = bool(unmet_areas(lessons, history))
+    history, due = uow.deliveries.history_with_due(member.id, now, among=library.lessons)
     choice = choose_next_lesson(
         lessons,
         history,
-        due_reviews=() if first_round else uow.cards.due(member.id, now, among=library.lessons),
+        due_reviews=due,
         now=now,
         seed=member.slack_user_id,
         interests=member.settings.interests,

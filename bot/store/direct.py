@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 # The newest migration in migrations/versions; tests/store checks it against Alembic's own answer.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 # Seconds a new PostgreSQL connection may take (libpq's connect_timeout; its own default waits
 # as long as TCP does). A DATABASE_URL with ?connect_timeout=N says otherwise.
 CONNECT_TIMEOUT = 5

@@ -19,19 +19,17 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
+    null,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session
 
 from bot.store import tables
+from bot.store.progress_sql import DELIVERED, LESSON_KINDS
 
-# Deliveries that teach (a lesson, scheduled or asked for, or a review), as opposed to the weekly
-# question and its reminder.
-LESSON_KINDS = ("lesson", "review")
-# A delivery counts as sent when Slack said so, or when its send was cut off and may have reached
-# the member ("unknown", see Deliveries.resolve_stale): counted once, never sent again.
-DELIVERED = ("sent", "unknown")
+__all__ = ["DELIVERED", "LESSON_KINDS"]  # defined with the counters that use them too
 
 
 def _table(entity: type[tables.Base]) -> Table:
@@ -45,6 +43,7 @@ MEMBERS = _table(tables.Member)
 DELIVERIES = _table(tables.Delivery)
 RESPONSES = _table(tables.Response)
 CARDS = _table(tables.Card)
+PROGRESS = _table(tables.LessonProgress)
 
 
 def on_connection(session: Session) -> Connection:
@@ -124,45 +123,62 @@ ASKER = (
     .where(WORKSPACES.c.team_id == bindparam("team_id"))
 )
 
-_delivered_at = func.coalesce(DELIVERIES.c.sent_at, DELIVERIES.c.claimed_at)
-# The member's past per lesson, its columns in `model.LessonSeen`'s order (`Deliveries.history`).
-HISTORY = (
-    select(
-        DELIVERIES.c.lesson_id,
-        DELIVERIES.c.skill,
-        func.count(DELIVERIES.c.id),
-        func.count(RESPONSES.c.id),
-        func.count(RESPONSES.c.id).filter(RESPONSES.c.correct.is_(True)),
-        func.max(_delivered_at),
-        func.max(DELIVERIES.c.id),
-    )
-    .select_from(DELIVERIES.outerjoin(RESPONSES, RESPONSES.c.delivery_id == DELIVERIES.c.id))
-    .where(DELIVERIES.c.member_id == bindparam("member_id"))
-    .where(among(DELIVERIES.c.status, DELIVERED), among(DELIVERIES.c.kind, LESSON_KINDS))
-    .group_by(DELIVERIES.c.lesson_id, DELIVERIES.c.skill)
+# The member's past per lesson, its columns in `model.LessonSeen`'s order (`Deliveries.history`):
+# the counters the triggers keep (bot.store.progress_sql), one row per lesson seen.
+_SEEN = (
+    PROGRESS.c.lesson_id,
+    PROGRESS.c.skill,
+    PROGRESS.c.delivered,
+    PROGRESS.c.answered,
+    PROGRESS.c.correct,
+    PROGRESS.c.last_delivered_at,
+    PROGRESS.c.last_delivery,
 )
+HISTORY = select(*_SEEN).where(PROGRESS.c.member_id == bindparam("member_id"))
+_DUE_CARD = (CARDS.c.lesson_id, CARDS.c.due, CARDS.c.last_review, CARDS.c.stability)
 
 
 def due_cards() -> Select[str, datetime, datetime, float | None]:
     """The member's (`member_id`) cards due by `now`.
 
     A card whose lesson was sent again since it fell due is left out until that delivery is
-    answered (which sets a new due): a review waiting for its answer is not sent twice.
+    answered (which sets a new due): a review waiting for its answer is not sent twice. "Sent
+    again" is the lesson's latest claim among its deliveries that count in the history (a failed
+    send is no review), kept in `lesson_progress`.
     """
-    card, delivery = CARDS.c, DELIVERIES.c
+    card, seen = CARDS.c, PROGRESS.c
     sent_since_due = (
-        select(delivery.id)
-        .where(
-            delivery.member_id == card.member_id,
-            delivery.lesson_id == card.lesson_id,
-            delivery.claimed_at >= card.due,
-            among(delivery.status, DELIVERED),  # as in `history`: a failed send is no review
-        )
+        select(seen.lesson_id)
+        .where(seen.member_id == card.member_id, seen.lesson_id == card.lesson_id)
+        .where(seen.last_claimed_at >= card.due)
         .exists()
     )
-    return select(card.lesson_id, card.due, card.last_review, card.stability).where(
+    return select(*_DUE_CARD).where(
         card.member_id == bindparam("member_id"), card.due <= bindparam("now"), ~sent_since_due
     )
 
 
 DUE = due_cards().order_by(CARDS.c.due, CARDS.c.lesson_id)
+
+# The history and the due cards in one query (`Deliveries.history_with_due`), as `HISTORY` and
+# `due_cards` say them: each lesson seen, with its card's columns when the card is due and the
+# lesson was not sent again since; then the due cards of lessons with no delivery counted.
+_CARD_DUE_HERE = (
+    (CARDS.c.member_id == PROGRESS.c.member_id)
+    & (CARDS.c.lesson_id == PROGRESS.c.lesson_id)
+    & (CARDS.c.due <= bindparam("now"))
+    & (CARDS.c.due > PROGRESS.c.last_claimed_at)
+)
+PAST = union_all(
+    select(*_SEEN, *_DUE_CARD)
+    .select_from(PROGRESS.outerjoin(CARDS, _CARD_DUE_HERE))
+    .where(PROGRESS.c.member_id == bindparam("member_id")),
+    select(*(null() for _ in _SEEN), *_DUE_CARD).where(
+        CARDS.c.member_id == bindparam("member_id"),
+        CARDS.c.due <= bindparam("now"),
+        ~select(PROGRESS.c.lesson_id)
+        .where(PROGRESS.c.member_id == CARDS.c.member_id)
+        .where(PROGRESS.c.lesson_id == CARDS.c.lesson_id)
+        .exists(),
+    ),
+)

@@ -28,6 +28,7 @@ from bot.store.lesson_sql import (
     HISTORY,
     LESSON_KINDS,
     MARK_SENT,
+    PAST,
     due_cards,
     on_connection,
 )
@@ -201,10 +202,26 @@ class Deliveries:
         return None if row is None else _delivery(row)
 
     def history(self, member_id: int) -> model.History:
-        """The member's past per lesson, in one aggregate query: as many rows as lessons they
-        have seen, however many times and days they have seen them."""
+        """The member's past per lesson, read from the counters the database keeps: as many rows
+        as lessons they have seen, however many times and days they have seen them."""
         rows = on_connection(self._session).execute(HISTORY, {"member_id": member_id}).all()
         return model.History({row[0]: model.LessonSeen(*row) for row in rows})
+
+    def history_with_due(
+        self, member_id: int, now: datetime, *, among: Collection[str]
+    ) -> tuple[model.History, list[DueCard]]:
+        """`history`, and the cards due by `now` among those lessons as `Cards.due` lists them, in
+        one query: a lesson costs the same statements whether selection weighs reviews or not
+        (bench/lesson_cost), and the due cards come with the counters they are checked against."""
+        rows = on_connection(self._session).execute(PAST, {"member_id": member_id, "now": now})
+        seen, due = {}, []
+        for row in rows:
+            if row[0] is not None:
+                seen[row[0]] = model.LessonSeen(*row[:7])
+            if row[7] is not None and row[7] in among:
+                due.append(DueCard(*row[7:]))
+        due.sort(key=lambda card: (card.due, card.lesson_id))
+        return model.History(seen), due
 
     def lesson_days(self, member_id: int) -> dict[date, bool]:
         """Each local date a scheduled lesson reached the member, and whether it was answered:

@@ -8,6 +8,7 @@ removed from `content/` keeps its history.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -22,10 +23,13 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.store import progress_sql
 
 # Stable constraint names so that Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -227,6 +231,40 @@ class Card(Base):
     # fsrs's stability in days, copied out of the JSON so that the database can sum recall
     # (`bot.store.recall`). None only if a card was stored without one, which fsrs never reviews.
     stability: Mapped[float | None] = mapped_column(Float(), nullable=True)
+
+
+class LessonProgress(Base):
+    """A member's history of one lesson as selection needs it (`model.LessonSeen`): counters kept
+    by database triggers (bot.store.progress_sql) on every change to deliveries and responses, so
+    that reading a member's history touches one row per lesson seen, not every past delivery.
+
+    Beside `cards` rather than in it: a lesson is counted from its first delivery, a card exists
+    from its first answer, and the cards' fsrs columns would have to allow NULL for the lessons
+    never answered, in every query that sums or schedules them."""
+
+    __tablename__ = "lesson_progress"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(100))  # its latest delivery's
+    # Deliveries sent (or "unknown"), their answers, and the right ones.
+    delivered: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+    last_delivered_at: Mapped[datetime] = mapped_column(UTCDateTime())  # sent_at, else claimed_at
+    last_delivery: Mapped[int] = mapped_column(Integer)  # the latest delivery's id
+    # The latest delivery's claim: a card due before it was sent again is not due (`Cards.due`).
+    last_claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _keep_progress(_metadata: MetaData, connection: Any, **kw: Any) -> None:
+    """The counters' triggers, with the tables made from the metadata (tests); Alembic's
+    migration 0010 makes the same for a deployment."""
+    if LessonProgress.__table__ in kw.get("tables", ()):
+        progress_sql.install(connection)
 
 
 class SendPace(Base):

@@ -72,7 +72,14 @@ def test_the_export_holds_every_row_about_the_member_and_nothing_of_others(
     document = _document(slack)
     assert (document["format"], document["workspace"]) == (EXPORT_FORMAT, TEAM)
     found = traces(deps.db.engine, DIMITRIS, member_id)
-    assert set(found) == {"members", "deliveries", "responses", "strategy_answers", "cards"}
+    assert set(found) == {
+        "members",
+        "deliveries",
+        "responses",
+        "strategy_answers",
+        "cards",
+        "lesson_progress",
+    }
     (member,) = found.pop("members")
     assert {**document["profile"], **document["settings"]} == as_exported(member)
     assert document["settings"]["lesson_time"] == "08:15"
@@ -118,7 +125,14 @@ def test_forget_deletes_every_row_about_the_member_and_only_theirs(
     done = forget(deps, slack, caller(DIMITRIS), DIMITRIS)
 
     assert (done.status, done.language) == ("forgotten", "el")
-    expected = {"members": 1, "deliveries": 3, "responses": 1, "strategy_answers": 1, "cards": 1}
+    expected = {
+        "members": 1,
+        "deliveries": 3,
+        "responses": 1,
+        "strategy_answers": 1,
+        "cards": 1,
+        "lesson_progress": 2,  # the counters of the two lessons sent
+    }
     assert done.counts == preview.counts == expected
     assert traces(deps.db.engine, DIMITRIS, member_id) == {}
     assert traces(deps.db.engine, CHLOE, chloe_id) == chloe_before

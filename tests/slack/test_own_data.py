@@ -139,7 +139,9 @@ def test_after_forget_the_member_is_new_to_nudge(bot: Bot) -> None:
     assert row["joined_at"] == MONDAY_1000_LONDON.replace(tzinfo=None)  # a fresh row
 
     lesson_for(bot, greek)  # `/learn now` as for anyone new
-    assert {"members", "deliveries"} == set(traces(bot.deps.db.engine, greek, new_id))
+    assert {"members", "deliveries", "lesson_progress"} == set(
+        traces(bot.deps.db.engine, greek, new_id)
+    )
 
 
 def test_forget_and_export_for_someone_nudge_never_met(bot: Bot) -> None:

@@ -160,7 +160,7 @@ def _texts(blocks: Any) -> list[str]:
     ]
 
 
-ROW_IDS = {"id", "member_id", "delivery_id", "workspace_id", "ts"}
+ROW_IDS = {"id", "member_id", "delivery_id", "last_delivery", "workspace_id", "ts"}
 
 
 def _without_ids(data: Any) -> Any:

@@ -11,6 +11,8 @@ A new migration needs an entry here; the tests fail, naming the revision, until 
 - `becomes`: what those columns hold in rows written *before* the revision: its server default,
   or what the migration derives from the row (the row's meaning, which the test checks);
 - `drops`: columns (or, with None, whole tables) the revision removes on purpose;
+- `derived`: tables the database fills from other tables' rows (its triggers, the migration's
+  backfill), never written by the test: what they must hold, as a function of the other rows;
 - `downgrade`: False when the migration cannot be undone.
 
 Times are naive UTC, as the tables store them.
@@ -35,6 +37,9 @@ class Revision:
     columns: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
     becomes: Mapping[str, Mapping[str, Value]] = field(default_factory=dict)
     drops: Mapping[str, Sequence[str] | None] = field(default_factory=dict)
+    derived: Mapping[str, Callable[[Mapping[str, Sequence[Row]]], list[Row]]] = field(
+        default_factory=dict
+    )
     downgrade: bool = True
 
 
@@ -46,6 +51,33 @@ def by_id(values: Mapping[int, Any]) -> Callable[[Row], Any]:
 def _stability(row: Row) -> float | None:
     """What migration 0006 derives: the stability in the card's fsrs JSON."""
     return Card.from_json(row["fsrs_card"]).stability
+
+
+def lesson_progress(tables: Mapping[str, Sequence[Row]]) -> list[Row]:
+    """What the counters per member and lesson hold for these deliveries and responses (migration
+    0010's backfill, then its triggers), counted here from the rows one by one, oldest first."""
+    answers = {row["delivery_id"]: row["correct"] for row in tables.get("responses", [])}
+    counters: dict[tuple[int, str], Row] = {}
+    for row in sorted(tables.get("deliveries", []), key=lambda row: row["id"]):
+        if row["status"] not in ("sent", "unknown") or row["kind"] not in ("lesson", "review"):
+            continue
+        key = (row["member_id"], row["lesson_id"])
+        was = counters.get(key, {"delivered": 0, "answered": 0, "correct": 0})
+        delivered_at = row["sent_at"] or row["claimed_at"]
+        counters[key] = {
+            "member_id": row["member_id"],
+            "lesson_id": row["lesson_id"],
+            "skill": row["skill"],
+            "delivered": was["delivered"] + 1,
+            "answered": was["answered"] + (row["id"] in answers),
+            "correct": was["correct"] + bool(answers.get(row["id"])),
+            "last_delivered_at": max(delivered_at, was.get("last_delivered_at", delivered_at)),
+            "last_delivery": row["id"],
+            "last_claimed_at": max(
+                row["claimed_at"], was.get("last_claimed_at", row["claimed_at"])
+            ),
+        }
+    return list(counters.values())
 
 
 def _at(day: int, hour: int = 9, minute: int = 30) -> datetime:
@@ -422,5 +454,60 @@ DATA: dict[str, Revision] = {
                 },
             ],
         },
+    ),
+    "0010": Revision(
+        rows={
+            # Anna's review of her first lesson, cut off mid-send ("unknown") and answered wrong,
+            # and a lesson Ben asked for, sent and not answered.
+            "deliveries": [
+                {
+                    "id": 41,
+                    "member_id": 1,
+                    "kind": "review",
+                    "local_date": None,
+                    "lesson_id": "ai-drafts-people-decide",
+                    "skill": "ai",
+                    "locale": "el",
+                    "answer_index": 2,
+                    "status": "unknown",
+                    "channel_id": None,
+                    "ts": None,
+                    "error": None,
+                    "claimed_at": _at(26, 7, 30),
+                    "taken_at": _at(26, 7, 30),
+                    "sent_at": None,
+                },
+                {
+                    "id": 42,
+                    "member_id": 2,
+                    "kind": "lesson",
+                    "local_date": None,
+                    "lesson_id": "paid-frequency-caps",
+                    "skill": "paid",
+                    "locale": "en",
+                    "answer_index": 0,
+                    "status": "sent",
+                    "channel_id": "D0BEN00001",
+                    "ts": "1764235800.000400",
+                    "error": None,
+                    "claimed_at": _at(27, 9, 30),
+                    "taken_at": _at(27, 9, 30),
+                    "sent_at": _at(27, 9, 31),
+                },
+            ],
+            "responses": [
+                {
+                    "id": 2,
+                    "delivery_id": 41,
+                    "member_id": 1,
+                    "lesson_id": "ai-drafts-people-decide",
+                    "skill": "ai",
+                    "choice": 0,
+                    "correct": False,
+                    "answered_at": _at(26, 8, 2),
+                },
+            ],
+        },
+        derived={"lesson_progress": lesson_progress},
     ),
 }

@@ -29,14 +29,6 @@ ANNA = MemberProfile("U0ANNA0001", "Anna", "Europe/Athens", "el-GR")
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    created = make_engine(database_url)
-    ensure_schema(created, auto_upgrade=True)
-    yield created
-    created.dispose()
-
-
-@pytest.fixture
 def uow(engine: Engine) -> Iterator[UnitOfWork]:
     """One unit of work a test writes through; it commits where the test says."""
     with Database(engine).uow() as work:

@@ -18,6 +18,7 @@ KINDS = {
     "responses": "data.responses",
     "strategy_answers": "data.strategy_answers",
     "cards": "data.cards",
+    "lesson_progress": "data.lesson_progress",
 }
 
 
