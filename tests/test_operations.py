@@ -28,8 +28,12 @@ from tests.test_cli import operator_env
 from tests.test_workers import _migrate
 
 
-def _json_lines(process: subprocess.Popen[str], until: str, timeout: float = 30) -> list[dict]:
-    """What the process logged, up to the line whose message starts with `until` (bounded)."""
+def _json_lines(process: subprocess.Popen[bytes], until: str, timeout: float = 30) -> list[dict]:
+    """What the process logged, up to the line whose message starts with `until` (bounded).
+
+    stderr is unbuffered (`_bot`), so a readline takes one line and leaves the rest in the pipe,
+    where the selector sees it: a buffered reader would take several lines at once and the
+    selector would then wait for more while the one sought sat in its buffer."""
     assert process.stderr is not None
     selector = selectors.DefaultSelector()
     selector.register(process.stderr, selectors.EVENT_READ)
@@ -48,7 +52,7 @@ def _slack_env(slack: LocalSlack) -> dict[str, str]:
     return {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url}
 
 
-def _bot(tmp_path: Path, command: str, **settings: str) -> subprocess.Popen[str]:
+def _bot(tmp_path: Path, command: str, **settings: str) -> subprocess.Popen[bytes]:
     """`python -m bot <command>` logging JSON lines, as the Procfile runs it."""
     env = operator_env(tmp_path, LOG_FORMAT="json", **settings)
     return subprocess.Popen(
@@ -56,12 +60,12 @@ def _bot(tmp_path: Path, command: str, **settings: str) -> subprocess.Popen[str]
         cwd=tmp_path,
         env=env,
         stderr=subprocess.PIPE,
-        text=True,
+        bufsize=0,  # see _json_lines
     )
 
 
 @contextmanager
-def ends_on_sigterm(process: subprocess.Popen[str]) -> Iterator[None]:
+def ends_on_sigterm(process: subprocess.Popen[bytes]) -> Iterator[None]:
     """The block with `process` running; then SIGTERM, on which it must exit 0 (killed if the
     block failed first)."""
     try:
@@ -108,7 +112,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _metrics(process: subprocess.Popen[str], port: int, after: str) -> dict[tuple, float]:
+def _metrics(process: subprocess.Popen[bytes], port: int, after: str) -> dict[tuple, float]:
     """The samples the process serves on `port` once it has logged `after`; then it stops."""
     try:
         _json_lines(process, after)
