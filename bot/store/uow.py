@@ -8,8 +8,9 @@ commit rolls everything back, so a use case that fails half-way leaves nothing h
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import import_module
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -64,6 +65,15 @@ _REPOSITORIES = {
 }
 
 
+@cache
+def _repository_class(name: str) -> Callable[[Session], object]:
+    """The class of the repository called `name`, imported once (`import_module` costs more CPU
+    than making the repository)."""
+    module, kind = _REPOSITORIES[name]
+    made: Callable[[Session], object] = getattr(import_module(module), kind)
+    return made
+
+
 class UnitOfWork:
     """One connection from the pool and its transaction, with an ORM session on the same
     connection for the repositories that use the ORM. Statements built on the Core tables run on
@@ -101,8 +111,7 @@ class UnitOfWork:
         """A repository, made on first use and kept (then found without coming here)."""
         if name not in _REPOSITORIES or "session" not in self.__dict__:
             raise AttributeError(name)
-        module, kind = _REPOSITORIES[name]
-        repository = getattr(import_module(module), kind)(self.session)
+        repository = _repository_class(name)(self.session)
         setattr(self, name, repository)
         return repository
 
