@@ -122,8 +122,12 @@ class UnitOfWork:
         trace: TracebackType | None,
     ) -> None:
         # After a commit there is nothing left to roll back; closing the connection rolls back
-        # what the session did not hold.
-        self.session.close()
+        # what the session did not hold. A session that never held a transaction or an object
+        # (a unit of work of Core statements only) has nothing to close: closing it anyway cost
+        # more CPU than making it (SQLAlchemy sets up its events to detach nothing).
+        session = self.session
+        if session.in_transaction() or session.identity_map or session.new:
+            session.close()
         self.connection.close()
         if _is_busy(error):  # rolled back: the caller can say so in as many words
             raise DatabaseBusy() from error
