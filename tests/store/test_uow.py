@@ -3,46 +3,20 @@ its session) are one transaction, committed together or rolled back together, in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-
-import pytest
-
-from bot.learning.model import MemberProfile
-from bot.store.db import ensure_schema, make_engine
 from bot.store.uow import Database, UnitOfWork
+from tests.store.test_store import NOW, _claim, _member
 
-NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
-TEAM = "T0ACME001"
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    engine = make_engine(database_url)
-    ensure_schema(engine, auto_upgrade=True)
-    yield Database(engine)
-    engine.dispose()
+TEAM = "T0ACME001"  # `_member`'s
 
 
 def _member_id(work: UnitOfWork) -> int:
     """The member, written with a Core insert then an ORM update and flush (`Members.save`)."""
-    workspace = work.workspaces.ensure(TEAM, NOW)
-    profile = MemberProfile("U0ANNA0001", "Anna", "Europe/Athens", "el-GR")
-    return work.members.save(workspace, profile, NOW).id
+    return _member(work).id
 
 
-def _claim(work: UnitOfWork, member_id: int) -> int:
+def _claim_now(work: UnitOfWork, member_id: int) -> int:
     """A delivery claimed by a Core insert on the unit of work's connection."""
-    delivery = work.deliveries.claim(
-        member_id,
-        kind="lesson",
-        local_date=None,
-        lesson_id="strategy-1",
-        skill="strategy",
-        locale="el",
-        answer_index=1,
-        now=NOW,
-    )
+    delivery = _claim(work, member_id, None)
     assert delivery is not None
     return delivery.id
 
@@ -58,7 +32,7 @@ def test_a_core_write_then_an_orm_write_are_committed_together(database: Databas
         member_id = _member_id(work)
         work.commit()
     with database.uow() as work:
-        delivery_id = _claim(work, member_id)  # Core: the session has not begun
+        delivery_id = _claim_now(work, member_id)  # Core: the session has not begun
         work.deliveries.mark_failed(delivery_id, "channel_not_found")  # the ORM's, flushed
         work.commit()
     assert _status(database, delivery_id) == "failed"
@@ -67,7 +41,7 @@ def test_a_core_write_then_an_orm_write_are_committed_together(database: Databas
 def test_an_orm_write_then_a_core_write_are_committed_together(database: Database) -> None:
     with database.uow() as work:
         member_id = _member_id(work)  # the session holds the transaction from here
-        delivery_id = _claim(work, member_id)
+        delivery_id = _claim_now(work, member_id)
         work.commit()
     assert _status(database, delivery_id) == "claimed"
     with database.uow() as work:
@@ -81,11 +55,11 @@ def test_core_and_orm_writes_left_without_a_commit_are_both_rolled_back(
         member_id = _member_id(work)
         work.commit()
     with database.uow() as work:
-        delivery_id = _claim(work, member_id)
+        delivery_id = _claim_now(work, member_id)
         work.deliveries.mark_failed(delivery_id, "channel_not_found")
     assert _status(database, delivery_id) is None
     with database.uow() as work:
-        delivery_id = _claim(work, member_id)
+        delivery_id = _claim_now(work, member_id)
         work.commit()  # a second transaction on the same unit of work, never committed:
         work.deliveries.mark_failed(delivery_id, "channel_not_found")
         work.deliveries.mark_sent(delivery_id, "D0ANNA0001", "1.000100", NOW)
