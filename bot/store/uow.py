@@ -197,7 +197,8 @@ class Database:
     @cached_property
     def _sessions(self) -> sessionmaker[Session]:
         # Made by the first unit of work: the ORM is imported then, not at start. Two threads
-        # that make it at once make two equal sessionmakers on one engine, and one is kept.
+        # that make it at once make two equal sessionmakers, and one is kept. Each session is
+        # bound to its unit of work's connection (`UnitOfWork.__enter__`).
         from sqlalchemy.orm import sessionmaker
 
         return sessionmaker(expire_on_commit=False, join_transaction_mode="control_fully")
