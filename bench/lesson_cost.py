@@ -344,12 +344,12 @@ def _meaning(results: list[tuple[str, Costs]]) -> str:
   and commit again. The claim commits before the post on purpose, so that a crash or a retry
   never sends a lesson twice, so a lesson pays two commits where the floor pays one. These
   statements are built once on the Core tables, with their `IN` lists written into the SQL, and
-  run on the unit of work's connection rather than through the ORM session
-  (bot/store/lesson_sql.py); the part of the message above the buttons and the buttons are built
-  by the Block Kit models once per lesson, language and options, then copied; selection's catalog
-  is kept while the library and the lessons Slack refused stay the same. At 1.5x the floor a
-  lesson would have {budget} of CPU beyond one post and one insert for its other statements,
-  its second commit, selection and rendering; {shed_text}
+  run on the unit of work's own connection, its ORM session never begun (bot/store/lesson_sql.py,
+  bot/store/uow.py); the message is built by the Block Kit models once per lesson, language and
+  options and kept as JSON, which each message is parsed from; selection's catalog is kept while
+  the library and the lessons Slack refused stay the same. At 1.5x the floor a lesson would have
+  {budget} of CPU beyond one post and one insert for its other statements, its second commit,
+  selection and rendering; {shed_text}
 - **The same for 0 and {HISTORY} past lessons: {aim_flat}.** {HISTORY} past lessons make a lesson
   {span(growth)} as costly as none, about {per_lesson} of CPU per past lesson.
   The history is read from counters the database keeps per member and lesson

@@ -29,6 +29,11 @@ LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # Libraries whose DEBUG lines trace their own internals (a line per Markdown rule tried, per font
 # looked at), of no use to an operator: they log from INFO up whatever LOG_LEVEL says.
 CHATTY = ("markdown_it", "matplotlib", "PIL")
+# slack_sdk's Web API and response_url clients ask their logger's own level (`logger.level <=
+# DEBUG`), not the level in effect, before formatting a DEBUG line of the whole request and the
+# whole response: with their own level unset, every call to Slack paid that (~35 us of CPU for a
+# lesson's post, bench/lesson_cost) for a line that was then dropped. Their own level is LOG_LEVEL.
+ASKS_OWN_LEVEL = ("slack_sdk.web.base_client", "slack_sdk.webhook.client")
 
 # Lines of slack_sdk (Web API and response_url calls) and Bolt (its answers to Slack) that carry
 # a whole body: only their beginning is kept.
@@ -131,6 +136,8 @@ def configure_logging(
     root.setLevel(level.upper())
     for name in CHATTY:
         logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+    for name in ASKS_OWN_LEVEL:
+        logging.getLogger(name).setLevel(root.level)
     return handler
 
 

@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 from sqlalchemy import select
 
 from bot.cli import main
 from bot.demo import play, start_session
-from bot.logs import CHATTY, configure_logging
+from bot.logs import ASKS_OWN_LEVEL, CHATTY, configure_logging
 from bot.slack.blocks.lesson import CHECK_ACTION_PREFIX
 from bot.store import tables
 from tests.conftest import SEED
@@ -25,11 +27,13 @@ DEMO_SECRET = "demo-signing-secret-7c0ffee5eed5a1t"
 
 
 @contextmanager
-def logging_into(buffer: io.StringIO, secrets: tuple[str, ...] = ()) -> Iterator[None]:
-    """The root logger at DEBUG in JSON lines, into `buffer`; put back as it was after."""
+def logging_into(
+    buffer: io.StringIO, secrets: tuple[str, ...] = (), level: str = "DEBUG"
+) -> Iterator[None]:
+    """The root logger at `level` in JSON lines, into `buffer`; put back as it was after."""
     root = logging.getLogger()
-    levels = {name: logging.getLogger(name).level for name in ("", *CHATTY)}
-    handler = configure_logging("json", "DEBUG", secrets=secrets, stream=buffer)
+    levels = {name: logging.getLogger(name).level for name in ("", *CHATTY, *ASKS_OWN_LEVEL)}
+    handler = configure_logging("json", level, secrets=secrets, stream=buffer)
     try:
         yield
     finally:
@@ -107,6 +111,15 @@ def test_a_whole_demo_logs_no_token_secret_or_answer(log_lines: io.StringIO) -> 
     assert {"workspace_id", "user", "kind", "outcome", "latency_ms"} <= set(events["delivery"][0])
     assert {"lesson", "question", "digest"} <= {r["kind"] for r in events["delivery"]}
     assert {"duration_ms", "sent", "missed", "failed", "members"} <= set(events["tick"][0])
+
+
+def test_slack_sdk_formats_its_request_and_response_lines_only_at_debug() -> None:
+    """slack_sdk asks its logger's own level, not the level in effect, whether to format a whole
+    request and response: below DEBUG no call to Slack formats a line that nothing logs."""
+    for level, formats in (("INFO", False), ("WARNING", False), ("DEBUG", True)):
+        with logging_into(io.StringIO(), level=level):
+            assert (WebClient().logger.level <= logging.DEBUG) is formats
+            assert (WebhookClient("https://hooks.example").logger.level <= logging.DEBUG) is formats
 
 
 def test_tokens_and_secrets_are_hidden_in_messages_and_tracebacks() -> None:

@@ -102,16 +102,16 @@ def choose_next_lesson(
     if not catalog:
         return None
     seen = history.seen
-    in_catalog = {lesson.id: lesson for lesson in catalog}
     unmet = unmet_areas(catalog, history)
     if unmet or not due_reviews:
-        ordered: list[str] = []
+        due = None
     elif now is None:
         raise ValueError("due reviews given without now; pass the time to weigh them at")
     else:
+        in_catalog = {lesson.id: lesson for lesson in catalog}
         ordered = most_retrievable_first(due_reviews, now)
-    # A card outlives its lesson's removal from the library; such a review is skipped, not sent.
-    due = next((in_catalog[id_] for id_ in ordered if id_ in in_catalog), None)
+        # A card outlives its lesson's removal from the library: such a review is skipped.
+        due = next((in_catalog[id_] for id_ in ordered if id_ in in_catalog), None)
     if due is not None:
         past = seen.get(due.id)
         missed = past is not None and past.correct < past.answered
@@ -130,19 +130,21 @@ def choose_next_lesson(
     last = history.last
     last_skill = last.skill if last else None
 
-    def weight(skill: str) -> int:
-        return 1 if skill in interests else INTEREST_WEIGHT
+    def rank(skill: str) -> tuple[int, int, bool, bool]:
+        weight = 1 if skill in interests else INTEREST_WEIGHT
+        engaged = engagement[skill]
+        return (
+            engaged.answered * weight,
+            engaged.delivered * weight,
+            skill not in interests,
+            skill == last_skill,
+        )
 
-    skill = min(
-        skills,
-        key=lambda s: (
-            engagement[s].answered * weight(s),
-            engagement[s].delivered * weight(s),
-            s not in interests,
-            s == last_skill,
-            _spread(seed, s),
-        ),
-    )
+    ranks = {skill: rank(skill) for skill in skills}
+    lowest = min(ranks.values())
+    tied = [skill for skill in skills if ranks[skill] == lowest]
+    # The member's own spread breaks the tie: a hash per area, so only for those tied.
+    skill = min(tied, key=lambda tie: _spread(seed, tie)) if len(tied) > 1 else tied[0]
     lesson = min(
         (lesson for lesson in unseen if lesson.skill == skill),
         key=lambda lesson: (lesson.level, lesson.id),

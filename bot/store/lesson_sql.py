@@ -47,11 +47,14 @@ PROGRESS = _table(tables.LessonProgress)
 
 
 def on_connection(session: Session) -> Connection:
-    """The connection of the session's transaction (begun if need be): a Core statement run on it
-    skips the ORM's work around every execution, autoflush included, which a Core statement run
-    through the session skips too. The repositories that change ORM entities flush them there and
-    then (`Members.save`) or before their next ORM statement, so nothing waits to be written."""
-    return session.connection()
+    """The unit of work's connection, which the session is bound to (`bot.store.uow`): a Core
+    statement run on it skips the ORM's work around every execution, autoflush included, and the
+    session's own transaction, begun only if an ORM statement needs it. The repositories that
+    change ORM entities flush them there and then (`Members.save`) or before their next ORM
+    statement, so nothing waits to be written. A session bound to an engine (no unit of work)
+    gives the connection of its transaction, begun if need be."""
+    bound = session.bind
+    return bound if isinstance(bound, Connection) else session.connection()
 
 
 def among(column: Column[Any], values: tuple[str, ...]) -> ColumnElement[bool]:

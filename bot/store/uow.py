@@ -1,15 +1,17 @@
 """The unit of work: one database transaction that a use case commits once, or not at all.
 
-`with database.uow() as uow:` opens a session and the repositories on it; `uow.commit()` makes the
-use case's writes durable together; leaving the block without a commit rolls everything back, so a
-use case that fails half-way leaves nothing half-written.
+`with database.uow() as uow:` takes a connection from the pool, with a session and the repositories
+on it; `uow.commit()` makes the use case's writes durable together; leaving the block without a
+commit rolls everything back, so a use case that fails half-way leaves nothing half-written.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import import_module
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +46,41 @@ def _is_busy(error: BaseException | None) -> bool:
     return is_busy(getattr(error, "orig", None))
 
 
+# Where each repository is, by its name on the unit of work: imported and made when a use case
+# first asks for it (`UnitOfWork.__getattr__`), as most use cases need two or three of them.
+_REPOSITORIES = {
+    "workspaces": ("bot.store.members", "Workspaces"),
+    "members": ("bot.store.members", "Members"),
+    "deliveries": ("bot.store.repositories", "Deliveries"),
+    "responses": ("bot.store.repositories", "Responses"),
+    "strategy_answers": ("bot.store.weekly", "StrategyAnswers"),
+    "team_posts": ("bot.store.weekly", "TeamPosts"),
+    "cards": ("bot.store.repositories", "Cards"),
+    "recalls": ("bot.store.recall", "Recalls"),
+    "member_data": ("bot.store.member_data", "MemberData"),
+    "figures": ("bot.store.figures", "Figures"),
+    "team_reports": ("bot.store.team_report", "TeamReports"),
+    "sending": ("bot.store.sending", "Sending"),
+    "accepted": ("bot.store.accepted", "AcceptedRequests"),
+}
+
+
+@cache
+def _repository_class(name: str) -> Callable[[Session], object]:
+    """The class of the repository called `name`, imported once (`import_module` costs more CPU
+    than making the repository)."""
+    module, kind = _REPOSITORIES[name]
+    made: Callable[[Session], object] = getattr(import_module(module), kind)
+    return made
+
+
 class UnitOfWork:
+    """One connection from the pool and its transaction, with an ORM session on the same
+    connection for the repositories that use the ORM. Statements built on the Core tables run on
+    the connection itself (`bot.store.lesson_sql.on_connection`): a unit of work that runs only
+    those (a lesson's claim, its sent mark) never begins the session's transaction, whose
+    bookkeeping cost more CPU than the statements (bench/lesson_cost)."""
+
     workspaces: Workspaces
     members: Members
     deliveries: Deliveries
@@ -59,38 +95,25 @@ class UnitOfWork:
     sending: Sending
     accepted: AcceptedRequests
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
+        self._engine = engine
         self._sessions = sessions
 
     def __enter__(self) -> UnitOfWork:
-        # Imported by the first unit of work, not at start: the repositories bring the tables
-        # declared with SQLAlchemy's ORM (and, for a partial index, its PostgreSQL dialect), which
-        # `web`'s first /healthz does not use (Database.probe is Core).
-        from bot.store.accepted import AcceptedRequests
-        from bot.store.figures import Figures
-        from bot.store.member_data import MemberData
-        from bot.store.members import Members, Workspaces
-        from bot.store.recall import Recalls
-        from bot.store.repositories import Cards, Deliveries, Responses
-        from bot.store.sending import Sending
-        from bot.store.team_report import TeamReports
-        from bot.store.weekly import StrategyAnswers, TeamPosts
-
-        self.session = self._sessions()
-        self.workspaces = Workspaces(self.session)
-        self.members = Members(self.session)
-        self.deliveries = Deliveries(self.session)
-        self.responses = Responses(self.session)
-        self.strategy_answers = StrategyAnswers(self.session)
-        self.team_posts = TeamPosts(self.session)
-        self.cards = Cards(self.session)
-        self.recalls = Recalls(self.session)
-        self.member_data = MemberData(self.session)
-        self.figures = Figures(self.session)
-        self.team_reports = TeamReports(self.session)
-        self.sending = Sending(self.session)
-        self.accepted = AcceptedRequests(self.session)
+        # The connection begins its transaction with its first statement; the session, bound to
+        # it, takes that transaction over when it is first used (join_transaction_mode
+        # "control_fully", `Database._sessions`), so everything is committed, or not, together.
+        self.connection = self._engine.connect()
+        self.session = self._sessions(bind=self.connection)
         return self
+
+    def __getattr__(self, name: str) -> object:
+        """A repository, made on first use and kept (then found without coming here)."""
+        if name not in _REPOSITORIES or "session" not in self.__dict__:
+            raise AttributeError(name)
+        repository = _repository_class(name)(self.session)
+        setattr(self, name, repository)
+        return repository
 
     def __exit__(
         self,
@@ -98,13 +121,22 @@ class UnitOfWork:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        self.session.rollback()  # after a commit there is nothing left to roll back
-        self.session.close()
+        # After a commit there is nothing left to roll back; closing the connection rolls back
+        # what the session did not hold. A session that never held a transaction or an object
+        # (a unit of work of Core statements only) has nothing to close: closing it anyway cost
+        # more CPU than making it (SQLAlchemy sets up its events to detach nothing).
+        session = self.session
+        if session.in_transaction() or session.identity_map or session.new:
+            session.close()
+        self.connection.close()
         if _is_busy(error):  # rolled back: the caller can say so in as many words
             raise DatabaseBusy() from error
 
     def commit(self) -> None:
-        self.session.commit()
+        if self.session.in_transaction():  # it holds the connection's transaction: flush, commit
+            self.session.commit()
+        else:
+            self.connection.commit()
 
 
 @dataclass(frozen=True)
@@ -165,13 +197,14 @@ class Database:
     @cached_property
     def _sessions(self) -> sessionmaker[Session]:
         # Made by the first unit of work: the ORM is imported then, not at start. Two threads
-        # that make it at once make two equal sessionmakers on one engine, and one is kept.
+        # that make it at once make two equal sessionmakers, and one is kept. Each session is
+        # bound to its unit of work's connection (`UnitOfWork.__enter__`).
         from sqlalchemy.orm import sessionmaker
 
-        return sessionmaker(self.engine, expire_on_commit=False)
+        return sessionmaker(expire_on_commit=False, join_transaction_mode="control_fully")
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self._sessions)
+        return UnitOfWork(self.engine, self._sessions)
 
     def probe(self) -> Probe:
         """Whether the database takes a request's writes now (waiting HEALTH_WAIT_MS at most for

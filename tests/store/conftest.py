@@ -1,5 +1,5 @@
-"""The store's tests share a database migrated to the newest revision (test_migrations builds its
-own, empty)."""
+"""The store's tests share a database migrated to the newest revision, on each database of
+tests/conftest.py (test_migrations builds its own, empty)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.store.db import ensure_schema, make_engine
+from bot.store.uow import Database
 
 
 @pytest.fixture
@@ -17,3 +18,8 @@ def engine(database_url: str) -> Iterator[Engine]:
     ensure_schema(created, auto_upgrade=True)
     yield created
     created.dispose()
+
+
+@pytest.fixture
+def database(engine: Engine) -> Database:
+    return Database(engine)

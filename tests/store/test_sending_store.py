@@ -3,26 +3,16 @@ TEST_DATABASE_URL is set; SKIP LOCKED itself only on PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
 from bot.learning.model import MemberProfile
-from bot.store.db import ensure_schema, make_engine
 from bot.store.uow import Database, UnitOfWork
 
 NOW = datetime(2027, 3, 22, 7, 30, tzinfo=UTC)
 DAY = date(2027, 3, 22)
-
-
-@pytest.fixture
-def database(database_url: str) -> Iterator[Database]:
-    engine = make_engine(database_url)
-    ensure_schema(engine, auto_upgrade=True)
-    yield Database(engine)
-    engine.dispose()
 
 
 def _team(database: Database, team_id: str, people: int) -> tuple[int, list[int]]:

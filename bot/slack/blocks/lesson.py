@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -82,53 +83,38 @@ def lesson_message(
 ) -> SlackMessage:
     """`review`: the lesson comes back by spaced repetition, and says so."""
     text = _LessonText(lesson.title, lesson.body_sections, lesson.question)
-    shown = _shown_blocks(t.language, text, skill_name, minutes, review)
-    buttons = _buttons(tuple(lesson.options))
+    shown = _message_json(t.language, text, skill_name, minutes, review, tuple(lesson.options))
+    blocks: list[dict[str, Any]] = json.loads(shown)
+    for index, button in enumerate(blocks[-1]["elements"]):
+        button["value"] = answer_value(delivery_id, index)
     return SlackMessage(
-        text=t("lesson.notification", title=escape_mrkdwn(lesson.title)),
-        blocks=[
-            *(_copy(block) for block in shown),
-            {
-                **buttons,
-                "elements": [
-                    {**_copy(button), "value": answer_value(delivery_id, index)}
-                    for index, button in enumerate(buttons["elements"])
-                ],
-            },
-        ],
+        text=t("lesson.notification", title=escape_mrkdwn(lesson.title)), blocks=blocks
     )
 
 
-def _copy(value: Any) -> Any:
-    """A deep copy of JSON-like data (dicts, lists, strings, numbers): what copy.deepcopy does
-    for it, without its bookkeeping for shared and cyclic objects, which Block Kit has none of."""
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    return value
-
-
 @lru_cache(maxsize=1024)
-def _shown_blocks(
-    language: str, text: _LessonText, skill_name: str, minutes: int, review: bool
-) -> tuple[dict[str, Any], ...]:
-    """Everything above the buttons, which is the same for every member who reads the lesson in
-    one language: built and checked by the Block Kit models once, not on every send (it was most
-    of a lesson's rendering CPU). Copied per message, so no caller can change another's."""
-    blocks = _lesson_blocks(translator(language), text, skill_name, minutes, review)
-    return tuple(block.to_dict() for block in blocks)
-
-
-@lru_cache(maxsize=1024)
-def _buttons(options: tuple[str, ...]) -> dict[str, Any]:
-    """The check's buttons, built and checked by the Block Kit models once per set of options;
-    each message fills in its own values (the delivery), on copies."""
+def _message_json(
+    language: str,
+    text: _LessonText,
+    skill_name: str,
+    minutes: int,
+    review: bool,
+    options: tuple[str, ...],
+) -> str:
+    """The message's blocks as JSON, the same for every member who reads the lesson in one
+    language but for the buttons' values (the delivery, filled in per message): built and
+    checked by the Block Kit models once, not on every send (it was most of a lesson's rendering
+    CPU). Each message parses its own blocks from it, so no caller can change another's: json's
+    parser makes them in a fraction of the CPU a copy of the dicts in Python took."""
     buttons = [
         ButtonElement(text=option, action_id=f"{CHECK_ACTION_PREFIX}{index}", value="-")
         for index, option in enumerate(options)
     ]
-    return ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons).to_dict()
+    blocks = [
+        *_lesson_blocks(translator(language), text, skill_name, minutes, review),
+        ActionsBlock(block_id=CHECK_BLOCK_ID, elements=buttons),
+    ]
+    return json.dumps([block.to_dict() for block in blocks])
 
 
 def option_texts(blocks: list[dict[str, Any]]) -> list[str]:
