@@ -1,7 +1,9 @@
 """Nudge in many workspaces: installs by OAuth, and the one place that finds a workspace's token.
 
-slack_sdk's SQLAlchemy installation and state stores keep their rows in Nudge's own database, in
-the tables bot.store.tables declares with the library's own builders.
+slack_sdk's SQLAlchemy installation and state stores keep their rows in Nudge's own database. Their
+tables are declared here into Nudge's metadata with the library's own builders, so that Alembic's
+comparison (tests/store) holds migration 0008, which creates them, to the library's definition;
+the stores' create_tables is never called.
 """
 
 from __future__ import annotations
@@ -24,9 +26,15 @@ from bot.services.deps import Deps
 from bot.services.team_setup import first_admin
 from bot.settings import Settings
 from bot.slack.gateway import make_web_client
-from bot.store.tables import SLACK_BOTS
+from bot.store.tables import Base
 
 log = logging.getLogger("bot.slack")
+
+BOTS = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
+    Base.metadata, "slack_installations"
+)
+STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")
 
 # How long an install started at /slack/install may take to come back to /slack/oauth_redirect.
 STATE_SECONDS = 600
@@ -109,11 +117,11 @@ class Tokens:
         if self._store is None:
             return [self._the_one_team()]
         query = (
-            select(SLACK_BOTS.c.team_id)
-            .where(SLACK_BOTS.c.client_id == self._settings.slack_client_id)
-            .where(SLACK_BOTS.c.bot_token.is_not(None), SLACK_BOTS.c.team_id.is_not(None))
+            select(BOTS.c.team_id)
+            .where(BOTS.c.client_id == self._settings.slack_client_id)
+            .where(BOTS.c.bot_token.is_not(None), BOTS.c.team_id.is_not(None))
             .distinct()
-            .order_by(SLACK_BOTS.c.team_id)
+            .order_by(BOTS.c.team_id)
         )
         with self._engine.connect() as connection:
             return [str(team) for team in connection.scalars(query)]

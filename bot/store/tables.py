@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     Boolean,
     Date,
@@ -308,17 +306,3 @@ class AcceptedRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     given_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-
-# slack_sdk's SQLAlchemy installation and state stores keep their rows in Nudge's own database
-# (bot.slack.installs, many workspaces). Their tables are declared here, with the library's own
-# builders, so that Nudge's metadata holds every table wherever it is read (Alembic, the schema
-# comparison in tests/store), and migration 0008, which creates them, is held to the library's
-# definition; the stores' create_tables is never called.
-SLACK_BOTS = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
-SLACK_INSTALLATIONS = SQLAlchemyInstallationStore.build_installations_table(
-    Base.metadata, "slack_installations"
-)
-SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
-    Base.metadata, "slack_oauth_states"
-)

@@ -14,8 +14,7 @@ from bot.clock import Clock
 from bot.localslack import LocalSlack, SlackDriver, load_workspace
 from bot.localslack.workspace import second_seed_path
 from bot.settings import ConfigError, Settings
-from bot.slack.installs import Tokens
-from bot.store.tables import SLACK_BOTS
+from bot.slack.installs import BOTS, Tokens
 from tests.conftest import SIGNING_SECRET, Bot
 from tests.slack.installs import get, install, start_oauth_bot
 
@@ -52,9 +51,7 @@ def test_install_stores_the_workspaces_token_and_its_requests_use_it(
     assert tokens.token_for(bakery.team_id) == bakery.bot_token
     assert tokens.token_for(slack.team_id) is None
     with oauth_bot.deps.db.engine.connect() as connection:
-        installed_by = connection.execute(
-            select(SLACK_BOTS.c.team_id, SLACK_BOTS.c.bot_user_id)
-        ).all()
+        installed_by = connection.execute(select(BOTS.c.team_id, BOTS.c.bot_user_id)).all()
     assert installed_by == [(bakery.team_id, bakery.bot_user_id)]
 
     response = driver_for(oauth_bot, bakery).command(MARIA, "help")
