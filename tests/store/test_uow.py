@@ -15,6 +15,13 @@ def _member_id(work: UnitOfWork) -> int:
     return _member(work).id
 
 
+def _committed_member(database: Database) -> int:
+    with database.uow() as work:
+        member_id = _member_id(work)
+        work.commit()
+    return member_id
+
+
 def _claim_now(work: UnitOfWork, member_id: int) -> int:
     """A delivery claimed by a Core insert on the unit of work's connection."""
     delivery = _claim(work, member_id, None)
@@ -29,9 +36,7 @@ def _status(database: Database, delivery_id: int) -> str | None:
 
 
 def test_a_core_write_then_an_orm_write_are_committed_together(database: Database) -> None:
-    with database.uow() as work:
-        member_id = _member_id(work)
-        work.commit()
+    member_id = _committed_member(database)
     with database.uow() as work:
         delivery_id = _claim_now(work, member_id)  # Core: the session has not begun
         work.deliveries.mark_failed(delivery_id, "channel_not_found")  # the ORM's, flushed
@@ -52,9 +57,7 @@ def test_an_orm_write_then_a_core_write_are_committed_together(database: Databas
 def test_core_and_orm_writes_left_without_a_commit_are_both_rolled_back(
     database: Database,
 ) -> None:
-    with database.uow() as work:
-        member_id = _member_id(work)
-        work.commit()
+    member_id = _committed_member(database)
     with database.uow() as work:
         delivery_id = _claim_now(work, member_id)
         work.deliveries.mark_failed(delivery_id, "channel_not_found")
@@ -68,9 +71,7 @@ def test_core_and_orm_writes_left_without_a_commit_are_both_rolled_back(
 
 
 def test_a_unit_of_work_of_core_statements_makes_no_session(database: Database) -> None:
-    with database.uow() as work:
-        member_id = _member_id(work)
-        work.commit()
+    member_id = _committed_member(database)
     with database.uow() as work:
         delivery_id = _claim_now(work, member_id)
         work.deliveries.mark_sent(delivery_id, "D0ANNA0001", "1.000100", NOW)
@@ -82,9 +83,7 @@ def test_a_unit_of_work_of_core_statements_makes_no_session(database: Database) 
 def test_a_session_first_made_after_a_commit_joins_the_next_transaction(
     database: Database,
 ) -> None:
-    with database.uow() as work:
-        member_id = _member_id(work)
-        work.commit()
+    member_id = _committed_member(database)
     with database.uow() as work:
         kept = _claim_now(work, member_id)
         work.commit()  # on the connection: no session yet
