@@ -40,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.store import tables
+from bot.store.lesson_sql import Repository
 
 log = logging.getLogger("bot.store")
 
@@ -80,10 +81,7 @@ class GivenUp:
     taken_at: datetime
 
 
-class AcceptedRequests:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class AcceptedRequests(Repository):
     def accept(self, requests: list[Request], now: datetime, capacity: int) -> int:
         """Store requests for a worker, in their order, while fewer than `capacity` wait: how
         many were stored (the first that many; none of the rest). Each row's INSERT counts the

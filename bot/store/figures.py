@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Integer, case, func, literal, select, union_all
-from sqlalchemy.orm import Session
 
 from bot.learning.figures import MemberStates, Traffic
 from bot.store import tables
-from bot.store.lesson_sql import DELIVERED
+from bot.store.lesson_sql import DELIVERED, Repository
 from bot.store.members import learners
 
 
@@ -32,10 +31,7 @@ class SkillTrend:
     right: int = 0  # right answers this period
 
 
-class Figures:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class Figures(Repository):
     def member_states(self, workspace_id: int, today: date, now: datetime) -> MemberStates:
         member = tables.Member
         paused = (member.paused_until >= today) | (member.away_until > now)

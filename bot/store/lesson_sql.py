@@ -1,6 +1,6 @@
 """The statements on the path of every lesson sent (claim aside: `repositories.insert_new`),
 built once at import with bind parameters, on the Core tables, and run on the unit of work's
-connection (`on_connection`) rather than through the ORM session: building a statement, the ORM's
+connection (`Repository._connection`) rather than through the ORM session: building a statement, the ORM's
 work around executing one and expanding `IN` lists each cost more CPU than the statement itself,
 and these run on every `/learn now` and every scheduled lesson (bench/lesson_cost, "CPU per
 delivered lesson")."""
@@ -8,7 +8,7 @@ delivered lesson")."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Column,
@@ -46,15 +46,34 @@ CARDS = _table(tables.Card)
 PROGRESS = _table(tables.LessonProgress)
 
 
-def on_connection(session: Session) -> Connection:
-    """The unit of work's connection, which the session is bound to (`bot.store.uow`): a Core
-    statement run on it skips the ORM's work around every execution, autoflush included, and the
-    session's own transaction, begun only if an ORM statement needs it. The repositories that
-    change ORM entities flush them there and then (`Members.save`) or before their next ORM
-    statement, so nothing waits to be written. A session bound to an engine (no unit of work)
-    gives the connection of its transaction, begun if need be."""
-    bound = session.bind
-    return bound if isinstance(bound, Connection) else session.connection()
+class Work(Protocol):
+    """What a repository works in (`bot.store.uow.UnitOfWork`): its connection, and the ORM
+    session on that connection, made when first asked for."""
+
+    @property
+    def connection(self) -> Connection: ...
+
+    @property
+    def session(self) -> Session: ...
+
+
+class Repository:
+    """A repository of a unit of work. A Core statement runs on the unit of work's connection
+    (`_connection`): that skips the ORM's work around every execution, autoflush included, and
+    the making of the session, which a lesson's units of work never need (bench/lesson_cost). The
+    repositories that change ORM entities flush them there and then (`Members.save`) or before
+    their next ORM statement, so nothing waits to be written."""
+
+    def __init__(self, work: Work) -> None:
+        self._work = work
+
+    @property
+    def _connection(self) -> Connection:
+        return self._work.connection
+
+    @property
+    def _session(self) -> Session:
+        return self._work.session
 
 
 def among(column: Column[Any], values: tuple[str, ...]) -> ColumnElement[bool]:

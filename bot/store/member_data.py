@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, delete, or_, select
-from sqlalchemy.orm import Session
 
 from bot.store import tables
+from bot.store.lesson_sql import Repository
 
 # A value as JSON holds it: times and days as ISO 8601 text.
 Plain = str | int | float | bool | None
@@ -47,10 +47,7 @@ def _plain(value: Any) -> Plain:
     return value
 
 
-class MemberData:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class MemberData(Repository):
     def rows(self, member_id: int) -> dict[str, list[dict[str, Plain]]]:
         """Every row about the member, by table name, each row as {column: value}, oldest first."""
         found: dict[str, list[dict[str, Plain]]] = {}

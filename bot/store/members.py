@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, select, update
-from sqlalchemy.orm import Session
 
 from bot.learning import model
 from bot.learning.schedule_settings import parse_lesson_time, parse_working_days
 from bot.store import tables
-from bot.store.lesson_sql import ASKER, MEMBER_IN_TEAM, WORKSPACE_SETTINGS, on_connection
+from bot.store.lesson_sql import ASKER, MEMBER_IN_TEAM, WORKSPACE_SETTINGS, Repository
 from bot.store.repositories import insert_new
 
 log = logging.getLogger("bot.store")
@@ -106,10 +105,7 @@ class Asker:
     asked: int  # on-demand lessons claimed since the time given
 
 
-class Workspaces:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class Workspaces(Repository):
     def find(self, team_id: str) -> int | None:
         """The row id of a Slack workspace we know, without ever creating one."""
         return self._session.scalar(select(tables.Workspace.id).filter_by(team_id=team_id))
@@ -142,7 +138,7 @@ class Workspaces:
         if (known := self.find(team_id)) is not None:
             return known
         insert_new(
-            self._session,
+            self._connection,
             tables.Workspace,
             {"team_id": team_id, "name": "", "created_at": now},
             ["team_id"],
@@ -156,10 +152,7 @@ class Workspaces:
 # left by hand or their account is gone.
 
 
-class Members:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class Members(Repository):
     def find(self, workspace_id: int, slack_user_id: str) -> model.Member | None:
         row = self._session.scalar(
             select(tables.Member).filter_by(workspace_id=workspace_id, slack_user_id=slack_user_id)
@@ -176,11 +169,9 @@ class Members:
     def asker(self, team_id: str, slack_user_id: str, since: datetime) -> Asker:
         """The workspace's stored setup, the member and how many lessons they asked for
         (`/learn now`) since `since`, in one query: what a lesson asked for reads before choosing."""
-        row = (
-            on_connection(self._session)
-            .execute(ASKER, {"team_id": team_id, "slack_user_id": slack_user_id, "since": since})
-            .first()
-        )
+        row = self._connection.execute(
+            ASKER, {"team_id": team_id, "slack_user_id": slack_user_id, "since": since}
+        ).first()
         if row is None:
             return Asker(None, None, None, 0)
         member = None if row.id is None else _member(row)
@@ -197,7 +188,7 @@ class Members:
     ) -> model.Member:
         """Insert or refresh a member from their Slack profile; their history is kept either way."""
         insert_new(
-            self._session,
+            self._connection,
             tables.Member,
             {
                 "workspace_id": workspace_id,
@@ -232,7 +223,7 @@ class Members:
         """A new member of the team channel (concurrent refreshes agree: the second adds
         nothing)."""
         insert_new(
-            self._session,
+            self._connection,
             tables.Member,
             {
                 "workspace_id": workspace_id,

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Float, and_, cast, func, literal, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from bot.learning.recall import DECAY, FACTOR, SECONDS_PER_DAY, Recall
 from bot.store import tables
+from bot.store.lesson_sql import Repository
 from bot.store.members import learners
 
 
@@ -52,10 +52,7 @@ def _retrievability(now: datetime) -> ColumnElement[float]:
     return func.power(1 + literal(FACTOR, Float) * days / card.stability, literal(DECAY, Float))
 
 
-class Recalls:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class Recalls(Repository):
     def team_lessons(self, workspace_id: int, now: datetime) -> list[tuple[str, Recall]]:
         """Per lesson: the team's cards and the sum of their retrievabilities at `now`. The team
         is today's (`learners`), as in the team report."""

@@ -15,8 +15,7 @@ from functools import lru_cache
 from importlib import import_module
 from typing import Any, cast
 
-from sqlalchemy import Executable, bindparam, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Executable, bindparam, func, select, update
 
 from bot.learning import model
 from bot.learning.reviews import DueCard, StoredCard
@@ -29,17 +28,17 @@ from bot.store.lesson_sql import (
     LESSON_KINDS,
     MARK_SENT,
     PAST,
+    Repository,
     due_cards,
-    on_connection,
 )
 
 
-def _dialect(session: Session) -> Any:
+def _dialect(connection: Connection) -> Any:
     """The dialect module whose `insert` has ON CONFLICT (the generic `insert` has none).
 
     Imported by name when first used: the engine has loaded its own dialect by then, and a start
     on SQLite need not import PostgreSQL's (and the reverse)."""
-    return import_module(f"sqlalchemy.dialects.{_dialect_name(session.get_bind().dialect.name)}")
+    return import_module(f"sqlalchemy.dialects.{_dialect_name(connection.dialect.name)}")
 
 
 def _dialect_name(name: str) -> str:
@@ -47,10 +46,9 @@ def _dialect_name(name: str) -> str:
 
 
 def insert_new(
-    session: Session, table: type[tables.Base], values: dict[str, Any], keys: list[str]
+    connection: Connection, table: type[tables.Base], values: dict[str, Any], keys: list[str]
 ) -> int | None:
     """Insert a row unless one with the same unique `keys` exists; the new id, else None."""
-    connection = on_connection(session)
     statement = _insert_new(connection.dialect.name, table, tuple(sorted(values)), tuple(keys))
     inserted: int | None = connection.scalar(statement, {f"new_{k}": v for k, v in values.items()})
     return inserted
@@ -101,10 +99,7 @@ def _delivery(row: tables.Delivery) -> model.Delivery:
     )
 
 
-class Deliveries:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class Deliveries(Repository):
     def claim(
         self,
         member_id: int,
@@ -146,12 +141,12 @@ class Deliveries:
             "taken_at": None if queued else now,
         }
         delivery_id = insert_new(
-            self._session, tables.Delivery, row, ["member_id", "kind", "local_date"]
+            self._connection, tables.Delivery, row, ["member_id", "kind", "local_date"]
         )
         return None if delivery_id is None else replace(claimed, id=delivery_id)
 
     def mark_sent(self, delivery_id: int, channel_id: str, ts: str, now: datetime) -> None:
-        on_connection(self._session).execute(
+        self._connection.execute(
             MARK_SENT,
             {"delivery_id": delivery_id, "sent_channel": channel_id, "sent_ts": ts, "now": now},
         )
@@ -159,9 +154,7 @@ class Deliveries:
     def asked_since(self, member_id: int, since: datetime) -> list[datetime]:
         """When the member's on-demand lessons (`/learn now`) were claimed after `since`, oldest
         first."""
-        asked = on_connection(self._session).scalars(
-            ASKED_SINCE, {"member_id": member_id, "since": since}
-        )
+        asked = self._connection.scalars(ASKED_SINCE, {"member_id": member_id, "since": since})
         return list(asked)
 
     def resolve_stale(self, before: datetime, workspace_id: int | None = None) -> int:
@@ -204,7 +197,7 @@ class Deliveries:
     def history(self, member_id: int) -> model.History:
         """The member's past per lesson, read from the counters the database keeps: as many rows
         as lessons they have seen, however many times and days they have seen them."""
-        rows = on_connection(self._session).execute(HISTORY, {"member_id": member_id}).all()
+        rows = self._connection.execute(HISTORY, {"member_id": member_id}).all()
         return model.History({row[0]: model.LessonSeen(*row) for row in rows})
 
     def history_with_due(
@@ -213,7 +206,7 @@ class Deliveries:
         """`history`, and the cards due by `now` among those lessons as `Cards.due` lists them, in
         one query: a lesson costs the same statements whether selection weighs reviews or not
         (bench/lesson_cost), and the due cards come with the counters they are checked against."""
-        rows = on_connection(self._session).execute(PAST, {"member_id": member_id, "now": now})
+        rows = self._connection.execute(PAST, {"member_id": member_id, "now": now})
         seen, due = {}, []
         for row in rows:
             if row[0] is not None:
@@ -264,10 +257,7 @@ class Deliveries:
         )
 
 
-class Responses:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class Responses(Repository):
     def add(self, delivery: model.Delivery, choice: int, correct: bool, now: datetime) -> bool:
         """Record the member's response; False when the delivery already had one (nothing changes)."""
         values = {
@@ -279,7 +269,7 @@ class Responses:
             "correct": correct,
             "answered_at": now,
         }
-        return insert_new(self._session, tables.Response, values, ["delivery_id"]) is not None
+        return insert_new(self._connection, tables.Response, values, ["delivery_id"]) is not None
 
     def for_delivery(self, delivery_id: int) -> model.Response | None:
         row = self._session.scalar(select(tables.Response).filter_by(delivery_id=delivery_id))
@@ -325,11 +315,8 @@ class Responses:
         return totals
 
 
-class Cards:
+class Cards(Repository):
     """Spaced-repetition cards: one per (member, lesson), the latest answer's schedule."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
 
     def get(self, member_id: int, lesson_id: str) -> StoredCard | None:
         row = self._session.scalar(
@@ -351,7 +338,7 @@ class Cards:
             "stability": card.stability,
         }
         statement = (
-            _dialect(self._session)
+            _dialect(self._connection)
             .insert(tables.Card)
             .values(member_id=member_id, lesson_id=lesson_id, **values)
         )
@@ -376,7 +363,7 @@ class Cards:
         member's due cards are few, and an `IN` of the whole library binds one parameter per
         lesson on every lesson sent (most of a lesson's SQL work, measured in bench/lesson_cost).
         """
-        rows = on_connection(self._session).execute(DUE, {"member_id": member_id, "now": now}).all()
+        rows = self._connection.execute(DUE, {"member_id": member_id, "now": now}).all()
         if among is not None:
             rows = [row for row in rows if row[0] in among]
         return [

@@ -18,11 +18,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, case, cast, func, literal, select, update
-from sqlalchemy.orm import Session
 
 from bot.learning import model
 from bot.store import tables
-from bot.store.lesson_sql import DELIVERED
+from bot.store.lesson_sql import DELIVERED, Repository
 from bot.store.members import _member
 from bot.store.repositories import _delivery, _dialect
 
@@ -36,10 +35,7 @@ class Taken:
     team_id: str
 
 
-class Sending:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class Sending(Repository):
     def take(self, now: datetime, workspace_id: int | None = None) -> Taken | None:
         """The next queued delivery (of one workspace, or any), now taken by the caller; None
         when nothing waits that another sender has not locked. Next: of the workspace whose
@@ -96,7 +92,7 @@ class Sending:
         wait = self._session.scalar(taking)
         if wait is None:  # the workspace's first send: its row, then the slot
             first = {"workspace_id": workspace_id, "next_at": 0.0}
-            insert = _dialect(self._session).insert(pace).values(**first)
+            insert = _dialect(self._connection).insert(pace).values(**first)
             self._session.execute(insert.on_conflict_do_nothing(index_elements=["workspace_id"]))
             wait = self._session.scalar(taking)
         return max(0.0, float(wait or 0.0))
@@ -104,7 +100,7 @@ class Sending:
     def _now(self) -> Any:
         """Seconds since the epoch by the database's clock on PostgreSQL, so that processes on
         machines whose clocks differ share one time line; SQLite's processes share a machine."""
-        if self._session.get_bind().dialect.name == "postgresql":
+        if self._connection.dialect.name == "postgresql":
             return cast(func.extract("epoch", func.clock_timestamp()), Float)
         return literal(time.time(), Float)
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.learning.team import (
     AreaCounts,
@@ -36,7 +36,7 @@ from bot.learning.team import (
     Window,
 )
 from bot.store import tables
-from bot.store.lesson_sql import DELIVERED, LESSON_KINDS
+from bot.store.lesson_sql import DELIVERED, LESSON_KINDS, Repository
 from bot.store.members import learners
 
 AREA_COLUMNS = (
@@ -70,10 +70,7 @@ def _team_member(workspace_id: int) -> ColumnElement[bool]:
     return and_(tables.Member.workspace_id == workspace_id, learners())
 
 
-class TeamReports:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class TeamReports(Repository):
     def members(self, workspace_id: int) -> list[tuple[int, str, str]]:
         """The team today as (member id, name, Slack user id), by name."""
         member = tables.Member

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.store.direct import connect, direct, is_busy, read_revision
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
     from bot.store.accepted import AcceptedRequests
@@ -66,20 +66,21 @@ _REPOSITORIES = {
 
 
 @cache
-def _repository_class(name: str) -> Callable[[Session], object]:
+def _repository_class(name: str) -> Callable[[UnitOfWork], object]:
     """The class of the repository called `name`, imported once (`import_module` costs more CPU
     than making the repository)."""
     module, kind = _REPOSITORIES[name]
-    made: Callable[[Session], object] = getattr(import_module(module), kind)
+    made: Callable[[UnitOfWork], object] = getattr(import_module(module), kind)
     return made
 
 
 class UnitOfWork:
     """One connection from the pool and its transaction, with an ORM session on the same
-    connection for the repositories that use the ORM. Statements built on the Core tables run on
-    the connection itself (`bot.store.lesson_sql.on_connection`): a unit of work that runs only
-    those (a lesson's claim, its sent mark) never begins the session's transaction, whose
-    bookkeeping cost more CPU than the statements (bench/lesson_cost)."""
+    connection, made when a repository first needs it, for the repositories that use the ORM.
+    Statements built on the Core tables run on the connection itself
+    (`bot.store.lesson_sql.Repository`): a unit of work that runs only those (a lesson's claim,
+    its sent mark) never makes a session, whose making and bookkeeping cost more CPU than the
+    statements (bench/lesson_cost)."""
 
     workspaces: Workspaces
     members: Members
@@ -94,26 +95,37 @@ class UnitOfWork:
     team_reports: TeamReports
     sending: Sending
     accepted: AcceptedRequests
+    connection: Connection
+    session: Session
 
     def __init__(self, engine: Engine, sessions: sessionmaker[Session]) -> None:
         self._engine = engine
         self._sessions = sessions
 
     def __enter__(self) -> UnitOfWork:
-        # The connection begins its transaction with its first statement; the session, bound to
-        # it, takes that transaction over when it is first used (join_transaction_mode
+        # The connection begins its transaction with its first statement; the session, made when
+        # a repository first needs it and bound to the connection, takes that transaction over
+        # when it is first used (join_transaction_mode
         # "control_fully", `Database._sessions`), so everything is committed, or not, together.
         self.connection = self._engine.connect()
-        self.session = self._sessions(bind=self.connection)
         return self
 
     def __getattr__(self, name: str) -> object:
-        """A repository, made on first use and kept (then found without coming here)."""
-        if name not in _REPOSITORIES or "session" not in self.__dict__:
+        """The session, or a repository, made on first use and kept (then found without coming
+        here). The session only when a repository first runs an ORM statement: a lesson's units of
+        work run Core statements only, and making a session cost them ~25 µs each
+        (bench/lesson_cost)."""
+        if "connection" not in self.__dict__:  # not entered
             raise AttributeError(name)
-        repository = _repository_class(name)(self.session)
-        setattr(self, name, repository)
-        return repository
+        made: object
+        if name == "session":
+            made = self._sessions(bind=self.connection)
+        elif name in _REPOSITORIES:
+            made = _repository_class(name)(self)
+        else:
+            raise AttributeError(name)
+        setattr(self, name, made)
+        return made
 
     def __exit__(
         self,
@@ -125,16 +137,19 @@ class UnitOfWork:
         # what the session did not hold. A session that never held a transaction or an object
         # (a unit of work of Core statements only) has nothing to close: closing it anyway cost
         # more CPU than making it (SQLAlchemy sets up its events to detach nothing).
-        session = self.session
-        if session.in_transaction() or session.identity_map or session.new:
+        session: Session | None = self.__dict__.get("session")
+        if session is not None and (
+            session.in_transaction() or session.identity_map or session.new
+        ):
             session.close()
         self.connection.close()
         if _is_busy(error):  # rolled back: the caller can say so in as many words
             raise DatabaseBusy() from error
 
     def commit(self) -> None:
-        if self.session.in_transaction():  # it holds the connection's transaction: flush, commit
-            self.session.commit()
+        session: Session | None = self.__dict__.get("session")
+        if session is not None and session.in_transaction():  # it holds the transaction: flush
+            session.commit()
         else:
             self.connection.commit()
 

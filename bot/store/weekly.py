@@ -5,20 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, union, update
-from sqlalchemy.orm import Session
 
 from bot.learning.model import StrategyAnswer
 from bot.store import tables
-from bot.store.lesson_sql import DELIVERED
+from bot.store.lesson_sql import DELIVERED, Repository
 from bot.store.repositories import insert_new
 
 WEEK_BEFORE = timedelta(days=6)
 
 
-class StrategyAnswers:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class StrategyAnswers(Repository):
     def add(
         self,
         delivery_id: int,
@@ -38,7 +34,9 @@ class StrategyAnswers:
             "source": written.source,
             "answered_at": written.answered_at,
         }
-        return insert_new(self._session, tables.StrategyAnswer, values, ["delivery_id"]) is not None
+        return (
+            insert_new(self._connection, tables.StrategyAnswer, values, ["delivery_id"]) is not None
+        )
 
     def get(self, delivery_id: int) -> StrategyAnswer | None:
         row = self._session.scalar(select(tables.StrategyAnswer).filter_by(delivery_id=delivery_id))
@@ -88,10 +86,7 @@ class StrategyAnswers:
         )
 
 
-class TeamPosts:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
+class TeamPosts(Repository):
     def claim(self, workspace_id: int, kind: str, local_date: date, now: datetime) -> int | None:
         """Claim the week's post; None when another tick or process claimed it first."""
         values = {
@@ -102,7 +97,7 @@ class TeamPosts:
             "claimed_at": now,
         }
         keys = ["workspace_id", "kind", "local_date"]
-        return insert_new(self._session, tables.TeamPost, values, keys)
+        return insert_new(self._connection, tables.TeamPost, values, keys)
 
     def claimed_between(self, workspace_id: int, kind: str, first: date, last: date) -> bool:
         """Whether a post of `kind` was claimed for a day from `first` to `last` (inclusive)."""
