@@ -31,12 +31,11 @@ def caller_language(context: BoltContext, *, recent: bool = False) -> str:
         return known
     from bot.services.home import language_of_caller
 
-    locale = slack_locale(context)
     try:
-        language = language_of_caller(deps_of(context), caller, locale)
+        language = language_of_caller(deps_of(context), caller, slack_locale(context))
     except Exception:  # the database may be what failed: the locale is all that is left
         log.exception("could not read the language of %s", context.user_id)
-        return language_of(None, locale)
+        return language_of(None, slack_locale(context))
     if languages is not None:
         languages.put(key, language)
     return language

@@ -42,10 +42,8 @@ def show(respond: Respond, body: dict[str, Any], client: WebClient, context: Bol
 
     action = body["actions"][0]
     value = str(action.get("value") or "")
-    delivery_id, editing = (
-        (int(value) if value.isdigit() else 0),
-        action["action_id"] == EDIT_ACTION,
-    )
+    delivery_id = int(value) if value.isdigit() else 0
+    editing = action["action_id"] == EDIT_ACTION
     deps, caller = deps_of(context), caller_of(context)
     opened = open_question(deps, slack_of(context), caller, delivery_id, editing=editing)
     t = translator(opened.language)

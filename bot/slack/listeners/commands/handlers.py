@@ -24,7 +24,7 @@ from bot.slack.message import SlackMessage
 
 if TYPE_CHECKING:
     from bot.services.lessons import LessonNow
-    from bot.services.membership import PauseOutcome
+    from bot.services.membership import PauseOutcome, Why
     from bot.services.team import TeamOutcome
 
 # Every handler imports its use case (and a lead's or an admin's, its blocks) when first asked:
@@ -169,9 +169,13 @@ def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
     from bot.services.membership import why
 
     answer = why(request.deps, request.slack, request.caller, team=True)
-    text = why_text(
+    return notice(explain_text(answer, request.command))
+
+
+def explain_text(answer: Why, command: str) -> str:
+    return why_text(
         translator(answer.language),
-        request.command,
+        command,
         tz=answer.tz,
         learns=answer.learns,
         last_title=answer.last_title,
@@ -182,7 +186,6 @@ def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
         last_new_area=answer.last_new_area,
         blind_spot=answer.blind_spot,
     )
-    return notice(text)
 
 
 def export(request: Request, args: tuple[str, ...]) -> SlackMessage:
