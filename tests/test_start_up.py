@@ -54,6 +54,25 @@ NOT_AT_START = (
     "bot.slack.blocks.digest",
     "bot.slack.blocks.admin_stats",
     "bot.slack.blocks.library_report",
+    # A member's use cases, imported by the first request that needs one (a command, a button, an
+    # event), and the learning rules only they and the clock use:
+    "bot.services.home",
+    "bot.services.lessons",
+    "bot.services.membership",
+    "bot.services.questions",
+    "bot.services.roster",
+    "bot.services.team_setup",  # `/learn admin setup`
+    "bot.services.tick",  # the clock's pass
+    "bot.learning.away",
+    "bot.learning.calendars",  # with the `holidays` package's data
+    "bot.learning.pause",
+    "bot.learning.progress",
+    "bot.learning.recall",
+    "bot.learning.reviews",  # with fsrs
+    "bot.learning.schedule",
+    "bot.learning.selection",
+    "bot.learning.streak",
+    "fsrs",
 )
 
 

@@ -3,7 +3,7 @@ their lead can see, with the buttons that act on their own lessons; in their lan
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -18,11 +18,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.i18n import Translator
-from bot.learning.progress import MemberStats, SkillProgress
 from bot.library import escape_mrkdwn
 from bot.library.limits import SECTION_MAX
 from bot.library.mrkdwn import pack_sections
 from bot.slack.blocks.why import next_text
+
+if TYPE_CHECKING:  # the learning rules, named for their types only: `web` starts without them
+    from bot.learning.progress import MemberStats, SkillProgress
 
 LESSON_NOW_ACTION = "home.lesson_now"
 SETTINGS_ACTION = "home.settings"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.i18n import Translator
-from bot.learning.progress import MemberStats
 from bot.library import escape_mrkdwn
 from bot.slack.blocks.home import skill_sections, summary_text
 from bot.slack.blocks.why import next_text
 from bot.slack.message import SlackMessage
+
+if TYPE_CHECKING:  # the learning rules, named for their types only: `web` starts without them
+    from bot.learning.progress import MemberStats
 
 
 def me_message(t: Translator, stats: MemberStats, command: str) -> SlackMessage:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from bot.i18n import Translator
-from bot.learning.schedule import NextReason
 from bot.library import escape_mrkdwn
+
+if TYPE_CHECKING:  # the learning rules, named for their types only: `web` starts without them
+    from bot.learning.schedule import NextReason
 
 NEXT = {
     "normal": "why.next_normal",

@@ -13,7 +13,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot.i18n import language_of, translator
 from bot.services.deps import DatabaseBusy
-from bot.services.home import language_of_caller
 from bot.slack.context import LANGUAGES_KEY, caller_of, deps_of, slack_locale
 from bot.slack.gateway import slack_error_code
 from bot.slack.profiles import Kept
@@ -30,12 +29,13 @@ def caller_language(context: BoltContext, *, recent: bool = False) -> str:
     key = (caller.team_id, caller.slack_user_id)
     if languages is not None and (known := languages.get(key)) is not None:
         return known
-    locale = slack_locale(context)
+    from bot.services.home import language_of_caller
+
     try:
-        language = language_of_caller(deps_of(context), caller, locale)
+        language = language_of_caller(deps_of(context), caller, slack_locale(context))
     except Exception:  # the database may be what failed: the locale is all that is left
         log.exception("could not read the language of %s", context.user_id)
-        return language_of(None, locale)
+        return language_of(None, slack_locale(context))
     if languages is not None:
         languages.put(key, language)
     return language

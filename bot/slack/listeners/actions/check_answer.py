@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.i18n import Translator, translator
-from bot.services.home import identify_caller
-from bot.services.lessons import CheckOutcome, answer_check
 from bot.slack.blocks.lesson import CHECK_ACTION_PREFIX, answered_message, parse_answer_value
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.events.app_home import publish_home
 from bot.slack.listeners.handover import act_later, refresh_later
 from bot.slack.listeners.safety import apologise_on_error
+
+if TYPE_CHECKING:
+    from bot.services.lessons import CheckOutcome
 
 REFUSALS = {
     "not_yours": "check.not_yours",
@@ -42,13 +43,13 @@ def answer(respond: Respond, body: dict[str, Any], client: WebClient, context: B
 
 @apologise_on_error
 def record(respond: Respond, body: dict[str, Any], context: BoltContext) -> None:
-    deps, slack, caller = deps_of(context), slack_of(context), caller_of(context)
+    from bot.services.lessons import answer_check
+
     parsed = parse_answer_value(body["actions"][0].get("value") or "")
     if parsed is None:
-        t = translator(identify_caller(deps, slack, caller).language)
-        respond(text=t("check.bad_value"), response_type="ephemeral", replace_original=False)
+        _say_bad_value(respond, context)
         return
-    outcome = answer_check(deps, slack, caller, *parsed)
+    outcome = answer_check(deps_of(context), slack_of(context), caller_of(context), *parsed)
     t = translator(outcome.language)
     if outcome.status in REFUSALS:
         respond(text=t(REFUSALS[outcome.status]), response_type="ephemeral", replace_original=False)
@@ -57,6 +58,15 @@ def record(respond: Respond, body: dict[str, Any], context: BoltContext) -> None
         respond(text=t("check.saved_not_shown"), response_type="ephemeral", replace_original=False)
     elif outcome.status == "already_answered":
         respond(text=t("check.already_answered"), response_type="ephemeral", replace_original=False)
+
+
+def _say_bad_value(respond: Respond, context: BoltContext) -> None:
+    """A value no button of ours sends, said in the presser's language."""
+    from bot.services.home import identify_caller
+
+    deps, slack, caller = deps_of(context), slack_of(context), caller_of(context)
+    t = translator(identify_caller(deps, slack, caller).language)
+    respond(text=t("check.bad_value"), response_type="ephemeral", replace_original=False)
 
 
 def _show_result(

@@ -12,7 +12,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.services.home import lesson_now_from_home, pause_from_home
 from bot.slack.blocks.home import LESSON_NOW_ACTION, PAUSE_ACTION, RESUME_ACTION
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.commands.handlers import lesson_now_text, pause_text
@@ -30,6 +29,8 @@ def acknowledge(ack: Ack, body: dict[str, Any], client: WebClient, context: Bolt
 
 @apologise_quietly
 def press(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    from bot.services.home import lesson_now_from_home, pause_from_home
+
     deps, slack, caller = deps_of(context), slack_of(context), caller_of(context)
     command = deps.settings.slash_command
     if body["actions"][0]["action_id"] == LESSON_NOW_ACTION:

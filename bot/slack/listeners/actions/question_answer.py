@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.i18n import translator
-from bot.services.questions import open_question
 from bot.slack.blocks.question import ANSWER_ACTION, EDIT_ACTION, answer_modal
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.gateway import slack_error_code
@@ -39,12 +38,12 @@ def acknowledge(
 
 @apologise_on_error
 def show(respond: Respond, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    from bot.services.questions import open_question
+
     action = body["actions"][0]
     value = str(action.get("value") or "")
-    delivery_id, editing = (
-        (int(value) if value.isdigit() else 0),
-        action["action_id"] == EDIT_ACTION,
-    )
+    delivery_id = int(value) if value.isdigit() else 0
+    editing = action["action_id"] == EDIT_ACTION
     deps, caller = deps_of(context), caller_of(context)
     opened = open_question(deps, slack_of(context), caller, delivery_id, editing=editing)
     t = translator(opened.language)

@@ -12,9 +12,6 @@ from typing import TYPE_CHECKING
 from bot.i18n import translator
 from bot.library import escape_mrkdwn
 from bot.services.deps import Deps
-from bot.services.home import member_stats
-from bot.services.lessons import LessonNow, request_lesson_now
-from bot.services.membership import PauseOutcome, choose, pause, resume, why
 from bot.services.people import Caller
 from bot.slack.blocks.me import me_message
 from bot.slack.blocks.notice import notice
@@ -26,10 +23,13 @@ from bot.slack.listeners.views.setup_modal import show_setup
 from bot.slack.message import SlackMessage
 
 if TYPE_CHECKING:
+    from bot.services.lessons import LessonNow
+    from bot.services.membership import PauseOutcome, Why
     from bot.services.team import TeamOutcome
 
-# The commands of leads and admins import their use case and blocks when first asked: `web`
-# answers its first /healthz without them (tests/test_start_up.py).
+# Every handler imports its use case (and a lead's or an admin's, its blocks) when first asked:
+# `web` answers its first /healthz without them and the learning rules behind them
+# (tests/test_start_up.py).
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class Reply:
 
 
 def lesson_now(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.lessons import request_lesson_now
+
     outcome = request_lesson_now(request.deps, request.slack, request.caller)
     return notice(lesson_now_text(outcome, request.command))
 
@@ -73,6 +75,8 @@ def lesson_now_text(outcome: LessonNow, command: str) -> str:
 
 
 def me(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.home import member_stats
+
     report = member_stats(request.deps, request.slack, request.caller)
     return me_message(translator(report.person.language), report.stats, request.command)
 
@@ -113,11 +117,15 @@ PAUSE_PROBLEMS = {
 
 
 def pause_lessons(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.membership import pause
+
     outcome = pause(request.deps, request.slack, request.caller, args)
     return notice(pause_text(outcome, request.command))
 
 
 def resume_lessons(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.membership import resume
+
     outcome = resume(request.deps, request.slack, request.caller)
     return notice(pause_text(outcome, request.command))
 
@@ -134,11 +142,15 @@ def pause_text(outcome: PauseOutcome, command: str) -> str:
 
 
 def join(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.membership import choose
+
     chosen = choose(request.deps, request.slack, request.caller, "join")
     return notice(translator(chosen.language)("roster.joined", command=request.command))
 
 
 def leave(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.membership import choose
+
     chosen = choose(request.deps, request.slack, request.caller, "leave")
     return notice(translator(chosen.language)("roster.left", command=request.command))
 
@@ -154,10 +166,16 @@ def admin_setup(request: Request, args: tuple[str, ...]) -> None:
 
 
 def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
+    from bot.services.membership import why
+
     answer = why(request.deps, request.slack, request.caller, team=True)
-    text = why_text(
+    return notice(explain_text(answer, request.command))
+
+
+def explain_text(answer: Why, command: str) -> str:
+    return why_text(
         translator(answer.language),
-        request.command,
+        command,
         tz=answer.tz,
         learns=answer.learns,
         last_title=answer.last_title,
@@ -168,7 +186,6 @@ def explain(request: Request, args: tuple[str, ...]) -> SlackMessage:
         last_new_area=answer.last_new_area,
         blind_spot=answer.blind_spot,
     )
-    return notice(text)
 
 
 def export(request: Request, args: tuple[str, ...]) -> SlackMessage:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from bot.i18n import translator
 from bot.learning.model import Role
-from bot.services.home import identify_caller
 from bot.services.people import NotPermitted
 from bot.slack.blocks.help import HelpLine, help_message
 from bot.slack.blocks.notice import notice
@@ -48,6 +47,8 @@ def show_help(
     request: Request, args: tuple[str, ...], *, unknown: str | None = None
 ) -> SlackMessage:
     """The subcommands this person may use; `unknown` is what they typed that we did not know."""
+    from bot.services.home import identify_caller
+
     person = identify_caller(request.deps, request.slack, request.caller)
     t = translator(person.language)
     lines = [

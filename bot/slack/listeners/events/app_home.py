@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.i18n import translator
-from bot.services.home import MemberReport, member_stats
 from bot.slack.blocks.home import home_view
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.handover import refresh_later
 from bot.slack.listeners.safety import apologise_quietly
+
+if TYPE_CHECKING:
+    from bot.services.home import MemberReport
 
 
 def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -25,6 +27,8 @@ def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) 
 @apologise_quietly
 def publish_home(user_id: str, client: WebClient, context: BoltContext) -> None:
     """The Home tab as it stands (when opened, and after each answer)."""
+    from bot.services.home import member_stats
+
     report = member_stats(deps_of(context), slack_of(context), caller_of(context))
     show_home(client, context, user_id, report)
 

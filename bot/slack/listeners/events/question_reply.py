@@ -7,17 +7,19 @@ answer" changes it). The same reply delivered again by Slack changes nothing and
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.i18n import translator
-from bot.services.questions import Reply, answer_by_reply
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.handover import refresh_later
 from bot.slack.listeners.safety import apologise_quietly
 from bot.slack.listeners.views.question_modal import thank_in_place
+
+if TYPE_CHECKING:
+    from bot.services.questions import Reply
 
 NOTICES = {
     "recorded": "question.reply_recorded",
@@ -27,6 +29,8 @@ NOTICES = {
 
 def _reply(event: dict[str, Any]) -> Reply | None:
     """A person's own words in a thread; not a bot's post, an edit, a join, nor a thread's start."""
+    from bot.services.questions import Reply
+
     thread_ts, text = event.get("thread_ts"), str(event.get("text") or "")
     if event.get("subtype") or event.get("bot_id") or not text.strip():
         return None
@@ -44,6 +48,8 @@ def message_posted(event: dict[str, Any], client: WebClient, context: BoltContex
 
 @apologise_quietly
 def take_reply(client: WebClient, context: BoltContext, reply: Reply) -> None:
+    from bot.services.questions import answer_by_reply
+
     caller = caller_of(context)
     done = answer_by_reply(deps_of(context), slack_of(context), caller, reply)
     t = translator(done.language)

@@ -8,7 +8,6 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot.services.roster import channel_membership_changed, profile_changed
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.gateway import profile_of
 from bot.slack.listeners.handover import refresh_later
@@ -24,6 +23,8 @@ def channel_changed(event: dict[str, Any], context: BoltContext) -> None:
 @apologise_quietly
 def note_membership(event: dict[str, Any], context: BoltContext, joined: bool) -> None:
     """Whether the channel is the workspace's team channel is the use case's to say."""
+    from bot.services.roster import channel_membership_changed
+
     deps, team, user = deps_of(context), caller_of(context).team_id, event["user"]
     channel = str(event.get("channel") or "")
     channel_membership_changed(
@@ -32,6 +33,8 @@ def note_membership(event: dict[str, Any], context: BoltContext, joined: bool) -
 
 
 def user_changed(event: dict[str, Any], context: BoltContext) -> None:
+    from bot.services.roster import profile_changed
+
     profile = profile_of(event["user"])
     deps = deps_of(context)
     team = caller_of(context).team_id

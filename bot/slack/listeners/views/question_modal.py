@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.i18n import Translator, translator
-from bot.services.questions import Asked, QuestionAnswered, answer_question
 from bot.slack.blocks.question import (
     CHOICE_ACTION,
     CHOICE_BLOCK,
@@ -26,6 +25,9 @@ from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.listeners.events.app_home import publish_home
 from bot.slack.listeners.handover import refresh_later
 from bot.slack.listeners.safety import apologise_quietly, caller_language
+
+if TYPE_CHECKING:
+    from bot.services.questions import Asked, QuestionAnswered
 
 log = logging.getLogger("bot.slack")
 
@@ -72,6 +74,8 @@ def record(
     text: str,
     editing: bool,
 ) -> None:
+    from bot.services.questions import answer_question
+
     deps, caller = deps_of(context), caller_of(context)
     done = answer_question(
         deps, slack_of(context), caller, delivery_id, choice, text, editing=editing

@@ -13,8 +13,6 @@ from slack_bolt import Ack, App, BoltContext
 from bot.i18n import translator
 from bot.services.deps import Deps
 from bot.services.people import Caller
-from bot.services.roster import set_up_workspace
-from bot.services.team_setup import FIELDS, check_setup, open_setup
 from bot.slack.blocks.team_setup import SETUP_CALLBACK, setup_errors, setup_modal
 from bot.slack.context import caller_of, deps_of, slack_of
 from bot.slack.gateway import SlackGateway
@@ -27,6 +25,8 @@ log = logging.getLogger("bot.slack")
 
 def show_setup(deps: Deps, slack: SlackGateway, caller: Caller, trigger_id: str) -> None:
     """Open the workspace's settings in a modal, for its admin (NotPermitted for anyone else)."""
+    from bot.services.team_setup import open_setup
+
     screen = open_setup(deps, slack, caller)
     t = translator(screen.language)
     view = setup_modal(
@@ -43,6 +43,8 @@ def show_setup(deps: Deps, slack: SlackGateway, caller: Caller, trigger_id: str)
 
 
 def submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    from bot.services.team_setup import FIELDS, check_setup
+
     language = str(metadata(body["view"]).get("language") or "en")
     values = picked(body["view"], FIELDS)
     checked = check_setup(deps_of(context).settings, values)
@@ -55,6 +57,8 @@ def submitted(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
 
 @apologise_quietly
 def record(context: BoltContext, values: dict[str, object]) -> None:
+    from bot.services.roster import set_up_workspace
+
     saved = set_up_workspace(deps_of(context), slack_of(context), caller_of(context), values)
     if saved.status == "saved":
         log.info("workspace settings saved")
