@@ -37,7 +37,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import Session
 
 from bot.store import tables
 from bot.store.lesson_sql import Repository
@@ -92,26 +91,22 @@ class AcceptedRequests(Repository):
         it."""
         if not requests:
             return 0
-        stored = (
-            self._session.connection()
-            .execute(
-                _ACCEPT,
-                [
-                    {
-                        "team_id": request.team_id,
-                        "kind": request.kind,
-                        "payload": request.payload,
-                        "created_at": now,
-                        "capacity": capacity,
-                    }
-                    for request in requests
-                ],
-            )
-            .rowcount
-        )
-        if stored and _postgres(self._session):
+        stored = self._connection.execute(
+            _ACCEPT,
+            [
+                {
+                    "team_id": request.team_id,
+                    "kind": request.kind,
+                    "payload": request.payload,
+                    "created_at": now,
+                    "capacity": capacity,
+                }
+                for request in requests
+            ],
+        ).rowcount
+        if stored and self._connection.dialect.name == "postgresql":
             # One wake-up for the batch: delivered to every listening worker at the commit.
-            self._session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+            self._connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
         return stored
 
     def take(self, now: datetime) -> Accepted | None:
@@ -128,7 +123,7 @@ class AcceptedRequests(Repository):
             .limit(1)
             .with_for_update(skip_locked=True)
         )
-        taken = self._session.execute(
+        taken = self._connection.execute(
             update(row)
             .where(row.id == oldest.scalar_subquery(), row.taken_at.is_(None))
             .values(taken_at=now)
@@ -139,7 +134,7 @@ class AcceptedRequests(Repository):
     def done(self, request_id: int) -> None:
         """Its work ran (well or not): nothing of it is kept."""
         row = tables.AcceptedRequest
-        self._session.execute(delete(row).where(row.id == request_id))
+        self._connection.execute(delete(row).where(row.id == request_id))
 
     def give_up(self, taken_before: datetime, now: datetime) -> list[GivenUp]:
         """Mark given up the requests taken before `taken_before` and never done: their worker
@@ -147,9 +142,9 @@ class AcceptedRequests(Repository):
         first, as in `take`: every idle worker thread looks, and almost always finds none."""
         row = tables.AcceptedRequest
         lost = row.taken_at < taken_before, row.given_up_at.is_(None)
-        if self._session.scalar(select(row.id).where(*lost).limit(1)) is None:
+        if self._connection.scalar(select(row.id).where(*lost).limit(1)) is None:
             return []
-        stale = self._session.execute(
+        stale = self._connection.execute(
             update(row)
             .where(*lost)
             .values(given_up_at=now)
@@ -160,13 +155,13 @@ class AcceptedRequests(Repository):
         ]
 
     def any_waiting(self) -> bool:
-        return _any_waiting(self._session)
+        return _any_waiting(self._connection)
 
     def waiting(self) -> int:
         """Requests no worker has taken yet."""
         row = tables.AcceptedRequest
         return int(
-            self._session.scalar(select(func.count(row.id)).where(row.taken_at.is_(None))) or 0
+            self._connection.scalar(select(func.count(row.id)).where(row.taken_at.is_(None))) or 0
         )
 
 
@@ -192,13 +187,9 @@ def _accept_statement() -> Insert:
 _ACCEPT = _accept_statement()
 
 
-def _any_waiting(connection: Session | Connection) -> bool:
+def _any_waiting(connection: Connection) -> bool:
     row = tables.AcceptedRequest
     return connection.scalar(select(row.id).where(row.taken_at.is_(None)).limit(1)) is not None
-
-
-def _postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 class Wakeup:

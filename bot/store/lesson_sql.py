@@ -1,9 +1,9 @@
 """The statements on the path of every lesson sent (claim aside: `repositories.insert_new`),
 built once at import with bind parameters, on the Core tables, and run on the unit of work's
-connection (`Repository._connection`) rather than through the ORM session: building a statement, the ORM's
-work around executing one and expanding `IN` lists each cost more CPU than the statement itself,
-and these run on every `/learn now` and every scheduled lesson (bench/lesson_cost, "CPU per
-delivered lesson")."""
+connection (`Repository._connection`) rather than through the ORM session: building a
+statement, the ORM's work around executing one and expanding `IN` lists each cost more CPU than
+the statement itself, and these run on every `/learn now` and every scheduled lesson
+(bench/lesson_cost, "CPU per delivered lesson")."""
 
 from __future__ import annotations
 

@@ -113,8 +113,8 @@ class UnitOfWork:
     def __getattr__(self, name: str) -> object:
         """The session, or a repository, made on first use and kept (then found without coming
         here). The session only when a repository first runs an ORM statement: a lesson's units of
-        work run Core statements only, and making a session cost them ~25 µs each
-        (bench/lesson_cost)."""
+        work run Core statements only, and making a session cost each of them 5-7 µs of CPU on
+        SQLite and 10-20 µs on PostgreSQL (measured side by side, 2026-12-01)."""
         if "connection" not in self.__dict__:  # not entered
             raise AttributeError(name)
         made: object
